@@ -1,0 +1,16 @@
+"""Meydan's data model (SQLAlchemy 2); names follow the glossary in DESIGN.md."""
+
+from backend.models.base import Base, utcnow
+from backend.models.findings import FINDING_KINDS, Finding, ImportBatch, ImportRow, MergeDecision, Problem, ProblemFinding
+from backend.models.meetings import Meeting, Note
+from backend.models.operations import AuditEntry, OutboxMessage, ProcessedUpdate
+from backend.models.participants import ROLES, Invite, Participant, Role
+from backend.models.surveys import Answer, Response, Survey, SurveyVersion
+from backend.models.voting import VOTE_CHOICES, Agenda, AgendaItem, Decision, Vote
+
+__all__ = [
+    "FINDING_KINDS", "ROLES", "VOTE_CHOICES",
+    "Agenda", "AgendaItem", "Answer", "AuditEntry", "Base", "Decision", "Finding", "ImportBatch", "ImportRow",
+    "Invite", "Meeting", "MergeDecision", "Note", "OutboxMessage", "Participant", "Problem", "ProblemFinding",
+    "ProcessedUpdate", "Response", "Role", "Survey", "SurveyVersion", "Vote", "utcnow",
+]

@@ -1,0 +1,101 @@
+"""Findings (raw statements), imports they came from, and the problems that merge them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.models.base import BigId, Base, Timestamped, id_column
+
+FINDING_KINDS = ("problem", "strategy", "policy", "project")
+
+
+class ImportBatch(Timestamped, Base):
+    """One imported file (Shahr-e Man or 137 export); the file hash makes re-imports no-ops."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = id_column()
+    kind: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportRow(Base):
+    """One source row of an import, kept whole as evidence."""
+
+    __tablename__ = "import_rows"
+    __table_args__ = (UniqueConstraint("batch_id", "row_number"),)
+
+    id: Mapped[int] = id_column()
+    batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("import_batches.id", ondelete="CASCADE"))
+    row_number: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]]
+
+
+class Finding(Timestamped, Base):
+    """One raw statement (problem, strategy, policy or project) with where it came from."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = id_column()
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    normalized_text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(40), index=True)
+    stakeholder_group: Mapped[str | None] = mapped_column(String(40))
+    working_group: Mapped[str | None] = mapped_column(String(80), index=True)
+    axis: Mapped[str | None] = mapped_column(String(40), index=True)
+    district: Mapped[str | None] = mapped_column(String(40))
+    severity: Mapped[int | None] = mapped_column(Integer)
+    organization: Mapped[str | None] = mapped_column(Text)
+    participant_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("participants.id", ondelete="SET NULL"))
+    meeting_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    note_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("notes.id", ondelete="SET NULL"))
+    answer_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("answers.id", ondelete="SET NULL"), unique=True)
+    import_row_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("import_rows.id", ondelete="CASCADE"), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("findings.id", ondelete="SET NULL"))
+    deleted_at: Mapped[datetime | None]
+
+
+class Problem(Timestamped, Base):
+    """A merged, canonical problem supported by many findings."""
+
+    __tablename__ = "problems"
+
+    id: Mapped[int] = id_column()
+    title: Mapped[str] = mapped_column(Text)
+    axis: Mapped[str | None] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+
+    links: Mapped[list[ProblemFinding]] = relationship(back_populates="problem", cascade="all, delete-orphan")
+
+
+class ProblemFinding(Base):
+    """A finding's membership in a problem; each finding supports at most one problem."""
+
+    __tablename__ = "problem_findings"
+
+    problem_id: Mapped[int] = mapped_column(BigId, ForeignKey("problems.id", ondelete="CASCADE"), primary_key=True)
+    finding_id: Mapped[int] = mapped_column(BigId, ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True, unique=True)
+    similarity: Mapped[float | None]
+    confirmed: Mapped[bool] = mapped_column(default=False)
+
+    problem: Mapped[Problem] = relationship(back_populates="links")
+
+
+class MergeDecision(Timestamped, Base):
+    """A person's confirmed decision that two findings belong together or apart."""
+
+    __tablename__ = "merge_decisions"
+    __table_args__ = (UniqueConstraint("finding_a", "finding_b"),)
+
+    id: Mapped[int] = id_column()
+    finding_a: Mapped[int] = mapped_column(BigId, ForeignKey("findings.id", ondelete="CASCADE"))
+    finding_b: Mapped[int] = mapped_column(BigId, ForeignKey("findings.id", ondelete="CASCADE"))
+    together: Mapped[bool]
+    decided_by: Mapped[str | None] = mapped_column(String(80))

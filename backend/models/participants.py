@@ -1,0 +1,59 @@
+"""Participants (messenger users), their roles and invitations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.models.base import BigId, Base, Timestamped, id_column
+
+ROLES = ("citizen", "facilitator", "ngo", "member", "admin")
+
+
+class Participant(Timestamped, Base):
+    """A messenger user. ``pseudonym`` is a keyed hash; ``telegram_id`` is cleared by /forget."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = id_column()
+    pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    language: Mapped[str] = mapped_column(String(8), default="fa")
+    stakeholder_group: Mapped[str | None] = mapped_column(String(40))
+    district: Mapped[str | None] = mapped_column(String(40))
+    consent_at: Mapped[datetime | None]
+    forgotten_at: Mapped[datetime | None]
+    unreachable_at: Mapped[datetime | None]
+
+    roles: Mapped[list[Role]] = relationship(back_populates="participant", cascade="all, delete-orphan")
+
+
+class Role(Timestamped, Base):
+    """A role of a participant, scoped to a working group, forum or body where it applies."""
+
+    __tablename__ = "roles"
+    __table_args__ = (UniqueConstraint("participant_id", "role", "scope"),)
+
+    id: Mapped[int] = id_column()
+    participant_id: Mapped[int] = mapped_column(BigId, ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(80), default="")
+
+    participant: Mapped[Participant] = relationship(back_populates="roles")
+
+
+class Invite(Timestamped, Base):
+    """A one-time invitation to a role; only the token's hash is stored."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = id_column()
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(80), default="")
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("participants.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("participants.id", ondelete="SET NULL"))

@@ -1,0 +1,42 @@
+"""The last line of defence: log the failed update and answer the user politely."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import ErrorEvent
+
+from bot.i18n import pick_language, t
+from bot.middlewares import LANG_KEY
+
+router = Router(name="errors")
+log = logging.getLogger("meydan.bot")
+
+
+async def _language(dispatcher: Dispatcher, bot: Bot, chat_id: int, user_id: int) -> str:
+    try:
+        data = await dispatcher.fsm.get_context(bot, chat_id=chat_id, user_id=user_id).get_data()
+    except Exception:  # the state store may be what failed; Persian is a safe default
+        return pick_language(None)
+    return pick_language(data.get(LANG_KEY))
+
+
+@router.errors()
+async def on_error(event: ErrorEvent, bot: Bot, dispatcher: Dispatcher) -> bool:
+    """Log the update id with the traceback; tell the user, never showing the traceback."""
+    update = event.update
+    log.error("update %s failed", update.update_id, exc_info=event.exception)
+    try:
+        if update.callback_query is not None:
+            query = update.callback_query
+            lang = await _language(dispatcher, bot, query.from_user.id, query.from_user.id)
+            await query.answer(t("errors.generic", lang), show_alert=True)
+        elif update.message is not None and update.message.from_user is not None:
+            chat_id = update.message.chat.id
+            lang = await _language(dispatcher, bot, chat_id, update.message.from_user.id)
+            await bot.send_message(chat_id, t("errors.generic", lang))
+    except TelegramAPIError:
+        log.warning("could not tell the user about the failed update %s", update.update_id)
+    return True

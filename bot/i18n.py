@@ -1,0 +1,54 @@
+"""User-facing text from the locale files (bot/locales/*.yaml), Persian first."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LOCALES = Path(__file__).with_name("locales")
+LANGUAGES = ("fa", "en")
+DEFAULT_LANGUAGE = "fa"
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{path}."))
+        else:
+            flat[path] = str(value)
+    return flat
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """All texts of one language, keyed by dotted path (``start.welcome``)."""
+    return _flatten(yaml.safe_load((LOCALES / f"{lang}.yaml").read_text(encoding="utf-8")))
+
+
+def pick_language(code: str | None) -> str:
+    """A supported language for ``code``; anything unknown gives the default (Persian)."""
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def localize_number(value: int | float, lang: str) -> str:
+    """A number as the user reads it: Persian digits in Persian."""
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+    if lang == "fa":
+        return text.replace(",", "٬").replace(".", "٫").translate(_PERSIAN_DIGITS)
+    return text
+
+
+def t(key: str, lang: str, /, **params: Any) -> str:
+    """The text for ``key`` in ``lang`` with ``params`` filled in (numbers localized)."""
+    text = catalog(pick_language(lang))[key]
+    if not params:
+        return text
+    shown = {k: localize_number(v, lang) if isinstance(v, int | float) and not isinstance(v, bool) else v
+             for k, v in params.items()}
+    return text.format(**shown)

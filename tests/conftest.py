@@ -1,0 +1,126 @@
+"""Shared fixtures: real databases (SQLite file, PostgreSQL) and real Redis.
+
+PostgreSQL and Redis tests run when MEYDAN_TEST_POSTGRES_URL / MEYDAN_TEST_REDIS_URL are set
+(CI sets both). With MEYDAN_TEST_REQUIRE_SERVICES=1 a run in which they were skipped, or did
+not run at all, fails.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL, make_url
+
+from backend.config import async_database_url
+
+POSTGRES_ENV = "MEYDAN_TEST_POSTGRES_URL"
+REDIS_ENV = "MEYDAN_TEST_REDIS_URL"
+REQUIRE_ENV = "MEYDAN_TEST_REQUIRE_SERVICES"
+_service_outcomes: dict[str, list[str]] = {"postgres": [], "redis": []}
+
+
+def _require_services() -> bool:
+    return os.environ.get(REQUIRE_ENV, "") not in ("", "0")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for marker in _service_outcomes:
+        if marker in report.keywords and (report.when == "call" or report.skipped):
+            _service_outcomes[marker].append(report.outcome)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not _require_services() or exitstatus not in (0, 5):
+        return
+    for marker, outcomes in _service_outcomes.items():
+        if not outcomes or "skipped" in outcomes:
+            session.config.stash[_missing_key] = f"{marker} tests were skipped or did not run"
+            session.exitstatus = 1
+
+
+_missing_key = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    counts = {m: len([o for o in outs if o == "passed"]) for m, outs in _service_outcomes.items()}
+    terminalreporter.write_line(f"service tests passed: postgres={counts['postgres']} redis={counts['redis']}")
+    missing = terminalreporter.config.stash.get(_missing_key, None)
+    if missing:
+        terminalreporter.write_line(f"FAILED: {missing} ({REQUIRE_ENV} is set)", red=True)
+
+
+def _service_url(env: str) -> str:
+    url = os.environ.get(env)
+    if not url:
+        if _require_services():
+            pytest.fail(f"{env} is not set but {REQUIRE_ENV} is")
+        pytest.skip(f"{env} not set")
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> URL:
+    """The PostgreSQL server given by MEYDAN_TEST_POSTGRES_URL (skips when unset)."""
+    return async_database_url(_service_url(POSTGRES_ENV))
+
+
+@pytest.fixture
+async def postgres_url(postgres_server_url: URL) -> AsyncIterator[URL]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    import asyncpg
+
+    name = f"meydan_test_{uuid.uuid4().hex[:12]}"
+    admin = postgres_server_url.set(drivername="postgresql")
+    conn = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    yield postgres_server_url.set(database=name)
+    conn = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    """The Redis given by MEYDAN_TEST_REDIS_URL, flushed before and after the test."""
+    from redis.asyncio import Redis
+
+    url = _service_url(REDIS_ENV)
+    client = Redis.from_url(url)
+    await client.flushdb()
+    yield url
+    await client.flushdb()
+    await client.aclose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> URL:
+    """A SQLite file database in the test's temporary folder."""
+    return make_url(f"sqlite+aiosqlite:///{tmp_path / 'meydan.db'}")
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Which database and state store a test runs on."""
+
+    name: str
+    database_url: URL
+    redis_url: str | None
+
+
+@pytest.fixture(params=["sqlite-memory", pytest.param("postgres-redis", marks=[pytest.mark.postgres, pytest.mark.redis])])
+def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stack]:
+    """Run a test twice: SQLite with in-memory state, and PostgreSQL with Redis."""
+    if request.param == "sqlite-memory":
+        yield Stack("sqlite-memory", request.getfixturevalue("sqlite_url"), None)
+    else:
+        yield Stack("postgres-redis", request.getfixturevalue("postgres_url"), request.getfixturevalue("redis_url"))
