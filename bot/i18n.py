@@ -8,10 +8,11 @@ from typing import Any
 
 import yaml
 
+from backend.text import to_persian_digits
+
 LOCALES = Path(__file__).with_name("locales")
 LANGUAGES = ("fa", "en")
 DEFAULT_LANGUAGE = "fa"
-_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -40,7 +41,7 @@ def localize_number(value: int | float, lang: str) -> str:
     """A number as the user reads it: Persian digits in Persian."""
     text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
     if lang == "fa":
-        return text.replace(",", "٬").replace(".", "٫").translate(_PERSIAN_DIGITS)
+        return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
     return text
 
 
