@@ -17,13 +17,14 @@ from backend import migrate
 from backend.config import Settings
 from backend.db import check_connection, create_engine, session_factory
 from backend.plan import load_plan
+from backend.services import surveys
 from bot.context import AppContext
 from bot.handlers import routers
 from bot.i18n import LANGUAGES, t
 from bot.middlewares import LanguageMiddleware
 from bot.sessions import build_state, connect_redis
 
-COMMANDS = ("start", "help", "language")
+COMMANDS = ("start", "surveys", "back", "skip", "cancel", "language", "forget", "help")
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -41,9 +42,12 @@ async def open_app(settings: Settings) -> AsyncIterator[tuple[AppContext, Dispat
     try:
         await check_connection(engine)
         await migrate.upgrade(engine)
+        sessions = session_factory(engine)
+        async with sessions() as session, session.begin():
+            await surveys.install_bundled(session)
         if settings.redis_url:
             redis = await connect_redis(settings.redis_url)
-        app = AppContext(settings=settings, plan=plan, engine=engine, sessions=session_factory(engine))
+        app = AppContext(settings=settings, plan=plan, engine=engine, sessions=sessions)
         storage, isolation = build_state(redis)
         yield app, build_dispatcher(app, storage, isolation)
     finally:

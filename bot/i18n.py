@@ -1,4 +1,4 @@
-"""User-facing text from the locale files (bot/locales/*.yaml), Persian first."""
+"""User-facing text from the locale files (bot/locales/<lang>/*.yaml, one per feature), Persian first."""
 
 from __future__ import annotations
 
@@ -28,8 +28,14 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    """All texts of one language, keyed by dotted path (``start.welcome``)."""
-    return _flatten(yaml.safe_load((LOCALES / f"{lang}.yaml").read_text(encoding="utf-8")))
+    """All texts of one language (every ``locales/<lang>/*.yaml``), keyed by dotted path."""
+    texts: dict[str, str] = {}
+    for path in sorted((LOCALES / lang).glob("*.yaml")):
+        for key, value in _flatten(yaml.safe_load(path.read_text(encoding="utf-8"))).items():
+            if key in texts:
+                raise ValueError(f"{path}: text {key!r} is defined twice")
+            texts[key] = value
+    return texts
 
 
 def pick_language(code: str | None) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
@@ -44,3 +46,22 @@ async def run_polling(
             await dp.start_polling(bot, handle_signals=handle_signals, close_bot_session=False, polling_timeout=20)
     finally:
         await bot.session.close()
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings, *, start_timeout: float = 60) -> AsyncIterator[Dispatcher]:
+    """The bot polling as ``meydan run`` does, for the length of the block (demo, tests, benchmarks)."""
+    started: asyncio.Future[Dispatcher] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(run_polling(settings, handle_signals=False, started=started))
+    done, _ = await asyncio.wait({task, started}, timeout=start_timeout, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        task.result()  # raises why the bot could not start
+    if not started.done():
+        task.cancel()
+        raise TimeoutError("the bot did not start polling in time")
+    dp = started.result()
+    try:
+        yield dp
+    finally:
+        await dp.stop_polling()
+        await task

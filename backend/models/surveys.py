@@ -61,7 +61,7 @@ class Response(Base):
 
 
 class Answer(Base):
-    """The value given to one question; ``raw_text`` keeps what was typed, normalized beside it."""
+    """The value given to one question (or its skip); ``raw_text`` keeps what was typed, normalized beside it."""
 
     __tablename__ = "answers"
     __table_args__ = (UniqueConstraint("response_id", "question"),)
@@ -70,6 +70,7 @@ class Answer(Base):
     response_id: Mapped[int] = mapped_column(BigId, ForeignKey("responses.id", ondelete="CASCADE"))
     question: Mapped[str] = mapped_column(String(80))
     value: Mapped[Any] = mapped_column(JSON)
+    skipped: Mapped[bool] = mapped_column(default=False)
     raw_text: Mapped[str | None] = mapped_column(Text)
     normalized_text: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime]

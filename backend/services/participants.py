@@ -8,7 +8,9 @@ import hmac
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.models import Participant
+from backend.models import Participant, utcnow
+
+CITIZENS = "citizens"
 
 
 def pseudonym(secret: bytes, messenger_id: int) -> str:
@@ -27,4 +29,44 @@ async def set_language(session: AsyncSession, messenger_id: int, language: str) 
     if participant is None:
         return False
     participant.language = language
+    return True
+
+
+async def join(session: AsyncSession, secret: bytes, messenger_id: int, language: str) -> Participant:
+    """Create (or re-link after /forget) the participant of a messenger account who consented."""
+    key = pseudonym(secret, messenger_id)
+    participant = await session.scalar(select(Participant).where(Participant.pseudonym == key))
+    if participant is None:
+        participant = Participant(pseudonym=key, stakeholder_group=CITIZENS)
+        session.add(participant)
+    participant.telegram_id = messenger_id
+    participant.language = language
+    participant.consent_at = utcnow()
+    participant.forgotten_at = None
+    await session.flush()
+    return participant
+
+
+async def set_profile(session: AsyncSession, participant: Participant, *, district: str | None = None,
+                      stakeholder_group: str | None = None) -> None:
+    """Update the minimal profile (district, stakeholder group)."""
+    if district is not None:
+        participant.district = district
+    if stakeholder_group is not None:
+        participant.stakeholder_group = stakeholder_group
+
+
+async def forget(session: AsyncSession, messenger_id: int) -> bool:
+    """Delete a participant's profile and the link to their messenger account (/forget).
+
+    Their answers stay, linked only to the pseudonym, which can no longer be traced back.
+    """
+    participant = await by_messenger_id(session, messenger_id)
+    if participant is None:
+        return False
+    participant.telegram_id = None
+    participant.pseudonym = f"forgotten-{participant.id}"
+    participant.district = None
+    participant.consent_at = None
+    participant.forgotten_at = utcnow()
     return True

@@ -2,9 +2,9 @@
 
 from aiogram import Router
 
-from bot.handlers import common, errors
+from bot.handlers import common, errors, onboarding, surveys
 
 
 def routers() -> list[Router]:
-    """All routers; the fallback router (unknown commands) comes last."""
-    return [errors.router, common.router, common.fallback]
+    """All routers, built fresh for each dispatcher; the fallback (unknown commands) comes last."""
+    return [errors.router(), onboarding.router(), common.router(), surveys.router(), common.fallback()]

@@ -1,40 +1,29 @@
-"""/start, /help and /language."""
+"""/help, /language and the fallbacks for what nobody else handled."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from backend.services import participants
 from bot.context import AppContext
+from bot.handlers.onboarding import send_consent
 from bot.i18n import LANGUAGES, t
 from bot.keyboards import LanguageChoice, language_keyboard
 from bot.middlewares import remember_language
 
-router = Router(name="common")
-fallback = Router(name="fallback")
-
-
-@router.message(CommandStart())
-async def start(message: Message, app: AppContext, lang: str) -> None:
-    """Welcome the user in their language and offer the language choice."""
-    await message.answer(t("start.welcome", lang, plan=app.plan.name(lang)), reply_markup=language_keyboard())
-
-
-@router.message(Command("help"))
 async def help_command(message: Message, lang: str) -> None:
     """List what the user can do."""
     await message.answer(t("help.text", lang))
 
 
-@router.message(Command("language"))
 async def language_command(message: Message, lang: str) -> None:
     """Offer the language buttons."""
     await message.answer(t("language.prompt", lang), reply_markup=language_keyboard())
 
 
-@router.callback_query(LanguageChoice.filter())
 async def language_chosen(
     query: CallbackQuery, callback_data: LanguageChoice, state: FSMContext, app: AppContext, lang: str
 ) -> None:
@@ -46,15 +35,34 @@ async def language_chosen(
     await remember_language(state, app, query.from_user.id, new)
     await query.answer(t("language.name", new))
     await query.message.answer(t("language.changed", new))
+    async with app.sessions() as session:
+        participant = await participants.by_messenger_id(session, query.from_user.id)
+    if participant is None:
+        await send_consent(query.bot, query.from_user.id, new)
 
 
-@fallback.message(F.text.startswith("/"))
 async def unknown_command(message: Message, lang: str) -> None:
     """Say that a command is unknown instead of staying silent."""
     await message.answer(t("errors.unknown_command", lang))
 
 
-@fallback.callback_query()
 async def stale_button(query: CallbackQuery, lang: str) -> None:
     """Answer every press, even one whose button no longer means anything."""
     await query.answer(t("errors.stale_button", lang), show_alert=True)
+
+
+def router() -> Router:
+    """/help and /language."""
+    r = Router(name="common")
+    r.message.register(help_command, Command("help"))
+    r.message.register(language_command, Command("language"))
+    r.callback_query.register(language_chosen, LanguageChoice.filter())
+    return r
+
+
+def fallback() -> Router:
+    """Last in line: unknown commands and presses nobody else handled."""
+    r = Router(name="fallback")
+    r.message.register(unknown_command, F.text.startswith("/"))
+    r.callback_query.register(stale_button)
+    return r

@@ -11,7 +11,6 @@ from aiogram.types import ErrorEvent
 from bot.i18n import pick_language, t
 from bot.middlewares import LANG_KEY
 
-router = Router(name="errors")
 log = logging.getLogger("meydan.bot")
 
 
@@ -23,7 +22,6 @@ async def _language(dispatcher: Dispatcher, bot: Bot, chat_id: int, user_id: int
     return pick_language(data.get(LANG_KEY))
 
 
-@router.errors()
 async def on_error(event: ErrorEvent, bot: Bot, dispatcher: Dispatcher) -> bool:
     """Log the update id with the traceback; tell the user, never showing the traceback."""
     update = event.update
@@ -40,3 +38,10 @@ async def on_error(event: ErrorEvent, bot: Bot, dispatcher: Dispatcher) -> bool:
     except TelegramAPIError:
         log.warning("could not tell the user about the failed update %s", update.update_id)
     return True
+
+
+def router() -> Router:
+    """The error handler for every update."""
+    r = Router(name="errors")
+    r.errors.register(on_error)
+    return r

@@ -1,0 +1,43 @@
+"""``meydan`` sub-commands, one module per topic; each exposes a Typer ``app``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
+
+from rich.console import Console
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from backend import migrate
+from backend.config import load_settings
+from backend.db import check_connection, create_engine, session_factory
+
+T = TypeVar("T")
+console = Console()
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine from a synchronous Typer command."""
+    return asyncio.run(coro)
+
+
+async def on_database(work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Connect to MEYDAN_DATABASE_URL (one-line error if unreachable), run ``work``, disconnect."""
+    engine = create_engine(load_settings().db_url)
+    try:
+        await check_connection(engine)
+        return await work(engine)
+    finally:
+        await engine.dispose()
+
+
+async def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one transaction on an up-to-date schema (migrated first)."""
+
+    async def go(engine: AsyncEngine) -> T:
+        await migrate.upgrade(engine)
+        async with session_factory(engine)() as session, session.begin():
+            return await work(session)
+
+    return await on_database(go)

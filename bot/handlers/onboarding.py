@@ -1,0 +1,185 @@
+"""/start, consent, the minimal profile, the list of open surveys, and /forget."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from backend.jalali import utcnow
+from backend.models import Participant
+from backend.services import participants, responses, surveys
+from backend.surveys.model import localize
+from bot.context import AppContext
+from bot.i18n import t
+from bot.keyboards import language_keyboard
+from bot.surveys.callbacks import OpenSurvey
+from bot.surveys.starting import begin_survey
+
+SURVEY_LINK_PREFIX = "s_"
+PENDING_SURVEY = "pending_survey"
+
+
+class Consent(CallbackData, prefix="consent"):
+    """Agree (1) or decline (0) the privacy notice."""
+
+    agree: bool
+
+
+class DistrictChoice(CallbackData, prefix="district"):
+    """The district the participant lives in."""
+
+    code: str
+
+
+class ForgetChoice(CallbackData, prefix="forget"):
+    """Confirm (1) or keep (0) after /forget."""
+
+    yes: bool
+
+
+def _yes_no(make: type[CallbackData], field: str, yes: str, no: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=yes, callback_data=make(**{field: True}))
+    builder.button(text=no, callback_data=make(**{field: False}))
+    return builder.as_markup()
+
+
+async def send_consent(bot: Bot, chat_id: int, lang: str) -> None:
+    """The privacy notice with agree/decline buttons."""
+    markup = _yes_no(Consent, "agree", t("consent.agree", lang), t("consent.decline", lang))
+    await bot.send_message(chat_id, t("consent.notice", lang), reply_markup=markup)
+
+
+async def send_district_prompt(bot: Bot, app: AppContext, chat_id: int, lang: str) -> None:
+    """Ask for the participant's district with one button per district of the plan."""
+    builder = InlineKeyboardBuilder()
+    for district in app.plan.districts:
+        builder.button(text=district.name(lang), callback_data=DistrictChoice(code=district.code))
+    builder.adjust(2)
+    await bot.send_message(chat_id, t("profile.district_prompt", lang), reply_markup=builder.as_markup())
+
+
+async def send_home(bot: Bot, app: AppContext, chat_id: int, participant: Participant, lang: str) -> None:
+    """Open surveys as buttons; an unfinished one is offered as "continue"."""
+    async with app.sessions() as session:
+        open_now = await surveys.open_surveys(session, utcnow())
+        unfinished = await responses.unfinished(session, participant.id)
+    if not open_now:
+        await bot.send_message(chat_id, t("home.none_open", lang))
+        return
+    builder = InlineKeyboardBuilder()
+    for survey in open_now:
+        name = localize(survey.title, lang)
+        label = t("home.continue", lang, title=name) if survey.id in unfinished else name
+        builder.button(text=label, callback_data=OpenSurvey(s=survey.id))
+    builder.adjust(1)
+    await bot.send_message(chat_id, t("home.surveys", lang), reply_markup=builder.as_markup())
+
+
+async def next_step(bot: Bot, app: AppContext, state: FSMContext, chat_id: int, participant: Participant,
+                    lang: str) -> None:
+    """After consent or profile: ask what is missing, else open the linked survey or the list."""
+    if participant.district is None:
+        await send_district_prompt(bot, app, chat_id, lang)
+        return
+    code = (await state.get_data()).get(PENDING_SURVEY)
+    if code:
+        await state.update_data({PENDING_SURVEY: None})
+        if await begin_survey(bot, app, chat_id, participant, lang, code=code):
+            return
+    await send_home(bot, app, chat_id, participant, lang)
+
+
+async def start(message: Message, command: CommandObject, bot: Bot, app: AppContext, state: FSMContext,
+                lang: str) -> None:
+    """Welcome; newcomers get the language choice and the privacy notice, others their surveys."""
+    if command.args and command.args.startswith(SURVEY_LINK_PREFIX):
+        await state.update_data({PENDING_SURVEY: command.args.removeprefix(SURVEY_LINK_PREFIX)})
+    async with app.sessions() as session:
+        participant = await participants.by_messenger_id(session, message.from_user.id)
+    await message.answer(t("start.welcome", lang, plan=app.plan.name(lang)), reply_markup=language_keyboard())
+    if participant is None:
+        await send_consent(bot, message.chat.id, lang)
+        return
+    await next_step(bot, app, state, message.chat.id, participant, lang)
+
+
+async def consent(query: CallbackQuery, callback_data: Consent, bot: Bot, app: AppContext, state: FSMContext,
+                  lang: str) -> None:
+    """Agree: create the participant and go on. Decline: store nothing, forget the state too."""
+    await query.answer()
+    if not callback_data.agree:
+        async with app.sessions() as session:
+            existing = await participants.by_messenger_id(session, query.from_user.id)
+        if existing is None:
+            await state.clear()
+        await bot.send_message(query.from_user.id, t("consent.declined", lang))
+        return
+    async with app.sessions() as session, session.begin():
+        participant = await participants.by_messenger_id(session, query.from_user.id)
+        joined = participant is None
+        if joined:
+            participant = await participants.join(session, app.secret, query.from_user.id, lang)
+    if not joined:  # a second tap on the same notice
+        return
+    await next_step(bot, app, state, query.from_user.id, participant, lang)
+
+
+async def district(query: CallbackQuery, callback_data: DistrictChoice, bot: Bot, app: AppContext,
+                   state: FSMContext, lang: str) -> None:
+    """Save the district; a press from someone without consent or with an unknown code is stale."""
+    async with app.sessions() as session, session.begin():
+        participant = await participants.by_messenger_id(session, query.from_user.id)
+        known = app.plan.get("district", callback_data.code) is not None
+        if participant is not None and known:
+            await participants.set_profile(session, participant, district=callback_data.code)
+    if participant is None or not known:
+        await query.answer(t("errors.stale_button", lang), show_alert=True)
+        return
+    await query.answer(t("profile.saved", lang))
+    await next_step(bot, app, state, query.from_user.id, participant, lang)
+
+
+async def list_surveys(message: Message, bot: Bot, app: AppContext, state: FSMContext, lang: str) -> None:
+    """/surveys: the open surveys (or what is missing before them)."""
+    async with app.sessions() as session:
+        participant = await participants.by_messenger_id(session, message.from_user.id)
+    if participant is None:
+        await send_consent(bot, message.chat.id, lang)
+        return
+    await next_step(bot, app, state, message.chat.id, participant, lang)
+
+
+async def forget_command(message: Message, lang: str) -> None:
+    """/forget: ask for confirmation first."""
+    markup = _yes_no(ForgetChoice, "yes", t("forget.yes", lang), t("forget.no", lang))
+    await message.answer(t("forget.confirm", lang), reply_markup=markup)
+
+
+async def forget_chosen(query: CallbackQuery, callback_data: ForgetChoice, app: AppContext, state: FSMContext,
+                        lang: str) -> None:
+    """Delete the profile and the account link, and the conversation state with them."""
+    await query.answer()
+    if not callback_data.yes:
+        await query.message.answer(t("forget.kept", lang))
+        return
+    async with app.sessions() as session, session.begin():
+        forgotten = await participants.forget(session, query.from_user.id)
+    await state.clear()
+    await query.message.answer(t("forget.done" if forgotten else "forget.nothing", lang))
+
+
+def router() -> Router:
+    """Onboarding and the participant's own data."""
+    r = Router(name="onboarding")
+    r.message.register(start, CommandStart())
+    r.message.register(list_surveys, Command("surveys"))
+    r.message.register(forget_command, Command("forget"))
+    r.callback_query.register(consent, Consent.filter())
+    r.callback_query.register(district, DistrictChoice.filter())
+    r.callback_query.register(forget_chosen, ForgetChoice.filter())
+    return r

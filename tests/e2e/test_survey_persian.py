@@ -1,0 +1,73 @@
+"""A citizen completes the bundled survey in Persian, through the emulator, end to end."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from backend.db import create_engine, session_factory
+from backend.models import Answer, Finding, Participant, Response
+from bot.runner import running_bot
+from tests.e2e.conftest import TOKEN
+
+
+async def test_citizen_completes_bundled_survey_in_persian(settings_for, emulator, stack) -> None:  # type: ignore[no-untyped-def]
+    settings = settings_for()
+    async with running_bot(settings):
+        user = emulator.user(TOKEN, user_id=6001, first_name="زهرا", language_code="fa")
+        await user.start()
+        await user.wait_for_message(contains="پیش از شروع")
+        await user.press("موافقم، ادامه")
+        await user.wait_for_message(contains="کدام منطقه")
+        await user.press("منطقه ۹")
+        await user.wait_for_message(contains="پرسشنامه‌های باز")
+        await user.press("نظرسنجی شهروندان دربارهٔ برنامهٔ میان‌مدت مشهد")
+        await user.wait_for_message(contains="در کدام منطقهٔ شهرداری")
+        await user.press("منطقه ۹")
+        await user.wait_for_message(contains="سن شما")
+        await user.press("۳۰ تا ۴۴ سال")
+        await user.wait_for_message(contains="ترتیب اهمیت")
+        for axis in ("حمل‌ونقل و ترافیک", "خدمات شهری و ایمنی", "اقتصاد و مالیه شهری", "اجتماعی و فرهنگی",
+                     "توسعه کالبدی و محیط زیست"):
+            await user.press(axis)
+            await user.wait_for_message(contains="ترتیب اهمیت" if axis != "توسعه کالبدی و محیط زیست" else "حکمرانی")
+        for rating in ("۲", "۳", "۴", "۳"):
+            await user.press(rating)
+            await user.wait_for_message()
+        await user.press("رد کردن ⏭")  # rate_transport is optional
+        await user.wait_for_message()
+        await user.send("۴")  # typed digits work as well as buttons
+        await user.wait_for_message(contains="مسئله")
+        await user.send("ترافیک سنگین بلوار وكيل‌آباد در ساعات اوج")
+        await user.wait_for_message(contains="کدام محور")
+        await user.press("حمل‌ونقل و ترافیک")
+        await user.wait_for_message()
+        await user.send("مترو را تا انتهای وکیل‌آباد ادامه دهید")
+        review = await user.wait_for_message(contains="مرور پاسخ‌ها")
+        assert "ترافیک سنگین" in review["text"] and "(بدون پاسخ)" in review["text"]
+        await user.press("ارسال نهایی ✅")
+        thanks = await user.wait_for_message(contains="سپاس")
+        assert "کمیته" in thanks["text"]
+
+    engine = create_engine(stack.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            participant = await session.scalar(select(Participant).where(Participant.telegram_id == 6001))
+            assert participant.district == "d09" and participant.language == "fa"
+            response = await session.scalar(select(Response).where(Response.participant_id == participant.id))
+            assert response.status == "completed"
+            answers = {a.question: a for a in await session.scalars(select(Answer).where(Answer.response_id == response.id))}
+            assert answers["age_band"].value == "age_30_44"
+            assert answers["axes_priority"].value == [
+                "transport", "services_safety", "economy", "social_cultural", "urban_development", "governance"]
+            assert answers["rate_governance"].value == 2
+            assert answers["rate_transport"].skipped
+            assert answers["rate_services_safety"].raw_text == "۴" and answers["rate_services_safety"].value == 4
+            problem = answers["neighbourhood_problem"]
+            assert problem.value == {"text": "ترافیک سنگین بلوار وكيل‌آباد در ساعات اوج", "axis": "transport"}
+            finding = await session.scalar(select(Finding))
+            assert finding.source == "citizen_poll" and finding.axis == "transport" and finding.district == "d09"
+            assert finding.text == "ترافیک سنگین بلوار وكيل‌آباد در ساعات اوج"
+            assert finding.normalized_text == "ترافیک سنگین بلوار وکیل‌آباد در ساعات اوج"  # Arabic kaf/yeh normalized
+            assert finding.stakeholder_group == "citizens"
+    finally:
+        await engine.dispose()
