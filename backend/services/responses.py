@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import Answer, Finding, Participant, Response, Survey, SurveyVersion, utcnow
+from backend.services.findings import new_finding
 from backend.surveys.engine import SurveyState
 from backend.surveys.model import Question, QuestionType, SurveyDefinition
 from backend.surveys.values import from_json, to_json
@@ -164,10 +165,10 @@ async def complete(session: AsyncSession, progress: Progress, participant: Parti
     for question in definition.questions:
         value = state.answers.get(question.name)
         if question.type is QuestionType.PROBLEM and isinstance(value, dict) and value.get("text"):
-            findings.append(Finding(
-                kind="problem", text=value["text"], normalized_text=normalize_persian(value["text"]),
-                source=CITIZEN_POLL, stakeholder_group=response.stakeholder_group, axis=value.get("axis"),
-                district=response.district, participant_id=participant.id, answer_id=answer_ids.get(question.name),
+            findings.append(new_finding(
+                kind="problem", text=value["text"], source=CITIZEN_POLL, stakeholder_group=response.stakeholder_group,
+                axis=value.get("axis"), district=response.district, participant_id=participant.id,
+                answer_id=answer_ids.get(question.name),
             ))
     session.add_all(findings)
     return findings
