@@ -18,6 +18,8 @@ DEFAULT_LANGUAGE = "fa"
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
     flat: dict[str, str] = {}
     for key, value in tree.items():
+        if not isinstance(key, str):  # YAML 1.1 reads yes/no/on/off keys as booleans
+            raise ValueError(f"locale key {prefix}{key!r} is not a string; quote it or rename it")
         path = f"{prefix}{key}"
         if isinstance(value, dict):
             flat.update(_flatten(value, f"{path}."))

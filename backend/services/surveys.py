@@ -13,7 +13,6 @@ from backend.errors import MeydanError
 from backend.models import Response, Survey, SurveyVersion
 from backend.surveys import bundled_surveys
 from backend.surveys.model import SurveyDefinition
-from backend.surveys.xlsform import load_xlsform
 from backend.surveys.yamlformat import load_yaml_survey
 
 
@@ -140,6 +139,8 @@ def load_definition(path: Path) -> SurveyDefinition:
     if not path.exists():
         raise MeydanError(f"survey file {path}: not found")
     if suffix in (".xlsx", ".xls"):
+        from backend.surveys.xlsform import load_xlsform  # pyxform takes a second to import: only when needed
+
         return load_xlsform(path)
     if suffix in (".yaml", ".yml"):
         return load_yaml_survey(path)

@@ -156,7 +156,7 @@ async def list_surveys(message: Message, bot: Bot, app: AppContext, state: FSMCo
 
 async def forget_command(message: Message, lang: str) -> None:
     """/forget: ask for confirmation first."""
-    markup = _yes_no(ForgetChoice, "yes", t("forget.yes", lang), t("forget.no", lang))
+    markup = _yes_no(ForgetChoice, "yes", t("forget.delete_button", lang), t("forget.keep_button", lang))
     await message.answer(t("forget.confirm", lang), reply_markup=markup)
 
 
