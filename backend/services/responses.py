@@ -61,20 +61,17 @@ async def unfinished(session: AsyncSession, participant_id: int) -> dict[int, Re
     return {survey_id: response for survey_id, response in rows}
 
 
-async def completed_count(session: AsyncSession, participant_id: int, survey_id: int | None = None) -> int:
-    """How many responses the participant completed (on one survey, or on all)."""
-    query = select(func.count()).select_from(Response).where(
-        Response.participant_id == participant_id, Response.status == "completed")
-    if survey_id is not None:
-        query = query.join(SurveyVersion, Response.survey_version_id == SurveyVersion.id).where(
-            SurveyVersion.survey_id == survey_id)
-    return await session.scalar(query) or 0
+async def completed_count(session: AsyncSession, participant_id: int, version_id: int) -> int:
+    """How many responses the participant completed on one survey version."""
+    return await session.scalar(select(func.count()).select_from(Response).where(
+        Response.participant_id == participant_id, Response.survey_version_id == version_id,
+        Response.status == "completed")) or 0
 
 
 async def start(session: AsyncSession, participant: Participant, survey: Survey, version: SurveyVersion,
                 language: str) -> Response | None:
     """The response to answer ``survey`` with: the unfinished one if any, else a new one on
-    ``version``; None if the participant already completed it and repeats are off.
+    ``version``; None if the participant already completed that version and repeats are off.
 
     Whatever else the participant was answering is paused, never thrown away.
     """
@@ -86,7 +83,7 @@ async def start(session: AsyncSession, participant: Participant, survey: Survey,
     if resumed is not None:
         resumed.status = "in_progress"
         return resumed
-    if not survey.allow_multiple and await completed_count(session, participant.id, survey.id):
+    if not survey.allow_multiple and await completed_count(session, participant.id, version.id):
         return None
     response = Response(survey_version_id=version.id, participant_id=participant.id, language=language,
                         district=participant.district, stakeholder_group=participant.stakeholder_group,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,8 @@ import typer
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.errors import MeydanError
+from backend.jalali import TEHRAN, format_datetime, parse_date
 from backend.services import surveys
 from bot.commands import console, in_transaction, run
 
@@ -43,18 +46,28 @@ def list_() -> None:
     console.print(table)
 
 
-def _set_open(code: str, is_open: bool) -> None:
+def _set_open(code: str, is_open: bool, closes_at: datetime | None = None) -> None:
     async def work(session: AsyncSession) -> None:
-        await surveys.set_open(session, code, is_open)
+        await surveys.set_open(session, code, is_open, closes_at=closes_at)
 
     run(in_transaction(work))
-    console.print(f"{code} is now {'open' if is_open else 'closed'}")
+    until = f" until {format_datetime(closes_at, 'en')} Tehran time" if closes_at else ""
+    console.print(f"{code} is now {'open' + until if is_open else 'closed'}", highlight=False)
 
 
 @app.command("open")
-def open_(code: Annotated[str, typer.Argument(help="The survey code.")]) -> None:
-    """Open a survey to citizens."""
-    _set_open(code, True)
+def open_(
+    code: Annotated[str, typer.Argument(help="The survey code.")],
+    until: Annotated[str | None, typer.Option(help="Last day to answer, Jalali (1404/02/15) or ISO date.")] = None,
+) -> None:
+    """Open a survey to citizens, optionally until the end of a given day (Tehran time)."""
+    closes_at = None
+    if until is not None:
+        day = parse_date(until)
+        if day is None:
+            raise MeydanError(f"--until {until!r} is not a date; expected e.g. 1404/02/15 or 2025-05-05")
+        closes_at = datetime.combine(day + timedelta(days=1), time(), TEHRAN)
+    _set_open(code, True, closes_at)
 
 
 @app.command("close")
