@@ -26,15 +26,20 @@ async def on_error(event: ErrorEvent, bot: Bot, dispatcher: Dispatcher) -> bool:
     """Log the update id with the traceback; tell the user, never showing the traceback."""
     update = event.update
     log.error("update %s failed", update.update_id, exc_info=event.exception)
+    query, message = update.callback_query, update.message
+    user = query.from_user if query is not None else message.from_user if message is not None else None
+    if user is None:
+        return True
+    chat_id = message.chat.id if message is not None else user.id
+    text = t("errors.generic", await _language(dispatcher, bot, chat_id, user.id))
     try:
-        if update.callback_query is not None:
-            query = update.callback_query
-            lang = await _language(dispatcher, bot, query.from_user.id, query.from_user.id)
-            await query.answer(t("errors.generic", lang), show_alert=True)
-        elif update.message is not None and update.message.from_user is not None:
-            chat_id = update.message.chat.id
-            lang = await _language(dispatcher, bot, chat_id, update.message.from_user.id)
-            await bot.send_message(chat_id, t("errors.generic", lang))
+        if query is not None:
+            try:
+                await query.answer(text, show_alert=True)
+                return True
+            except TelegramAPIError:  # already answered before the failure: say it in the chat
+                pass
+        await bot.send_message(chat_id, text)
     except TelegramAPIError:
         log.warning("could not tell the user about the failed update %s", update.update_id)
     return True
