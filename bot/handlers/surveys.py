@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, Update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.services import participants, responses
 from backend.services.updates import AlreadyProcessed, claim
-from backend.surveys.engine import can_skip, step_back
+from backend.surveys.engine import Invalid, SurveyState, can_skip, step_back
 from bot.context import AppContext
 from bot.i18n import t
 from bot.surveys import flow
@@ -18,11 +22,80 @@ from bot.surveys.render import options
 from bot.surveys.starting import begin_survey
 
 TICKED = "ticked"
+T = TypeVar("T")
+Reply = tuple[flow.Current, Invalid | None]
+
+
+class Refused(Exception):
+    """A navigation the current question does not allow; ``key`` is the locale text saying why."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
 
 async def _ticked(state: FSMContext, response_id: int, index: int) -> frozenset[str]:
     data = (await state.get_data()).get(TICKED) or {}
     return frozenset(data.get(f"{response_id}:{index}", []))
+
+
+def _at(response_id: int, index: int) -> Callable[[flow.Current], bool]:
+    """A press is fresh only for the current question of the response being answered."""
+    return lambda current: current.progress.response.id == response_id and current.index == index
+
+
+def _option(current: flow.Current, app: AppContext, lang: str, c: int) -> str | None:
+    opts = options(current.question, current.progress.state, app.choice_sources, lang)  # type: ignore[arg-type]
+    return opts[c].raw if 0 <= c < len(opts) else None
+
+
+async def _claimed(app: AppContext, bot: Bot, user_id: int, update_id: int,
+                   fresh: Callable[[flow.Current], bool],
+                   work: Callable[[AsyncSession, flow.Current], Awaitable[T]]) -> tuple[flow.Current, T] | None:
+    """Run ``work`` on the user's current question in one transaction that claims the update.
+
+    None if the user answers nothing now or ``fresh`` refuses; AlreadyProcessed for a repeat.
+    """
+    async with app.sessions() as session, session.begin():
+        current = await flow.load(session, app, user_id)
+        if current is None or not fresh(current):
+            return None
+        await claim(session, bot.id, update_id)
+        return current, await work(session, current)
+
+
+async def _press(query: CallbackQuery, app: AppContext, bot: Bot, update: Update, lang: str,
+                 fresh: Callable[[flow.Current], bool],
+                 work: Callable[[AsyncSession, flow.Current], Awaitable[T]]) -> tuple[flow.Current, T] | None:
+    """A button press; a stale one is told "this question has passed", a repeated update nothing
+    (its first delivery was answered)."""
+    try:
+        done = await _claimed(app, bot, query.from_user.id, update.update_id, fresh, work)
+    except AlreadyProcessed:
+        return None
+    except Refused as refusal:
+        await query.answer(t(refusal.key, lang), show_alert=True)
+        return None
+    if done is None:
+        await query.answer(t("surveys.stale", lang), show_alert=True)
+    return done
+
+
+async def _after_reply(bot: Bot, app: AppContext, chat_id: int, before: flow.Current, reply: Reply,
+                       lang: str) -> None:
+    after, error = reply
+    if error is not None:
+        await bot.send_message(chat_id, flow.error_text(before.question, error, lang))  # type: ignore[arg-type]
+    await flow.show(bot, app, chat_id, after, lang)
+
+
+async def _answered(query: CallbackQuery, bot: Bot, app: AppContext, lang: str,
+                    pressed: tuple[flow.Current, Reply] | None) -> None:
+    if pressed is None:
+        return
+    before, reply = pressed
+    await query.answer(t("surveys.recorded", lang) if reply[1] is None else None)
+    await _after_reply(bot, app, query.from_user.id, before, reply, lang)
 
 
 async def open_survey(query: CallbackQuery, callback_data: OpenSurvey, bot: Bot, app: AppContext, lang: str) -> None:
@@ -38,76 +111,51 @@ async def open_survey(query: CallbackQuery, callback_data: OpenSurvey, bot: Bot,
 
 async def typed_reply(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
     """A typed answer to the current question; a bad one gets what is expected and the question again."""
+
+    async def work(session: AsyncSession, current: flow.Current) -> Reply:
+        return await flow.reply(session, app, current, message.text or "", lang, raw_text=message.text)
+
     try:
-        async with app.sessions() as session, session.begin():
-            current = await flow.load(session, app, message.from_user.id)
-            if current is None or current.question is None:
-                answer = None
-            else:
-                await claim(session, bot.id, event_update.update_id)
-                answer = await flow.reply(session, app, current, message.text, lang, raw_text=message.text)
+        done = await _claimed(app, bot, message.from_user.id, event_update.update_id,
+                              lambda current: current.question is not None, work)
     except AlreadyProcessed:
         return
+    if done is not None:
+        await _after_reply(bot, app, message.chat.id, done[0], done[1], lang)
+        return
+    async with app.sessions() as session:  # nothing to answer: at the review, or no survey at all
+        current = await flow.load(session, app, message.from_user.id)
     if current is None:
         await message.answer(t("surveys.no_active", lang))
-    elif answer is None:
-        await flow.show(bot, app, message.chat.id, current, lang)
     else:
-        await _after_reply(bot, app, message.chat.id, current, *answer, lang=lang)
-
-
-async def _after_reply(bot: Bot, app: AppContext, chat_id: int, before: flow.Current, after: flow.Current,
-                       error: object, *, lang: str) -> None:
-    if error is not None:
-        await bot.send_message(chat_id, flow.error_text(before.question, error, lang))  # type: ignore[arg-type]
-    await flow.show(bot, app, chat_id, after, lang)
-
-
-async def _pressed(query: CallbackQuery, app: AppContext, response_id: int, index: int | None,
-                   lang: str) -> flow.Current | None:
-    """The current state if the press is for the current question of the current response; else stale."""
-    async with app.sessions() as session:
-        current = await flow.load(session, app, query.from_user.id)
-    if current is None or current.progress.response.id != response_id or (index is not None and current.index != index):
-        await query.answer(t("surveys.stale", lang), show_alert=True)
-        return None
-    return current
+        await flow.show(bot, app, message.chat.id, current, lang)
 
 
 async def pick(query: CallbackQuery, callback_data: Pick, bot: Bot, app: AppContext, event_update: Update,
                lang: str) -> None:
     """An option button: the same as typing that option."""
-    try:
-        async with app.sessions() as session, session.begin():
-            current = await flow.load(session, app, query.from_user.id)
-            valid = (current is not None and current.progress.response.id == callback_data.r
-                     and current.question is not None and current.index == callback_data.q)
-            if valid:
-                opts = options(current.question, current.progress.state, app.choice_sources, lang)
-                valid = 0 <= callback_data.c < len(opts)
-            if valid:
-                await claim(session, bot.id, event_update.update_id)
-                after, error = await flow.reply(session, app, current, opts[callback_data.c].raw, lang)
-    except AlreadyProcessed:
-        await query.answer()
-        return
-    if not valid:
-        await query.answer(t("surveys.stale", lang), show_alert=True)
-        return
-    await query.answer(t("surveys.recorded", lang) if error is None else None)
-    await _after_reply(bot, app, query.from_user.id, current, after, error, lang=lang)
+    at = _at(callback_data.r, callback_data.q)
+
+    def fresh(current: flow.Current) -> bool:
+        return at(current) and _option(current, app, lang, callback_data.c) is not None
+
+    async def work(session: AsyncSession, current: flow.Current) -> Reply:
+        return await flow.reply(session, app, current, _option(current, app, lang, callback_data.c) or "", lang)
+
+    await _answered(query, bot, app, lang, await _press(query, app, bot, event_update, lang, fresh, work))
 
 
 async def toggle(query: CallbackQuery, callback_data: Toggle, app: AppContext, state: FSMContext, lang: str) -> None:
-    """Tick or untick one option of a multiple choice; the keyboard shows the marks."""
-    current = await _pressed(query, app, callback_data.r, callback_data.q, lang)
-    if current is None:
-        return
-    opts = options(current.question, current.progress.state, app.choice_sources, lang)
-    if not 0 <= callback_data.c < len(opts):
+    """Tick or untick one option of a multiple choice; only the keyboard changes until "save"."""
+    async with app.sessions() as session:
+        current = await flow.load(session, app, query.from_user.id)
+    raw = None
+    if current is not None and _at(callback_data.r, callback_data.q)(current):
+        raw = _option(current, app, lang, callback_data.c)
+    if current is None or raw is None:
         await query.answer(t("surveys.stale", lang), show_alert=True)
         return
-    ticked = set(await _ticked(state, callback_data.r, callback_data.q)) ^ {opts[callback_data.c].raw}
+    ticked = set(await _ticked(state, callback_data.r, callback_data.q)) ^ {raw}
     data = (await state.get_data()).get(TICKED) or {}
     await state.update_data({TICKED: {**data, f"{callback_data.r}:{callback_data.q}": sorted(ticked)}})
     await query.answer()
@@ -117,63 +165,60 @@ async def toggle(query: CallbackQuery, callback_data: Toggle, app: AppContext, s
 async def done(query: CallbackQuery, callback_data: Done, bot: Bot, app: AppContext, state: FSMContext,
                event_update: Update, lang: str) -> None:
     """Save the ticked options of a multiple choice as one answer."""
-    if await _pressed(query, app, callback_data.r, callback_data.q, lang) is None:
-        return
     ticked = sorted(await _ticked(state, callback_data.r, callback_data.q))
-    try:
-        async with app.sessions() as session, session.begin():
-            current = await flow.load(session, app, query.from_user.id)
-            await claim(session, bot.id, event_update.update_id)
-            after, error = await flow.reply(session, app, current, ticked, lang)
-    except AlreadyProcessed:
-        await query.answer()
-        return
-    await query.answer(t("surveys.recorded", lang) if error is None else None)
-    await _after_reply(bot, app, query.from_user.id, current, after, error, lang=lang)
+
+    async def work(session: AsyncSession, current: flow.Current) -> Reply:
+        return await flow.reply(session, app, current, ticked, lang)
+
+    at = _at(callback_data.r, callback_data.q)
+    await _answered(query, bot, app, lang, await _press(query, app, bot, event_update, lang, at, work))
 
 
-async def _navigate(bot: Bot, app: AppContext, chat_id: int, user_id: int, action: str, update_id: int,
-                    lang: str, expected: tuple[int, int] | None = None) -> str | None:
-    """Skip or go back from the current question; returns a message key when refused."""
-    try:
-        async with app.sessions() as session, session.begin():
-            current = await flow.load(session, app, user_id)
-            if current is None or current.question is None:
-                return "surveys.no_active" if current is None else "surveys.stale"
-            if expected is not None and expected != (current.progress.response.id, current.index):
-                return "surveys.stale"
-            state = current.progress.state
-            definition = current.progress.definition
-            if action == "skip":
-                if not can_skip(current.question):
-                    return "surveys.cannot_skip"
-                new_state = state.skip(current.question.name)
-            else:
-                new_state = step_back(definition, state, current.question.name)
-                if new_state == state:
-                    return "surveys.nothing_before"
-            await claim(session, bot.id, update_id)
-            after = await flow.save(session, app, current, new_state)
-    except AlreadyProcessed:
-        return None
-    await flow.show(bot, app, chat_id, after, lang)
-    return None
+def _navigation(app: AppContext, action: str) -> Callable[[AsyncSession, flow.Current], Awaitable[flow.Current]]:
+    """Skip the current question or go back one; Refused when the question does not allow it."""
+
+    async def work(session: AsyncSession, current: flow.Current) -> flow.Current:
+        question, state = current.question, current.progress.state
+        assert question is not None
+        new_state: SurveyState
+        if action == "skip":
+            if not can_skip(question):
+                raise Refused("surveys.cannot_skip")
+            new_state = state.skip(question.name)
+        else:
+            new_state = step_back(current.progress.definition, state, question.name)
+            if new_state == state:
+                raise Refused("surveys.nothing_before")
+        return await flow.save(session, app, current, new_state)
+
+    return work
 
 
 async def nav_button(query: CallbackQuery, callback_data: Nav, bot: Bot, app: AppContext, event_update: Update,
                      lang: str) -> None:
     """The skip and back buttons under a question."""
-    refusal = await _navigate(bot, app, query.from_user.id, query.from_user.id, callback_data.a,
-                              event_update.update_id, lang, expected=(callback_data.r, callback_data.q))
-    await query.answer(t(refusal, lang) if refusal else None, show_alert=bool(refusal))
+    work = _navigation(app, callback_data.a)
+    pressed = await _press(query, app, bot, event_update, lang, _at(callback_data.r, callback_data.q), work)
+    if pressed is not None:
+        await query.answer()
+        await flow.show(bot, app, query.from_user.id, pressed[1], lang)
 
 
 async def nav_command(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
     """/skip and /back typed while answering."""
-    action = "skip" if message.text.startswith("/skip") else "back"
-    refusal = await _navigate(bot, app, message.chat.id, message.from_user.id, action, event_update.update_id, lang)
-    if refusal:
-        await message.answer(t(refusal, lang))
+    work = _navigation(app, "skip" if (message.text or "").startswith("/skip") else "back")
+    try:
+        done = await _claimed(app, bot, message.from_user.id, event_update.update_id,
+                              lambda current: current.question is not None, work)
+    except AlreadyProcessed:
+        return
+    except Refused as refusal:
+        await message.answer(t(refusal.key, lang))
+        return
+    if done is None:
+        await message.answer(t("surveys.no_active", lang))
+    else:
+        await flow.show(bot, app, message.chat.id, done[1], lang)
 
 
 async def cancel(message: Message, app: AppContext, lang: str) -> None:
@@ -184,41 +229,38 @@ async def cancel(message: Message, app: AppContext, lang: str) -> None:
     await message.answer(t("surveys.cancelled" if paused else "surveys.no_active", lang))
 
 
+def _at_review(response_id: int) -> Callable[[flow.Current], bool]:
+    return lambda current: current.question is None and current.progress.response.id == response_id
+
+
 async def edit(query: CallbackQuery, callback_data: Edit, bot: Bot, app: AppContext, event_update: Update,
                lang: str) -> None:
     """An edit button on the review: ask that question again."""
-    try:
-        async with app.sessions() as session, session.begin():
-            current = await flow.load(session, app, query.from_user.id)
-            valid = (current is not None and current.question is None
-                     and current.progress.response.id == callback_data.r
-                     and 0 <= callback_data.q < len(current.progress.definition.questions))
-            if valid:
-                await claim(session, bot.id, event_update.update_id)
-                name = current.progress.definition.questions[callback_data.q].name
-                after = await flow.save(session, app, current, current.progress.state.clear(name))
-    except AlreadyProcessed:
+    at_review = _at_review(callback_data.r)
+
+    def fresh(current: flow.Current) -> bool:
+        return at_review(current) and 0 <= callback_data.q < len(current.progress.definition.questions)
+
+    async def work(session: AsyncSession, current: flow.Current) -> flow.Current:
+        name = current.progress.definition.questions[callback_data.q].name
+        return await flow.save(session, app, current, current.progress.state.clear(name))
+
+    pressed = await _press(query, app, bot, event_update, lang, fresh, work)
+    if pressed is not None:
         await query.answer()
-        return
-    if not valid:
-        await query.answer(t("surveys.stale", lang), show_alert=True)
-        return
-    await query.answer()
-    await flow.show(bot, app, query.from_user.id, after, lang)
+        await flow.show(bot, app, query.from_user.id, pressed[1], lang)
 
 
-async def submit(query: CallbackQuery, callback_data: Submit, app: AppContext, lang: str) -> None:
+async def submit(query: CallbackQuery, callback_data: Submit, bot: Bot, app: AppContext, event_update: Update,
+                 lang: str) -> None:
     """Submit the reviewed response: it is completed and its problems become findings."""
-    async with app.sessions() as session, session.begin():
-        current = await flow.load(session, app, query.from_user.id)
-        valid = current is not None and current.question is None and current.progress.response.id == callback_data.r
-        if valid:
-            await responses.complete(session, current.progress, current.participant)
-    if not valid:
-        await query.answer(t("surveys.stale", lang), show_alert=True)
-        return
-    await query.answer(t("surveys.recorded", lang))
-    await query.message.answer(t("surveys.thanks", lang))
+
+    async def work(session: AsyncSession, current: flow.Current) -> None:
+        await responses.complete(session, current.progress, current.participant)
+
+    if await _press(query, app, bot, event_update, lang, _at_review(callback_data.r), work) is not None:
+        await query.answer(t("surveys.recorded", lang))
+        await query.message.answer(t("surveys.thanks", lang))
 
 
 def router() -> Router:
