@@ -1,0 +1,1 @@
+"""Approval votes: the bodies' rules (pure) and the agenda/vote/decision services."""
