@@ -11,13 +11,16 @@ import typer
 
 from backend.config import load_settings
 from backend.errors import MeydanError
-from bot.commands import console, db, plan, run, survey
+from bot.commands import console, db, export, imports, invite, plan, run, survey
 
 app = typer.Typer(help="Meydan: a messenger-based participation collector for a city's mid-term plan.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 app.add_typer(db.app, name="db")
 app.add_typer(plan.app, name="plan")
 app.add_typer(survey.app, name="survey")
+app.add_typer(export.app, name="export")
+app.add_typer(invite.app, name="invite")
+app.add_typer(imports.app, name="import")
 
 
 def _logging(verbose: bool) -> None:

@@ -26,7 +26,7 @@ class ImportBatch(Timestamped, Base):
 
 
 class ImportRow(Base):
-    """One source row of an import, kept whole as evidence."""
+    """One source row of an import, kept whole as evidence; ``fingerprint`` makes it import once."""
 
     __tablename__ = "import_rows"
     __table_args__ = (UniqueConstraint("batch_id", "row_number"),)
@@ -34,6 +34,7 @@ class ImportRow(Base):
     id: Mapped[int] = id_column()
     batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("import_batches.id", ondelete="CASCADE"))
     row_number: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     data: Mapped[dict[str, Any]]
 
 
@@ -58,7 +59,7 @@ class Finding(Timestamped, Base):
     note_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("notes.id", ondelete="SET NULL"))
     answer_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("answers.id", ondelete="SET NULL"), unique=True)
     import_row_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("import_rows.id", ondelete="CASCADE"), unique=True)
-    parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("findings.id", ondelete="SET NULL"))
+    parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("findings.id", ondelete="SET NULL"), index=True)
     deleted_at: Mapped[datetime | None]
 
 

@@ -12,7 +12,11 @@ from backend.models.base import BigId, Base, Timestamped, id_column
 
 
 class Meeting(Timestamped, Base):
-    """An interview, NGO forum or session a facilitator records; ``kind`` is meeting or forum."""
+    """An interview, NGO forum or session a facilitator records; ``kind`` is meeting or forum.
+
+    ``status`` is draft (being set up; ``setup_step`` says which question is asked), open,
+    paused or closed: the conversation state lives here, so it survives restarts.
+    """
 
     __tablename__ = "meetings"
 
@@ -28,6 +32,7 @@ class Meeting(Timestamped, Base):
     organizations: Mapped[str | None] = mapped_column(Text)
     facilitator_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("participants.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), default="open")
+    setup_step: Mapped[str | None] = mapped_column(String(16))
     closed_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
 
@@ -48,6 +53,7 @@ class Note(Base):
     normalized_text: Mapped[str | None] = mapped_column(Text)
     file_id: Mapped[str | None] = mapped_column(String(255))
     file_unique_id: Mapped[str | None] = mapped_column(String(255))
+    file_name: Mapped[str | None] = mapped_column(String(255))
     mime_type: Mapped[str | None] = mapped_column(String(120))
     file_size: Mapped[int | None] = mapped_column(BigInteger)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)

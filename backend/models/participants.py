@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.models.base import BigId, Base, Timestamped, id_column
@@ -31,7 +31,10 @@ class Participant(Timestamped, Base):
 
 
 class Role(Timestamped, Base):
-    """A role of a participant, scoped to a working group, forum or body where it applies."""
+    """A role of a participant, scoped to a working group, forum or body where it applies.
+
+    ``organization`` is who the holder speaks for (an NGO in a forum), asked when they join.
+    """
 
     __tablename__ = "roles"
     __table_args__ = (UniqueConstraint("participant_id", "role", "scope"),)
@@ -40,6 +43,7 @@ class Role(Timestamped, Base):
     participant_id: Mapped[int] = mapped_column(BigId, ForeignKey("participants.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
     scope: Mapped[str] = mapped_column(String(80), default="")
+    organization: Mapped[str | None] = mapped_column(Text)
 
     participant: Mapped[Participant] = relationship(back_populates="roles")
 

@@ -1,0 +1,303 @@
+"""Meetings a facilitator logs (interviews, sessions, NGO forums): setup, notes, findings, closing.
+
+The conversation state is the meeting row itself: ``status`` (draft, open, paused, closed) and,
+while it is being set up, ``setup_step``. Nothing here depends on a state store, so a restart
+or a flushed Redis picks up exactly where the facilitator was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from base64 import urlsafe_b64encode
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.models import Finding, Meeting, Note, Participant, Role, utcnow
+from backend.plan import Plan
+from backend.services import roles
+from backend.services.findings import record_finding
+from backend.text import normalize_persian
+
+FORUM_SOURCE = "civil_society_forum"
+FORUM_GROUP = "civil_society"
+POLL_SOURCE = "citizen_poll"
+ACTIVE = ("draft", "open", "paused")
+LOGGING = ("open", "paused")
+# The questions of /meeting after the source, in order; the last three are answered by typing.
+SETUP_STEPS = ("working_group", "axes", "date", "district", "groups", "attendees", "organizations")
+TYPED_STEPS = ("date", "attendees", "organizations")
+MAX_ATTENDEES = 100_000
+STALE_AFTER = timedelta(hours=12)
+# Who a source usually brings to the table; the facilitator can change it during setup.
+SOURCE_GROUPS = {
+    "council_interview": "city_council", "neighborhood_council": "citizens", "elite_interview": "elites",
+    "agency_interview": "executive_agencies", "civil_society_forum": FORUM_GROUP,
+    "organizational_trends": "municipality_staff", "suggestion_events": "municipality_staff",
+    "upstream_documents": "municipality_staff",
+}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What /close shows: notes and findings by kind, attendees."""
+
+    notes: dict[str, int]
+    findings: dict[str, int]
+    attendees: int | None
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """A meeting with its live notes and findings, oldest first (the minutes are made of it)."""
+
+    meeting: Meeting
+    notes: list[Note]
+    findings: list[Finding]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A meeting left open too long, and whom to remind in which language."""
+
+    meeting: Meeting
+    telegram_id: int
+    language: str
+
+
+def meeting_sources(plan: Plan) -> list[str]:
+    """The source codes a facilitator can log a meeting under (all but the citizen polls)."""
+    return [s.code for s in plan.sources if s.code != POLL_SOURCE]
+
+
+# --- setup ---------------------------------------------------------------------------------------
+
+
+async def active(session: AsyncSession, participant_id: int) -> Meeting | None:
+    """The facilitator's meeting being set up, open or paused (at most one), if any."""
+    return await session.scalar(select(Meeting).where(
+        Meeting.facilitator_id == participant_id, Meeting.status.in_(ACTIVE)).order_by(Meeting.id.desc()).limit(1))
+
+
+async def start_draft(session: AsyncSession, plan: Plan, facilitator_id: int, source: str, today: date, *,
+                      forum: bool = False) -> Meeting:
+    """A new meeting in setup with the defaults filled in: the facilitator's first working group, its
+    axis and district, today, the stakeholder group the source usually brings. A previous unfinished
+    setup is dropped; the caller has checked there is no open or paused meeting."""
+    old = await active(session, facilitator_id)
+    if old is not None and old.status == "draft":
+        await session.delete(old)
+    groups = await roles.scopes(session, facilitator_id, "facilitator")
+    meeting = Meeting(kind="forum" if forum else "meeting", source=source, working_group=groups[0],
+                      held_on=today, facilitator_id=facilitator_id, status="draft", setup_step=SETUP_STEPS[0])
+    apply_working_group(plan, meeting, groups[0])
+    default_group = SOURCE_GROUPS.get(source)
+    meeting.stakeholder_groups = [default_group] if plan.get("stakeholder_group", default_group or "") else []
+    session.add(meeting)
+    await session.flush()
+    return meeting
+
+
+def apply_working_group(plan: Plan, meeting: Meeting, code: str) -> None:
+    """Set the working group, and with it the default axis and (for a district group) district."""
+    group = plan.get("working_group", code)
+    meeting.working_group = code
+    meeting.axes = [group.axis]  # type: ignore[union-attr]
+    meeting.district = group.unit if group.level == "district" else None  # type: ignore[union-attr]
+
+
+def toggle(values: list[str], code: str) -> list[str]:
+    """A new list with ``code`` added or removed (JSON columns need a new list to see the change)."""
+    return [v for v in values if v != code] if code in values else [*values, code]
+
+
+def advance(meeting: Meeting) -> None:
+    """Go to the next setup question; after the last one the meeting is open."""
+    following = SETUP_STEPS.index(meeting.setup_step) + 1  # type: ignore[arg-type]
+    if following < len(SETUP_STEPS):
+        meeting.setup_step = SETUP_STEPS[following]
+    else:
+        meeting.setup_step, meeting.status = None, "open"
+
+
+def set_organizations(meeting: Meeting, text: str | None) -> None:
+    """The organizations present, as typed (None: skipped)."""
+    meeting.organizations = text.strip() if text and text.strip() else None
+
+
+# --- notes and findings --------------------------------------------------------------------------
+
+
+async def add_note(session: AsyncSession, meeting: Meeting, participant_id: int, *, kind: str,
+                   text: str | None = None, **file: object) -> Note:
+    """Log one message of the meeting; ``file`` carries file_id, file_unique_id, file_name, mime_type,
+    file_size, chat_id and message_id. Typed text is kept with its normalized form."""
+    note = Note(meeting_id=meeting.id, participant_id=participant_id, kind=kind, text=text,
+                normalized_text=normalize_persian(text) if text else None, logged_at=utcnow(), **file)
+    session.add(note)
+    await session.flush()
+    return note
+
+
+async def add_finding(session: AsyncSession, meeting: Meeting, participant_id: int, kind: str, text: str, *,
+                      parent: Finding | None = None) -> Finding:
+    """A finding stated in the meeting, with the meeting's working group, district and first group;
+    a problem takes the meeting's axis if it has only one, the others their problem's axis."""
+    axis = parent.axis if parent is not None else (meeting.axes[0] if len(meeting.axes) == 1 else None)
+    return await record_finding(
+        session, kind=kind, text=text, source=meeting.source, working_group=meeting.working_group, axis=axis,
+        district=meeting.district, stakeholder_group=(meeting.stakeholder_groups or [None])[0],
+        participant_id=participant_id, meeting_id=meeting.id, parent_id=parent.id if parent else None,
+    )
+
+
+async def problems(session: AsyncSession, meeting_id: int) -> list[Finding]:
+    """The meeting's problems still standing, oldest first."""
+    return list((await session.scalars(select(Finding).where(
+        Finding.meeting_id == meeting_id, Finding.kind == "problem", Finding.deleted_at.is_(None)
+    ).order_by(Finding.id))).all())
+
+
+async def owned_finding(session: AsyncSession, finding_id: int, facilitator_id: int) -> Finding | None:
+    """A live finding of a meeting this facilitator is logging (open or paused), else None."""
+    return await session.scalar(select(Finding).join(Meeting, Finding.meeting_id == Meeting.id).where(
+        Finding.id == finding_id, Finding.deleted_at.is_(None), Meeting.facilitator_id == facilitator_id,
+        Meeting.status.in_(LOGGING)))
+
+
+async def _last(session: AsyncSession, meeting: Meeting, participant_id: int) -> Note | Finding | None:
+    note = await session.scalar(select(Note).where(
+        Note.meeting_id == meeting.id, Note.participant_id == participant_id, Note.deleted_at.is_(None)
+    ).order_by(Note.logged_at.desc(), Note.id.desc()).limit(1))
+    finding = await session.scalar(select(Finding).where(
+        Finding.meeting_id == meeting.id, Finding.participant_id == participant_id, Finding.deleted_at.is_(None)
+    ).order_by(Finding.created_at.desc(), Finding.id.desc()).limit(1))
+    if note is None or finding is None:
+        return note or finding
+    return note if note.logged_at >= finding.created_at else finding
+
+
+async def undo_last(session: AsyncSession, meeting: Meeting, participant_id: int) -> Note | Finding | None:
+    """Remove (mark deleted) the participant's latest note or finding of the meeting; None if none is left."""
+    last = await _last(session, meeting, participant_id)
+    if last is not None:
+        last.deleted_at = utcnow()
+    return last
+
+
+async def edit(session: AsyncSession, meeting: Meeting, participant_id: int, text: str, *,
+               chat_id: int | None = None, message_id: int | None = None) -> Note | Finding | None:
+    """Correct the text of the note logged from message ``message_id``, or else of the latest note
+    or finding; None if there is nothing (textual) to correct."""
+    target: Note | Finding | None
+    if message_id is not None:
+        target = await session.scalar(select(Note).where(
+            Note.meeting_id == meeting.id, Note.chat_id == chat_id, Note.message_id == message_id,
+            Note.deleted_at.is_(None)))
+    else:
+        target = await _last(session, meeting, participant_id)
+    if target is None or (isinstance(target, Note) and target.kind != "text" and not target.text):
+        return None
+    target.text, target.normalized_text = text, normalize_persian(text)
+    return target
+
+
+# --- pausing, closing, reminding -----------------------------------------------------------------
+
+
+def set_paused(meeting: Meeting, paused: bool) -> None:
+    """Pause logging (messages are no longer notes) or resume it."""
+    meeting.status = "paused" if paused else "open"
+
+
+async def summary(session: AsyncSession, meeting: Meeting) -> Summary:
+    """Live notes and findings of the meeting counted by kind."""
+    notes = dict((await session.execute(select(Note.kind, func.count()).where(
+        Note.meeting_id == meeting.id, Note.deleted_at.is_(None)).group_by(Note.kind))).all())
+    findings = dict((await session.execute(select(Finding.kind, func.count()).where(
+        Finding.meeting_id == meeting.id, Finding.deleted_at.is_(None)).group_by(Finding.kind))).all())
+    return Summary(notes, findings, meeting.attendees)
+
+
+async def close(session: AsyncSession, meeting: Meeting, now: datetime | None = None) -> MeetingRecord:
+    """Close the meeting and return what its minutes are made of."""
+    meeting.status, meeting.closed_at = "closed", now or utcnow()
+    return await record(session, meeting)
+
+
+async def record(session: AsyncSession, meeting: Meeting) -> MeetingRecord:
+    """The meeting with its live notes and findings."""
+    notes = (await session.scalars(select(Note).where(
+        Note.meeting_id == meeting.id, Note.deleted_at.is_(None)).order_by(Note.id))).all()
+    findings = (await session.scalars(select(Finding).where(
+        Finding.meeting_id == meeting.id, Finding.deleted_at.is_(None)).order_by(Finding.id))).all()
+    return MeetingRecord(meeting, list(notes), list(findings))
+
+
+async def remind_due(session: AsyncSession, now: datetime, after: timedelta = STALE_AFTER) -> list[Reminder]:
+    """Meetings open (or paused) for longer than ``after`` and not yet reminded; they are marked
+    reminded, so each is reminded once. Nothing is closed."""
+    rows = (await session.execute(
+        select(Meeting, Participant.telegram_id, Participant.language)
+        .join(Participant, Meeting.facilitator_id == Participant.id)
+        .where(Meeting.status.in_(LOGGING), Meeting.reminded_at.is_(None), Meeting.created_at <= now - after,
+               Participant.telegram_id.is_not(None))
+        .order_by(Meeting.id)
+    )).all()
+    for meeting, _, _ in rows:
+        meeting.reminded_at = now
+    return [Reminder(meeting, telegram_id, language) for meeting, telegram_id, language in rows]
+
+
+# --- NGO forums ----------------------------------------------------------------------------------
+
+
+def forum_key(secret: bytes, meeting_id: int) -> str:
+    """The unguessable part of a forum's join link (a keyed hash of its id, 16 URL-safe characters)."""
+    digest = hmac.new(secret, f"forum:{meeting_id}".encode(), hashlib.sha256).digest()
+    return urlsafe_b64encode(digest).decode()[:16]
+
+
+async def open_forum(session: AsyncSession, secret: bytes, meeting_id: int, key: str) -> Meeting | None:
+    """The forum a join link points at, if the key is right and the forum is open."""
+    if not hmac.compare_digest(forum_key(secret, meeting_id), key):
+        return None
+    return await session.scalar(select(Meeting).where(
+        Meeting.id == meeting_id, Meeting.kind == "forum", Meeting.status == "open"))
+
+
+async def seat(session: AsyncSession, participant_id: int) -> tuple[Role, Meeting] | None:
+    """The participant's seat in an open forum (the latest joined), if any."""
+    row = (await session.execute(
+        select(Role, Meeting).join(Meeting, Role.scope == cast(Meeting.id, String))
+        .where(Role.participant_id == participant_id, Role.role == "ngo", Meeting.kind == "forum",
+               Meeting.status == "open")
+        .order_by(Role.id.desc()).limit(1)
+    )).first()
+    return (row[0], row[1]) if row else None
+
+
+async def record_feedback(session: AsyncSession, meeting: Meeting, seat_role: Role, text: str) -> Finding:
+    """One NGO's message in a forum: a civil-society finding with the organization they named."""
+    return await record_finding(
+        session, kind="problem", text=text, source=meeting.source, working_group=meeting.working_group,
+        axis=meeting.axes[0] if len(meeting.axes) == 1 else None, district=meeting.district,
+        stakeholder_group=FORUM_GROUP, organization=seat_role.organization,
+        participant_id=seat_role.participant_id, meeting_id=meeting.id,
+    )
+
+
+async def facilitator_of(session: AsyncSession, meeting: Meeting) -> Participant | None:
+    """The participant logging the meeting, if still known."""
+    return None if meeting.facilitator_id is None else await session.get(Participant, meeting.facilitator_id)
+
+
+async def feedback_count(session: AsyncSession, meeting_id: int) -> int:
+    """How many live findings the forum's participants have sent."""
+    return await session.scalar(select(func.count()).select_from(Finding).join(
+        Meeting, Finding.meeting_id == Meeting.id).where(
+        Finding.meeting_id == meeting_id, Finding.deleted_at.is_(None),
+        Finding.participant_id.is_distinct_from(Meeting.facilitator_id))) or 0

@@ -1,0 +1,118 @@
+"""``meydan export``: survey responses and findings as CSV or XLSX tables."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.config import load_settings
+from backend.errors import MeydanError
+from backend.models import FINDING_KINDS
+from backend.plan import load_plan
+from bot.commands import console, in_transaction, run
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# reports.tables.TableFormat, spelled out so that pandas (in the exports) loads only when exporting.
+TableFormat = Literal["csv", "xlsx"]
+
+app = typer.Typer(help="Exports: survey responses and findings as CSV or XLSX tables.", no_args_is_help=True)
+
+Format = Annotated[TableFormat, typer.Option(
+    "--format", help="csv (UTF-8 with BOM, opens in Excel) or xlsx (a right-to-left sheet).")]
+Out = Annotated[Path | None, typer.Option("--out", help="The file to write; default "
+                                          "<MEYDAN_DATA_DIR>/exports/<name>-<UTC time>.<format>.")]
+
+
+def default_path(name: str, fmt: str) -> Path:
+    """``<MEYDAN_DATA_DIR>/exports/<name>-<UTC timestamp>.<fmt>``, its folder created."""
+    folder = load_settings().data_dir / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.{fmt}"
+
+
+def _export(name: str, fmt: TableFormat, out: Path | None,
+            build: Callable[[AsyncSession], Awaitable[pd.DataFrame]]) -> None:
+    """Build a table in one transaction, write it, and print where it went and how many rows it has."""
+    from reports.tables import write_table
+
+    path = out or default_path(name, fmt)
+    with console.status(f"exporting {name}…") as status:
+        frame = run(in_transaction(build))
+        status.update(f"writing {len(frame)} rows to {path}…")
+        try:
+            write_table(frame, path, fmt=fmt)
+        except OSError as exc:
+            raise MeydanError(f"cannot write {path}: {exc.strerror or exc}") from None
+    console.print(f"{path}  ({len(frame)} rows)", highlight=False, soft_wrap=True)
+
+
+@app.command("responses")
+def responses(
+    survey: Annotated[str, typer.Option("--survey", help="The survey code (see meydan survey list).")],
+    fmt: Format,
+    out: Out = None,
+    include_unfinished: Annotated[bool, typer.Option(
+        "--include-unfinished", help="Also export the responses not completed yet.")] = False,
+) -> None:
+    """Export a survey's responses: a row per response, a column per answer (pseudonyms only)."""
+    from backend.exports import responses_frame
+
+    plan = load_plan(load_settings().plan_file)
+
+    async def build(session: AsyncSession) -> pd.DataFrame:
+        return await responses_frame(session, survey, include_unfinished=include_unfinished, plan=plan)
+
+    _export(f"responses-{survey}", fmt, out, build)
+
+
+@app.command("findings")
+def findings(
+    fmt: Format,
+    out: Out = None,
+    kind: Annotated[str | None, typer.Option(
+        help=f"Only findings of this kind: {', '.join(FINDING_KINDS)}.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only findings from this information source code.")] = None,
+) -> None:
+    """Export the findings (deleted ones aside) with their meeting, origin and pseudonym."""
+    from backend.exports import findings_frame
+
+    async def build(session: AsyncSession) -> pd.DataFrame:
+        return await findings_frame(session, kind=kind, source=source)
+
+    _export("findings", fmt, out, build)
+
+
+@app.command("votes")
+def votes(
+    fmt: Format,
+    out: Out = None,
+    body: Annotated[str | None, typer.Option(help="Only this approval body's agendas.")] = None,
+) -> None:
+    """Export the votes (members by pseudonym) and their audit trail: two sheets in XLSX,
+    and ``<name>-audit.csv`` beside the CSV."""
+    from backend.exports import vote_audit_frame, votes_frame
+    from reports.tables import write_table, write_tables
+
+    path = out or default_path("votes", fmt)
+
+    async def build(session: AsyncSession) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return await votes_frame(session, body=body), await vote_audit_frame(session)
+
+    with console.status("exporting votes…"):
+        table, audit = run(in_transaction(build))
+        try:
+            if fmt == "xlsx":
+                write_tables({"votes": table, "audit": audit}, path)
+            else:
+                write_table(table, path, fmt="csv")
+                write_table(audit, path.with_name(f"{path.stem}-audit.csv"), fmt="csv")
+        except OSError as exc:
+            raise MeydanError(f"cannot write {path}: {exc.strerror or exc}") from None
+    console.print(f"{path}  ({len(table)} votes, {len(audit)} audit entries)", highlight=False, soft_wrap=True)

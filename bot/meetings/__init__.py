@@ -1,0 +1,1 @@
+"""Meeting logging in the messenger: setup questions, callbacks, links, menus and reminders."""

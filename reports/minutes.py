@@ -1,0 +1,110 @@
+"""A meeting's minutes as one self-contained HTML page (right to left in Persian)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from backend.jalali import format_date, format_datetime
+from backend.models import Finding, Note
+from backend.plan import Plan
+from backend.services.meetings import MeetingRecord
+from backend.text import to_persian_digits
+
+TEMPLATES = Path(__file__).with_name("templates")
+KINDS = ("problem", "strategy", "policy", "project")
+LABELS: dict[str, dict[str, str]] = {
+    "fa": {
+        "title": "صورت‌جلسه", "forum": "نشست گفتمانی", "source": "منبع اطلاعاتی", "working_group": "کارگروه",
+        "axes": "محورها", "date": "تاریخ", "district": "منطقه", "citywide": "کل شهر", "groups": "گروه‌های ذی‌نفع",
+        "attendees": "شمار حاضران", "organizations": "سازمان‌های حاضر", "opened": "آغاز ثبت", "closed": "پایان",
+        "findings": "یافته‌ها", "problem": "مسئله‌ها", "strategy": "راهبردها", "policy": "سیاست‌های اجرایی",
+        "project": "پروژه‌ها", "axis": "محور", "severity": "شدت", "for_problem": "برای مسئله",
+        "organization": "سازمان", "notes": "یادداشت‌ها", "time": "زمان", "kind": "نوع", "content": "محتوا",
+        "text": "متن", "voice": "پیام صوتی", "photo": "عکس", "document": "فایل", "file": "شناسه فایل",
+        "none": "—", "nothing": "چیزی ثبت نشده است.", "generated": "تهیه‌شده با میدان", "sep": "، ",
+    },
+    "en": {
+        "title": "Minutes", "forum": "NGO forum", "source": "Information source", "working_group": "Working group",
+        "axes": "Axes", "date": "Date", "district": "District", "citywide": "Citywide", "groups": "Stakeholder groups",
+        "attendees": "Attendees", "organizations": "Organizations present", "opened": "Logging began",
+        "closed": "Closed", "findings": "Findings", "problem": "Problems", "strategy": "Strategies",
+        "policy": "Executive policies", "project": "Projects", "axis": "Axis", "severity": "Severity",
+        "for_problem": "For problem", "organization": "Organization", "notes": "Notes", "time": "Time",
+        "kind": "Type", "content": "Content", "text": "Text", "voice": "Voice note", "photo": "Photo",
+        "document": "File", "file": "File id", "none": "—", "nothing": "Nothing was recorded.",
+        "generated": "Made with Meydan", "sep": ", ",
+    },
+}
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def _number(value: int | None, lang: str) -> str:
+    if value is None:
+        return LABELS[lang]["none"]
+    return to_persian_digits(value) if lang == "fa" else str(value)
+
+
+def _size(size: int | None, lang: str) -> str:
+    if not size:
+        return ""
+    value, unit = (size / 1024, "KB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
+    return f"{to_persian_digits(round(value, 1)) if lang == 'fa' else round(value, 1)} {unit}"
+
+
+def _name(plan: Plan, kind: str, code: str | None, lang: str) -> str:
+    item = plan.get(kind, code) if code else None
+    return item.name(lang) if item is not None else (code or LABELS[lang]["none"])
+
+
+def _note_row(note: Note, lang: str) -> dict[str, Any]:
+    details = " · ".join(part for part in (note.file_name, note.mime_type, _size(note.file_size, lang)) if part)
+    return {"time": format_datetime(note.logged_at, lang), "kind": LABELS[lang][note.kind], "text": note.text or "",
+            "details": details, "file_id": note.file_id}
+
+
+def _findings(plan: Plan, findings: list[Finding], lang: str) -> dict[str, list[dict[str, Any]]]:
+    numbers = {f.id: i for i, f in enumerate((f for f in findings if f.kind == "problem"), start=1)}
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for finding in findings:
+        grouped[finding.kind].append({
+            "number": _number(len(grouped[finding.kind]) + 1, lang), "text": finding.text,
+            "axis": _name(plan, "axis", finding.axis, lang), "severity": _number(finding.severity, lang),
+            "problem": _number(numbers.get(finding.parent_id or 0), lang), "organization": finding.organization,
+        })
+    return {kind: grouped[kind] for kind in KINDS if grouped[kind]}
+
+
+def render_minutes(record: MeetingRecord, plan: Plan, lang: str = "fa") -> str:
+    """The minutes of a meeting: its details, findings by kind and every note, user text escaped."""
+    lang = lang if lang in LABELS else "fa"
+    meeting = record.meeting
+    labels = LABELS[lang]
+    fields = [
+        (labels["source"], _name(plan, "source", meeting.source, lang)),
+        (labels["working_group"], _name(plan, "working_group", meeting.working_group, lang)),
+        (labels["axes"], labels["sep"].join(_name(plan, "axis", a, lang) for a in meeting.axes) or labels["none"]),
+        (labels["date"], format_date(meeting.held_on, lang)),
+        (labels["district"], _name(plan, "district", meeting.district, lang) if meeting.district
+         else labels["citywide"]),
+        (labels["groups"], labels["sep"].join(
+            _name(plan, "stakeholder_group", g, lang) for g in meeting.stakeholder_groups) or labels["none"]),
+        (labels["attendees"], _number(meeting.attendees, lang)),
+        (labels["organizations"], meeting.organizations or labels["none"]),
+        (labels["opened"], format_datetime(meeting.created_at, lang)),
+        (labels["closed"], format_datetime(meeting.closed_at, lang) if meeting.closed_at else labels["none"]),
+    ]
+    return _environment().get_template("minutes.html.j2").render(
+        lang=lang, dir="rtl" if lang == "fa" else "ltr", labels=labels, number=_number(meeting.id, lang),
+        forum=meeting.kind == "forum", fields=fields, findings=_findings(plan, record.findings, lang),
+        notes=[_note_row(note, lang) for note in record.notes],
+    )
