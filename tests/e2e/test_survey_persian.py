@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from sqlalchemy import select
 
 from backend.db import create_engine, session_factory
+from backend.exports import responses_frame
 from backend.models import Answer, Finding, Participant, Response
 from bot.runner import running_bot
 from tests.e2e.conftest import TOKEN
@@ -69,5 +71,13 @@ async def test_citizen_completes_bundled_survey_in_persian(settings_for, emulato
             assert finding.text == "ترافیک سنگین بلوار وكيل‌آباد در ساعات اوج"
             assert finding.normalized_text == "ترافیک سنگین بلوار وکیل‌آباد در ساعات اوج"  # Arabic kaf/yeh normalized
             assert finding.stakeholder_group == "citizens"
+            exported = (await responses_frame(session, "mashhad_citizen")).iloc[0]
     finally:
         await engine.dispose()
+    assert exported["participant"] == participant.pseudonym and "6001" not in exported.astype(str).tolist()
+    assert (exported["district"], exported["district_answer"], exported["age_band"]) == ("d09", "d09", "age_30_44")
+    assert [exported[f"axes_priority__{axis}"] for axis in ("transport", "services_safety", "governance")] == [1, 2, 6]
+    assert (exported["rate_governance"], exported["rate_services_safety"]) == (2, 4)
+    assert pd.isna(exported["rate_transport"])  # skipped: blank
+    assert exported["neighbourhood_problem__axis"] == "transport"
+    assert exported["suggestion"] == "مترو را تا انتهای وکیل‌آباد ادامه دهید"
