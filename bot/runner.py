@@ -14,6 +14,7 @@ from aiohttp import ClientError
 from backend.config import Settings
 from backend.errors import ConfigError
 from bot.app import create_bot, open_app, publish_commands
+from bot.scheduling import leader_duties
 
 log = logging.getLogger("meydan.bot")
 
@@ -35,11 +36,14 @@ async def run_polling(
     handle_signals: bool = True,
     started: asyncio.Future[Dispatcher] | None = None,
 ) -> None:
-    """Serve updates by long polling; ``started`` receives the dispatcher once polling begins."""
+    """Serve updates by long polling; ``started`` receives the dispatcher once polling begins.
+
+    Meanwhile the process campaigns for leadership; the leader also runs the scheduler and the outbox sender.
+    """
     bot = create_bot(settings)
     try:
         await check_bot_api(bot, settings.api_base)
-        async with open_app(settings) as (_app, dp):
+        async with open_app(settings) as (app, dp), leader_duties(bot, app):
             await publish_commands(bot)
             if started is not None:
                 dp.startup.register(lambda: started.set_result(dp) if not started.done() else None)

@@ -1,18 +1,22 @@
-"""Operational records: the outbox of pushes, the audit log and processed updates."""
+"""Operational records: the outbox of pushes, scheduled job runs, the audit log and processed updates."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String, Text
+from sqlalchemy import BigInteger, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.models.base import Base, Timestamped, id_column
 
 
 class OutboxMessage(Timestamped, Base):
-    """An outgoing push, recorded before it is sent so a crash neither loses nor doubles it."""
+    """An outgoing push, recorded before it is sent so a crash neither loses nor doubles it.
+
+    ``status``: pending, sending (``not_before`` is then the sender's lease), sent, failed or
+    unreachable (the user blocked the bot). ``attempts`` counts claims and fences stale senders.
+    """
 
     __tablename__ = "outbox"
 
@@ -26,6 +30,21 @@ class OutboxMessage(Timestamped, Base):
     not_before: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     sent_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class JobRun(Base):
+    """One firing of a scheduled job (``run_key``: its scheduled time), so no firing runs twice."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("job_id", "run_key"),)
+
+    id: Mapped[int] = id_column()
+    job_id: Mapped[str] = mapped_column(String(120))
+    run_key: Mapped[str] = mapped_column(String(40))
+    owner: Mapped[str] = mapped_column(String(80))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
 
 

@@ -1,0 +1,39 @@
+"""Telling the admins, through the outbox itself, that a user blocked the bot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.models import OutboxMessage
+from backend.services import outbox, participants
+from backend.text import to_persian_digits
+from bot.i18n import pick_language, t
+
+NOTICE_PREFIX = "outbox.unreachable:"
+
+
+def is_notice(message: OutboxMessage) -> bool:
+    """Whether ``message`` is itself such a notice (a blocked admin must not set off a chain of them)."""
+    return message.dedupe_key.startswith(NOTICE_PREFIX)
+
+
+async def notify_unreachable(session: AsyncSession, admin_ids: Sequence[int], message: OutboxMessage) -> int:
+    """Queue one notice per admin (other than the blocked chat) that ``message`` met a blocked bot.
+
+    Keyed by the message, so marking it twice never doubles a notice. Returns how many were queued.
+    """
+    if is_notice(message):
+        return 0
+    notices = []
+    for admin in admin_ids:
+        if admin == message.chat_id:
+            continue
+        known = await participants.by_messenger_id(session, admin)
+        lang = pick_language(known.language if known else None)
+        chat = to_persian_digits(str(message.chat_id)) if lang == "fa" else str(message.chat_id)
+        text = t("outbox.unreachable", lang, chat=chat, key=escape(message.dedupe_key))
+        notices.append(outbox.Outgoing(f"{NOTICE_PREFIX}{message.id}:{admin}", admin, "sendMessage", {"text": text}))
+    return await outbox.enqueue_many(session, notices)
