@@ -11,7 +11,7 @@ import typer
 
 from backend.config import load_settings
 from backend.errors import MeydanError
-from bot.commands import console, db, export, imports, invite, outbox, plan, run, survey
+from bot.commands import bench, console, db, export, imports, invite, outbox, plan, run, survey
 
 app = typer.Typer(help="Meydan: a messenger-based participation collector for a city's mid-term plan.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -22,6 +22,7 @@ app.add_typer(export.app, name="export")
 app.add_typer(invite.app, name="invite")
 app.add_typer(imports.app, name="import")
 app.add_typer(outbox.app, name="outbox")
+app.command("bench")(bench.command)
 
 
 def _logging(verbose: bool) -> None:

@@ -1,0 +1,51 @@
+"""Run a measurement on SQLite and, when a server is given, on a scratch PostgreSQL database."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import URL, make_url
+
+from bot.bench.options import BenchOptions, Figures, skipped
+from bot.bench.services import scratch_database
+
+NO_POSTGRES = "no PostgreSQL: pass --postgres-url or set MEYDAN_BENCH_POSTGRES_URL"
+Measure = Callable[[str, URL], Awaitable[Figures]]
+SizedFunction = Callable[..., Any]  # function(size, database_url, progress) -> figures, sync or async
+
+
+async def each_database(options: BenchOptions, measure: Measure) -> Figures:
+    """``{"sqlite": measure("sqlite", url), "postgres": measure("postgres", url) or skipped}``.
+
+    SQLite is a file in ``scratch/sqlite``; PostgreSQL a database created for the run and dropped after.
+    """
+    sqlite = Path(options.scratch, "sqlite", "meydan.db").resolve()
+    sqlite.parent.mkdir(parents=True, exist_ok=True)
+    figures = {"sqlite": await measure("sqlite", make_url(f"sqlite+aiosqlite:///{sqlite}"))}
+    if options.postgres_url is None:
+        figures["postgres"] = skipped(NO_POSTGRES)
+        return figures
+    async with scratch_database(options.postgres_url) as postgres:
+        figures["postgres"] = await measure("postgres", postgres)
+    return figures
+
+
+async def _sized(function: SizedFunction, sizes: tuple[int, int], options: BenchOptions) -> Figures:
+    size = options.size or sizes[options.quick]
+
+    async def measure(variant: str, url: URL) -> Figures:
+        result = function(size, url, lambda done, total, note: options.progress(done, total, f"{variant} {note}"))
+        figures: Figures = await result if inspect.isawaitable(result) else result
+        return figures
+
+    return await each_database(options, measure)
+
+
+def per_database(function: SizedFunction, sizes: tuple[int, int]) -> Callable[[BenchOptions], Awaitable[Figures]]:
+    """A benchmark of ``function(size, database_url, progress)`` on each database; ``sizes`` is
+    (default, quick), overridden by ``--size``."""
+    return partial(_sized, function, sizes)

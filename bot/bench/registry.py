@@ -1,0 +1,68 @@
+"""The benchmarks ``meydan bench`` knows: register one with one line in ``BENCHMARKS``.
+
+Two shapes of benchmark function, named by ``"module:function"`` so a module is imported only
+when its benchmark runs:
+
+- ``function(size, database_url, progress)`` (sync or async) measuring one database and
+  returning its figures; give ``sizes=(default, quick)`` and it runs on SQLite and, when a
+  server is given, on a scratch PostgreSQL database (``bot.bench.databases``)::
+
+      Benchmark("imports", "rows/s importing a 137 export", "backend.imports.bench:bench_import",
+                sizes=(100_000, 5_000)),
+
+- ``run(options: BenchOptions) -> figures`` (sync or async) for anything else, e.g. ``survey``.
+
+Figures are JSON-ready values; a variant that cannot run is ``{"skipped": "why"}``. Helpers:
+``bot.bench.services`` (scratch PostgreSQL databases), ``bot.bench.stats`` (latency percentiles,
+CPU time, peak memory). For a function run in this process, measure its peak memory with
+``tracemalloc`` (its own allocations, unaffected by earlier benchmarks; it slows Python code, so
+time a separate run).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.bench.options import BenchOptions, Figures, skipped
+
+__all__ = ["BENCHMARKS", "BenchOptions", "Benchmark", "Figures", "skipped"]
+
+BenchFunction = Callable[[BenchOptions], Figures | Awaitable[Figures]]
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A named benchmark, described for ``--help``, found at ``target`` ("package.module:function").
+
+    ``sizes`` (default, quick) marks a per-database ``function(size, database_url, progress)``.
+    """
+
+    name: str
+    description: str
+    target: str
+    sizes: tuple[int, int] | None = None
+
+    def load(self) -> BenchFunction:
+        """Import the benchmark's module and return its ``run(options)``."""
+        from bot.bench.databases import per_database  # asyncpg and redis: only when benchmarks run
+
+        module, _, name = self.target.partition(":")
+        function = getattr(importlib.import_module(module), name)
+        return function if self.sizes is None else per_database(function, self.sizes)
+
+
+def _by_name(*benchmarks: Benchmark) -> dict[str, Benchmark]:
+    return {b.name: b for b in benchmarks}
+
+
+BENCHMARKS: dict[str, Benchmark] = _by_name(
+    Benchmark("survey", "simulated citizens complete the bundled survey: emulator over HTTP, polling, handlers, "
+              "database; answers/s and latency on SQLite and PostgreSQL", "bot.bench.survey.bench:run"),
+    Benchmark("broadcast", "a push through the outbox sender into the emulator with flood limits on: messages/s "
+              "against its limit, 429s, duplicates and lost (both 0)", "bot.outbox.bench:bench_broadcast",
+              sizes=(1000, 200)),
+    Benchmark("imports", "a generated 100,000-row 137 export imported, then imported again (adds nothing): rows/s",
+              "backend.imports.bench:bench_import", sizes=(100_000, 5_000)),
+)

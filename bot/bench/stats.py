@@ -1,0 +1,44 @@
+"""Figures from raw measurements: latency percentiles and a process's peak memory."""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+PERCENTILES = (50, 95, 99)
+
+
+def latency_ms(seconds: Sequence[float]) -> dict[str, float | None]:
+    """p50/p95/p99 (nearest rank) and max of durations in seconds, as milliseconds."""
+    ordered = sorted(seconds)
+    if not ordered:
+        return {**{f"p{p}": None for p in PERCENTILES}, "max": None}
+    figures = {f"p{p}": ordered[max(math.ceil(p / 100 * len(ordered)) - 1, 0)] for p in PERCENTILES}
+    return {name: round(value * 1000, 1) for name, value in {**figures, "max": ordered[-1]}.items()}
+
+
+def peak_rss_mib(pid: int | str = "self") -> float | None:
+    """The peak resident set size of a live process (Linux ``VmHWM``), in MiB; None elsewhere."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+def cpu_seconds(pid: int | None = None) -> float | None:
+    """User + system CPU time of a live process (all its threads): this one by default, another from
+    Linux ``/proc/<pid>/stat`` (None elsewhere)."""
+    if pid is None:
+        return time.process_time()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
