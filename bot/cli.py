@@ -11,7 +11,8 @@ import typer
 
 from backend.config import load_settings
 from backend.errors import MeydanError
-from bot.commands import bench, console, db, export, imports, invite, outbox, plan, run, survey
+from bot.commands import (aggregate, bench, console, db, export, imports, invite, outbox, plan, prioritize, problems,
+                          run, survey)
 
 app = typer.Typer(help="Meydan: a messenger-based participation collector for a city's mid-term plan.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -23,6 +24,9 @@ app.add_typer(invite.app, name="invite")
 app.add_typer(imports.app, name="import")
 app.add_typer(outbox.app, name="outbox")
 app.command("bench")(bench.command)
+app.add_typer(problems.app, name="problems")
+app.add_typer(aggregate.app, name="aggregate")
+app.add_typer(prioritize.app, name="prioritize")
 
 
 def _logging(verbose: bool) -> None:

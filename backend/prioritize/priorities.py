@@ -1,0 +1,66 @@
+"""Problems ranked by their multi-criteria score: overall, per axis or per working group, with
+the explanation of any item and the stability of the top K."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.integration.evidence import counts
+from backend.plan import Plan
+from backend.prioritize.criteria import in_working_group, load_criteria
+from backend.prioritize.scoring import Explanation, normalize, parts, rank
+from backend.prioritize.stability import DRAWS, SPREAD, top_k_probability
+from backend.prioritize.weights import criteria_weights
+
+
+@dataclass(frozen=True)
+class Priorities:
+    """Ranked problems (``ranked``: raw criteria, ``score``, ``rank``; best first, index ``id``),
+    their normalized criteria in the same order, and the weights used."""
+
+    ranked: pd.DataFrame
+    normalized: pd.DataFrame
+    weights: dict[str, float]
+
+    def within(self, ids: Collection[int]) -> Priorities:
+        """Only the problems ``ids``, ranked among themselves (scores unchanged)."""
+        keep = self.ranked.index.isin(list(ids))
+        ranked = self.ranked[keep].assign(rank=np.arange(1, int(keep.sum()) + 1))
+        return replace(self, ranked=ranked, normalized=self.normalized[keep])
+
+    def stability(self, k: int, *, draws: int = DRAWS, spread: float = SPREAD, seed: int = 0) -> pd.Series:
+        """Per problem, the share of weight draws (each weight varied by ``spread``) keeping it in the top ``k``."""
+        return top_k_probability(self.normalized, self.weights, k, draws=draws, spread=spread, seed=seed)
+
+
+async def prioritize(session: AsyncSession, plan: Plan, *, axis: str | None = None,
+                     working_group: str | None = None) -> Priorities:
+    """Every live problem scored with the plan's weights and ranked; with ``axis`` or
+    ``working_group``, only its problems (those with a finding from the group), ranked among
+    themselves on the same scores."""
+    criteria = await load_criteria(session)
+    weights = criteria_weights(plan.spec.ranking)
+    normalized = normalize(criteria, plan)
+    ranked = rank(criteria, normalized, weights)
+    priorities = Priorities(ranked, normalized.loc[ranked.index], weights)
+    if axis is not None:
+        priorities = priorities.within(ranked.index[ranked.axis == axis])
+    if working_group is not None:
+        priorities = priorities.within(await in_working_group(session, working_group))
+    return priorities
+
+
+async def explain(session: AsyncSession, priorities: Priorities, problem_ids: Sequence[int]) -> list[Explanation]:
+    """The score of each of ``problem_ids`` broken down by criterion, with its evidence counts."""
+    explained = []
+    for problem_id in problem_ids:
+        row = priorities.ranked.loc[problem_id]
+        evidence = (await counts(session, problem_id))[1]
+        explained.append(Explanation(int(problem_id), row["title"], row["axis"], int(row["rank"]), float(row["score"]),
+                                     parts(row, priorities.normalized.loc[problem_id], priorities.weights), evidence))
+    return explained
