@@ -11,8 +11,8 @@ import typer
 
 from backend.config import load_settings
 from backend.errors import MeydanError
-from bot.commands import (aggregate, bench, console, db, export, imports, invite, outbox, plan, prioritize, problems,
-                          run, survey)
+from bot.commands import (agenda, aggregate, bench, console, db, export, imports, invite, outbox, plan, prioritize,
+                          problems, run, survey)
 
 app = typer.Typer(help="Meydan: a messenger-based participation collector for a city's mid-term plan.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -27,6 +27,7 @@ app.command("bench")(bench.command)
 app.add_typer(problems.app, name="problems")
 app.add_typer(aggregate.app, name="aggregate")
 app.add_typer(prioritize.app, name="prioritize")
+app.add_typer(agenda.app, name="agenda")
 
 
 def _logging(verbose: bool) -> None:
@@ -60,12 +61,13 @@ def emulator(
 @app.command()
 def demo(
     data_dir: Annotated[str, typer.Option(help="Where the demo keeps its SQLite database and files.")] = "var/demo",
+    citizens: Annotated[int, typer.Option(min=1, max=5000, help="How many simulated citizens answer the survey.")] = 40,
 ) -> None:
     """Run Meydan end to end on the embedded default: SQLite, in-memory state, the emulator."""
     from bot.demo import run_demo
 
     _logging(False)
-    run(run_demo(data_dir, console))
+    run(run_demo(data_dir, console, citizens=citizens))
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -45,6 +46,8 @@ async def run_polling(
         await check_bot_api(bot, settings.api_base)
         async with open_app(settings) as (app, dp), leader_duties(bot, app):
             await publish_commands(bot)
+            gc.collect()
+            gc.freeze()  # start-up objects live for good: full collections stop rescanning them
             if started is not None:
                 dp.startup.register(lambda: started.set_result(dp) if not started.done() else None)
             await dp.start_polling(bot, handle_signals=handle_signals, close_bot_session=False, polling_timeout=20)

@@ -85,18 +85,26 @@ async def open_agenda_of(session: AsyncSession, body: str) -> Agenda | None:
 async def waiting(session: AsyncSession, plan: Plan, body: str, ranked: list[int] | None = None) -> list[int]:
     """Problems waiting at ``body``: those whose latest decision passed or returned them there,
     and for the first body also ``ranked`` problems never decided; none already on an open agenda.
-    Kept in ``ranked`` order where given, else in order of arrival."""
+    In ``ranked`` order where given (others after it, in order of arrival)."""
     latest = dict((await session.execute(
         select(AgendaItem.problem_id, Decision.next_body).join(Decision, Decision.agenda_item_id == AgendaItem.id)
         .order_by(Decision.id))).all())
     on_open = set((await session.scalars(select(AgendaItem.problem_id).join(Agenda)
                                          .where(Agenda.status == "open"))).all())
-    here = [p for p, nxt in latest.items() if nxt == body and p not in on_open]
-    if body != plan.bodies[0].code:
-        return here
-    fresh = [p for p in ranked or [] if p not in latest and p not in on_open]
+    found = [p for p, nxt in latest.items() if nxt == body and p not in on_open]
+    if body == plan.bodies[0].code:
+        found += [p for p in ranked or [] if p not in latest and p not in on_open]
     order = {p: i for i, p in enumerate(ranked or [])}
-    return sorted(set(here) | set(fresh), key=lambda p: order.get(p, len(order)))
+    return sorted(found, key=lambda p: order.get(p, len(order)))
+
+
+async def returned_reasons(session: AsyncSession, problem_ids: list[int]) -> dict[int, list[str]]:
+    """For problems sent back to the first body, the reasons given with their latest rejection."""
+    rows = (await session.execute(
+        select(AgendaItem.problem_id, Decision.outcome, Decision.tally).join(Decision)
+        .where(AgendaItem.problem_id.in_(problem_ids)).order_by(Decision.id))).all()
+    latest = {problem: (outcome, tally) for problem, outcome, tally in rows}
+    return {p: list(tally.get("reasons", [])) for p, (outcome, tally) in latest.items() if outcome == Outcome.REJECTED}
 
 
 async def open_agenda(session: AsyncSession, plan: Plan, body_code: str, entries: list[AgendaEntry],
@@ -227,3 +235,33 @@ async def comment(session: AsyncSession, *, item_id: int, participant: Participa
         vote.comment = text
     audit(session, "vote.comment", "agenda_item", item.id, participant.pseudonym, text=text, body=agenda.body)
     return None
+
+
+@dataclass(frozen=True)
+class AgendaStatus:
+    """One body's open agenda at a glance (``meydan agenda status``)."""
+
+    body: str
+    agenda_id: int
+    deadline: datetime
+    extended: bool
+    items: int
+    members: int
+    votes: int
+    not_done: int
+
+
+async def status(session: AsyncSession, plan: Plan) -> list[AgendaStatus]:
+    """Every body's open agenda with its votes so far, in chain order."""
+    rows = []
+    for body in plan.bodies:
+        agenda = await open_agenda_of(session, body.code)
+        if agenda is None:
+            continue
+        await session.refresh(agenda, ["items"])
+        votes = await session.scalar(select(func.count()).select_from(Vote).join(AgendaItem)
+                                     .where(AgendaItem.agenda_id == agenda.id)) or 0
+        rows.append(AgendaStatus(body.code, agenda.id, agenda.deadline, agenda.extended, len(agenda.items),
+                                 len(await members(session, body.code)), votes,
+                                 len(await non_voters(session, agenda))))
+    return rows

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from backend import migrate
 from backend.config import load_settings
 from backend.db import check_connection, create_engine, session_factory
+from backend.plan import load_plan
+from bot.context import AppContext
 
 T = TypeVar("T")
 console = Console()
@@ -39,5 +41,19 @@ async def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         await migrate.upgrade(engine)
         async with session_factory(engine)() as session, session.begin():
             return await work(session)
+
+    return await on_database(go)
+
+
+async def in_app(work: Callable[[AppContext, AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` with the application context (settings, plan, database) in one transaction."""
+    settings = load_settings()
+    plan = load_plan(settings.plan_file)
+
+    async def go(engine: AsyncEngine) -> T:
+        await migrate.upgrade(engine)
+        app = AppContext(settings=settings, plan=plan, engine=engine, sessions=session_factory(engine))
+        async with app.sessions() as session, session.begin():
+            return await work(app, session)
 
     return await on_database(go)

@@ -2,10 +2,10 @@
 
 from aiogram import Router
 
-from bot.handlers import common, errors, forums, invites, meetings, onboarding, surveys
+from bot.handlers import common, errors, forums, invites, meetings, onboarding, surveys, voting
 
 
 def routers() -> list[Router]:
     """All routers, built fresh for each dispatcher; the fallback (unknown commands) comes last."""
-    return [errors.router(), invites.router(), meetings.router(), forums.router(), onboarding.router(),
-            common.router(), surveys.router(), common.fallback()]
+    return [errors.router(), invites.router(), voting.router(), meetings.router(), forums.router(),
+            onboarding.router(), common.router(), surveys.router(), common.fallback()]

@@ -35,6 +35,7 @@ ANCHOR = datetime(2000, 1, 1, tzinfo=UTC)
 JOB_SOURCES: tuple[str, ...] = (
     "bot.scheduling.builtin:outbox_jobs",
     "bot.scheduling.builtin:meeting_jobs",
+    "bot.voting.schedule:jobs",
 )
 
 

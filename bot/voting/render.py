@@ -1,0 +1,101 @@
+"""Agenda and item messages for members, in their language.
+
+An item's ``explanation`` is a snapshot taken when the agenda opened: the prioritizer's
+``Explanation.to_dict()`` (``title``, ``axis``, ``parts`` by criterion, ``evidence`` counts by
+source, stakeholder group, working group and district) plus ``returned_reasons``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from backend.jalali import format_datetime
+from backend.models import Agenda, AgendaItem
+from backend.plan import Plan
+from backend.text import to_persian_digits
+from bot.i18n import localize_number, t
+from bot.voting.callbacks import VoteButton
+
+CHOICES = ("approve", "reject", "abstain")
+
+
+def _number(value: float, lang: str) -> str:
+    text = f"{value:.2f}"
+    return to_persian_digits(text.replace(".", "٫")) if lang == "fa" else text
+
+
+def _named(plan: Plan, kind: str, code: str | None, lang: str) -> str:
+    found = plan.get(kind, code) if code else None
+    return found.name(lang) if found is not None else (code or "—")  # type: ignore[union-attr]
+
+
+def body_name(plan: Plan, code: str, lang: str) -> str:
+    """An approval body's name in ``lang``."""
+    return _named(plan, "body", code, lang)
+
+
+def deadline_text(agenda: Agenda, lang: str) -> str:
+    """The agenda's deadline as a Jalali date and Tehran time."""
+    return format_datetime(agenda.deadline, lang)
+
+
+def header(plan: Plan, agenda: Agenda, count: int, lang: str) -> str:
+    """The first message of a push: which body, how many items, until when."""
+    return t("voting.header", lang, body=body_name(plan, agenda.body, lang), count=count,
+             deadline=deadline_text(agenda, lang))
+
+
+def _criteria(explanation: dict[str, Any]) -> list[dict[str, Any]]:
+    return sorted(explanation.get("parts", []), key=lambda c: -float(c.get("contribution", 0)))
+
+
+def _evidence(explanation: dict[str, Any], dimension: str) -> list[tuple[str, int]]:
+    """Evidence counts of one dimension, largest first, unknowns ("None") left out."""
+    counts = explanation.get("evidence", {}).get(dimension, {})
+    return sorted(((k, n) for k, n in counts.items() if k != "None"), key=lambda kv: -kv[1])
+
+
+def item_text(plan: Plan, item: AgendaItem, lang: str) -> str:
+    """One item: title, axis, working groups, rank, score with its two main reasons, evidence."""
+    e = item.explanation
+    why = "، ".join(t(f"voting.criteria.{c['criterion']}", lang) for c in _criteria(e)[:2]) or "—"
+    evidence = "، ".join(f"{_named(plan, 'source', code, lang)} {localize_number(n, lang)}"
+                         for code, n in _evidence(e, "source")) or "—"
+    groups = "، ".join(_named(plan, "working_group", w, lang) for w, _ in _evidence(e, "working_group")[:3]) or "—"
+    text = t("voting.item", lang, rank=item.rank, title=escape(e.get("title", "")),
+             axis=_named(plan, "axis", e.get("axis"), lang), working_groups=escape(groups),
+             score=_number(item.score, lang), why=why, evidence=escape(evidence))
+    if e.get("returned_reasons"):
+        text += "\n" + t("voting.returned", lang, reasons=escape("؛ ".join(e["returned_reasons"])))
+    return text
+
+
+def item_keyboard(item_id: int, choice: str | None, lang: str) -> InlineKeyboardMarkup:
+    """Approve / Reject / Abstain (the current choice marked), then Comment and Why?."""
+    builder = InlineKeyboardBuilder()
+    for action in CHOICES:
+        label = t(f"voting.{action}", lang)
+        builder.button(text=f"• {label} •" if action == choice else label, callback_data=VoteButton(i=item_id, a=action))
+    for action in ("comment", "why"):
+        builder.button(text=t(f"voting.{action}", lang), callback_data=VoteButton(i=item_id, a=action))
+    builder.adjust(3, 2)
+    return builder.as_markup()
+
+
+def explanation_text(plan: Plan, item: AgendaItem, lang: str) -> str:
+    """The full breakdown behind an item's score, criterion by criterion, and its evidence."""
+    e = item.explanation
+    lines = [t("voting.explain_title", lang, rank=item.rank, title=escape(e.get("title", "")))]
+    for c in _criteria(e):
+        lines.append(t("voting.explain_line", lang, criterion=t(f"voting.criteria.{c['criterion']}", lang),
+                       raw=_number(float(c["raw"] or 0), lang), normalized=_number(float(c["normalized"]), lang),
+                       weight=_number(float(c["weight"]), lang), contribution=_number(float(c["contribution"]), lang)))
+    groups = "، ".join(f"{_named(plan, 'stakeholder_group', g, lang)} {localize_number(n, lang)}"
+                       for g, n in _evidence(e, "stakeholder_group"))
+    if groups:
+        lines.append(escape(groups))
+    return "\n".join(lines)
