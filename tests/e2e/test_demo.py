@@ -1,0 +1,31 @@
+"""``meydan demo`` runs every stage to the end on the embedded default."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+from sqlalchemy import func, select
+
+from backend.db import create_engine, session_factory
+from backend.models import Agenda, Decision, Response
+from bot.demo import run_demo
+
+
+async def test_a_small_demo_runs_to_the_end(tmp_path: Path) -> None:
+    out = io.StringIO()
+    settings = await run_demo(tmp_path / "demo", Console(file=out, width=120), citizens=3)
+    printed = out.getvalue()
+    assert "3 of 3 citizens completed the survey" in printed
+    assert "became citizen_poll findings" in printed and "approved items are on the commission's agenda" in printed
+    engine = create_engine(settings.db_url)
+    try:
+        async with session_factory(engine)() as session:
+            assert await session.scalar(select(func.count()).select_from(Response)
+                                        .where(Response.status == "completed")) == 3
+            bodies = (await session.scalars(select(Agenda.body).order_by(Agenda.id))).all()
+            assert bodies == ["drafting_committee", "strategic_commission"]
+            assert await session.scalar(select(func.count()).select_from(Decision)) > 0
+    finally:
+        await engine.dispose()
