@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backend import migrate
+from backend.db import create_engine, session_factory
 
 from backend.config import async_database_url
 
@@ -124,3 +128,30 @@ def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stack]:
         yield Stack("sqlite-memory", request.getfixturevalue("sqlite_url"), None)
     else:
         yield Stack("postgres-redis", request.getfixturevalue("postgres_url"), request.getfixturevalue("redis_url"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> URL:
+    """A fresh database: a SQLite file, then a PostgreSQL database (each test runs on both)."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+
+
+async def _migrated(url: URL) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(url)
+    await migrate.upgrade(engine)
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+async def sessions(database_url: URL) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a migrated database, on SQLite and on PostgreSQL."""
+    async for made in _migrated(database_url):
+        yield made
+
+
+@pytest.fixture
+async def sqlite_sessions(sqlite_url: URL) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a migrated SQLite database only (for tests whose SQL is not the point)."""
+    async for made in _migrated(sqlite_url):
+        yield made

@@ -6,10 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import URL
 
-from backend import migrate
-from backend.db import create_engine, session_factory
 from backend.errors import MeydanError
 from backend.models import AuditEntry, Decision, Problem, Role
 from backend.plan import load_plan
@@ -17,19 +14,6 @@ from backend.services import participants, voting
 from backend.services.voting import AgendaEntry, VoteRefused
 
 NOW = datetime(2026, 3, 14, 6, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest) -> URL:
-    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
-
-
-@pytest.fixture
-async def sessions(database_url: URL):  # type: ignore[no-untyped-def]
-    engine = create_engine(database_url)
-    await migrate.upgrade(engine)
-    yield session_factory(engine)
-    await engine.dispose()
 
 
 async def _setup(sessions, body: str, member_ids: list[int], problems: int):  # type: ignore[no-untyped-def]

@@ -9,42 +9,13 @@ from pathlib import Path
 import pytest
 from aiogram import Bot
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend import migrate
 from backend.config import load_settings
 from backend.db import create_engine, session_factory
 from backend.plan import load_plan
 from bot.context import AppContext
 
 TOKEN = "515151:outbox-tests"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest) -> URL:
-    """Each test twice: on a SQLite file and on a fresh PostgreSQL database."""
-    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
-
-
-async def _migrated(url: URL) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(url)
-    await migrate.upgrade(engine)
-    yield session_factory(engine)
-    await engine.dispose()
-
-
-@pytest.fixture
-async def sessions(database_url: URL) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Sessions on the migrated database (each test on SQLite and on PostgreSQL)."""
-    async for made in _migrated(database_url):
-        yield made
-
-
-@pytest.fixture
-async def sqlite_sessions(sqlite_url: URL) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Sessions on a migrated SQLite database, for tests where the database makes no difference."""
-    async for made in _migrated(sqlite_url):
-        yield made
 
 
 AppFactory = Callable[..., "AppContext"]
