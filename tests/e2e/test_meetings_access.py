@@ -13,6 +13,7 @@ from backend.services import invites
 from bot.app import create_bot, open_app
 from bot.meetings.reminders import remind_stale_meetings
 from bot.runner import running_bot
+from tests.e2e.citizens import consent
 from tests.e2e.conftest import TOKEN
 from tests.e2e.test_meetings import database, facilitator, set_up
 
@@ -28,10 +29,7 @@ async def test_a_citizen_is_refused_facilitator_commands_and_nothing_is_written(
     settings = settings_for()
     async with running_bot(settings):
         citizen = emulator.user(TOKEN, user_id=7201, first_name="سارا", language_code="fa")
-        await citizen.start()
-        await citizen.wait_for_message(contains="پیش از شروع")
-        await citizen.press("موافقم، ادامه")
-        await citizen.wait_for_message(contains="کدام منطقه")
+        await consent(citizen)
         for command in ("/meeting", "/forum", "/problem ترافیک", "/undo", "/close", "/invite facilitator hq.transport"):
             await citizen.send(command)
             refusal = await citizen.wait_for_message()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from backend.db import create_engine, session_factory
 from backend.models import Participant
 from bot.runner import running_bot
+from tests.e2e.citizens import join
 from tests.e2e.conftest import TOKEN
 
 
@@ -36,12 +37,7 @@ async def test_declining_stores_nothing(settings_for, emulator, stack) -> None: 
 async def test_forget_removes_profile_and_link(settings_for, emulator, stack) -> None:  # type: ignore[no-untyped-def]
     async with running_bot(settings_for()):
         user = emulator.user(TOKEN, user_id=9002, first_name="Omid", language_code="fa")
-        await user.start()
-        await user.wait_for_message(contains="پیش از شروع")
-        await user.press("موافقم، ادامه")
-        await user.wait_for_message(contains="کدام منطقه")
-        await user.press("منطقه ۴")
-        await user.wait_for_message(contains="پرسشنامه‌های باز")
+        await join(user, "منطقه ۴")
         [before] = await _participants(stack)
         assert before.telegram_id == 9002 and before.district == "d04"
 

@@ -9,6 +9,7 @@ from backend.db import create_engine, session_factory
 from backend.exports import responses_frame
 from backend.models import Answer, Finding, Participant, Response
 from bot.runner import running_bot
+from tests.e2e.citizens import SURVEY, join
 from tests.e2e.conftest import TOKEN
 
 
@@ -16,13 +17,8 @@ async def test_citizen_completes_bundled_survey_in_persian(settings_for, emulato
     settings = settings_for()
     async with running_bot(settings):
         user = emulator.user(TOKEN, user_id=6001, first_name="زهرا", language_code="fa")
-        await user.start()
-        await user.wait_for_message(contains="پیش از شروع")
-        await user.press("موافقم، ادامه")
-        await user.wait_for_message(contains="کدام منطقه")
-        await user.press("منطقه ۹")
-        await user.wait_for_message(contains="پرسشنامه‌های باز")
-        await user.press("نظرسنجی شهروندان دربارهٔ برنامهٔ میان‌مدت مشهد")
+        await join(user, "منطقه ۹")
+        await user.press(SURVEY)
         await user.wait_for_message(contains="در کدام منطقهٔ شهرداری")
         await user.press("منطقه ۹")
         await user.wait_for_message(contains="سن شما")

@@ -10,18 +10,11 @@ from backend.db import create_engine, session_factory
 from backend.models import Answer, Participant, ProcessedUpdate, Response
 from bot.app import create_bot
 from bot.runner import running_bot
+from tests.e2e.citizens import SURVEY, join
 from tests.e2e.conftest import TOKEN
 
-SURVEY = "نظرسنجی شهروندان دربارهٔ برنامهٔ میان‌مدت مشهد"
-
-
 async def _join_and_open(user) -> None:  # type: ignore[no-untyped-def]
-    await user.start()
-    await user.wait_for_message(contains="پیش از شروع")
-    await user.press("موافقم، ادامه")
-    await user.wait_for_message(contains="کدام منطقه")
-    await user.press("منطقه ۲")
-    await user.wait_for_message(contains="پرسشنامه‌های باز")
+    await join(user)
     await user.press(SURVEY)
     await user.wait_for_message(contains="در کدام منطقهٔ شهرداری")
 
