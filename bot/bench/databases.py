@@ -15,7 +15,7 @@ from bot.bench.services import scratch_database
 
 NO_POSTGRES = "no PostgreSQL: pass --postgres-url or set MEYDAN_BENCH_POSTGRES_URL"
 Measure = Callable[[str, URL], Awaitable[Figures]]
-SizedFunction = Callable[..., Any]  # function(size, database_url, progress) -> figures, sync or async
+SizedFunction = Callable[..., Any]  # function(size, database_url[, progress]) -> figures, sync or async
 
 
 async def each_database(options: BenchOptions, measure: Measure) -> Figures:
@@ -37,8 +37,13 @@ async def each_database(options: BenchOptions, measure: Measure) -> Figures:
 async def _sized(function: SizedFunction, sizes: tuple[int, int], options: BenchOptions) -> Figures:
     size = options.size or sizes[options.quick]
 
+    reports_progress = "progress" in inspect.signature(function).parameters
+
     async def measure(variant: str, url: URL) -> Figures:
-        result = function(size, url, lambda done, total, note: options.progress(done, total, f"{variant} {note}"))
+        def progress(done: int, total: int, note: str) -> None:
+            options.progress(done, total, f"{variant} {note}")
+
+        result = function(size, url, progress) if reports_progress else function(size, url)
         figures: Figures = await result if inspect.isawaitable(result) else result
         return figures
 
@@ -46,6 +51,6 @@ async def _sized(function: SizedFunction, sizes: tuple[int, int], options: Bench
 
 
 def per_database(function: SizedFunction, sizes: tuple[int, int]) -> Callable[[BenchOptions], Awaitable[Figures]]:
-    """A benchmark of ``function(size, database_url, progress)`` on each database; ``sizes`` is
+    """A benchmark of ``function(size, database_url[, progress])`` on each database; ``sizes`` is
     (default, quick), overridden by ``--size``."""
     return partial(_sized, function, sizes)

@@ -65,4 +65,12 @@ BENCHMARKS: dict[str, Benchmark] = _by_name(
               sizes=(1000, 200)),
     Benchmark("imports", "a generated 100,000-row 137 export imported, then imported again (adds nothing): rows/s",
               "backend.imports.bench:bench_import", sizes=(100_000, 5_000)),
+    Benchmark("aggregation", "findings by six dimensions, survey results and coverage over N survey answers "
+              "(1,000,000): seconds and peak memory", "backend.aggregation.bench:bench_aggregation",
+              sizes=(1_000_000, 50_000)),
+    Benchmark("integration", "near-duplicate integration of N statements (100,000) into problems, and a re-run: "
+              "seconds, precision, recall, peak memory", "backend.integration.bench:bench_integration",
+              sizes=(100_000, 5_000)),
+    Benchmark("prioritization", "ranking, explanation and the 1,000-draw stability of N problems (10,000): "
+              "seconds and peak memory", "backend.prioritize.bench:bench_prioritization", sizes=(10_000, 1_000)),
 )
