@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import ProcessedUpdate, utcnow
+from backend.services.inserts import insert_ignoring
 
 
 class AlreadyProcessed(Exception):
@@ -13,9 +13,11 @@ class AlreadyProcessed(Exception):
 
 
 async def claim(session: AsyncSession, bot_id: int, update_id: int) -> None:
-    """Mark an update as handled inside the caller's transaction; AlreadyProcessed if it was."""
-    try:
-        async with session.begin_nested():
-            session.add(ProcessedUpdate(bot_id=bot_id, update_id=update_id, processed_at=utcnow()))
-    except IntegrityError:
-        raise AlreadyProcessed(update_id) from None
+    """Mark an update as handled inside the caller's transaction; AlreadyProcessed if it was.
+
+    One ``INSERT … ON CONFLICT DO NOTHING``: a concurrent claim of the same update waits for
+    the first transaction and then inserts nothing.
+    """
+    row = {"bot_id": bot_id, "update_id": update_id, "processed_at": utcnow()}
+    if not await insert_ignoring(session, ProcessedUpdate, [row], ["bot_id", "update_id"]):
+        raise AlreadyProcessed(update_id)
