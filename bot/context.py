@@ -23,14 +23,11 @@ class AppContext:
     sessions: async_sessionmaker[AsyncSession]
     definitions: DefinitionCache = field(default_factory=DefinitionCache)
     choice_sources: ChoiceSources = field(init=False)
+    secret: bytes = field(init=False, repr=False)  # the key for pseudonyms and invite tokens, read once
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "choice_sources", plan_choice_sources(self.plan))
-
-    @property
-    def secret(self) -> bytes:
-        """The key for pseudonyms and invite tokens."""
-        return self.settings.secret()
+        object.__setattr__(self, "secret", self.settings.secret())
 
     def is_admin(self, messenger_id: int) -> bool:
         """Whether this messenger account is listed in MEYDAN_ADMIN_IDS."""

@@ -118,8 +118,3 @@ def keyboard(app: AppContext, current: Current, lang: str,
         progress.definition, progress.state, question.name) is not None
     return question_keyboard(question, current.index, progress.response.id, progress.state, app.choice_sources,
                              lang, ticked=ticked, can_go_back=back)
-
-
-def title(current: Current, lang: str) -> str:
-    """The survey's title in ``lang``."""
-    return localize(current.progress.definition.title, lang)
