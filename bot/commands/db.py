@@ -40,3 +40,14 @@ def current() -> None:
     """Show the database's revision and the newest one."""
     revision = run(on_database(migrate.current_revision))
     console.print(f"database: {revision or 'empty'}; newest: {migrate.head_revision()}")
+
+
+@app.command("revision")
+def revision(message: Annotated[str, typer.Argument(help="What the schema change is, e.g. 'add digest runs'.")]) -> None:
+    """For developers: write a new migration from the models' difference to an up-to-date database."""
+
+    async def work(engine: AsyncEngine) -> None:
+        await migrate.upgrade(engine)
+        await migrate.make_revision(engine, message)
+
+    run(on_database(work))
