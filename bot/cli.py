@@ -11,8 +11,8 @@ import typer
 
 from backend.config import load_settings
 from backend.errors import MeydanError
-from bot.commands import (agenda, aggregate, bench, console, db, export, imports, invite, outbox, plan, prioritize,
-                          problems, run, survey)
+from bot.commands import (agenda, aggregate, bench, console, db, digest, export, imports, invite, outbox, plan,
+                          prioritize, problems, run, survey)
 
 app = typer.Typer(help="Meydan: a messenger-based participation collector for a city's mid-term plan.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -28,6 +28,7 @@ app.add_typer(problems.app, name="problems")
 app.add_typer(aggregate.app, name="aggregate")
 app.add_typer(prioritize.app, name="prioritize")
 app.add_typer(agenda.app, name="agenda")
+app.command("digest")(digest.command)
 
 
 def _logging(verbose: bool) -> None:
@@ -36,12 +37,44 @@ def _logging(verbose: bool) -> None:
 
 
 @app.command("run")
-def run_bot(verbose: Annotated[bool, typer.Option("--verbose/--quiet", help="Log each step.")] = True) -> None:
-    """Run the bot with long polling against MEYDAN_API_BASE until Ctrl-C or SIGTERM."""
-    from bot.runner import run_polling
+def run_bot(
+    webhook: Annotated[bool, typer.Option("--webhook", help="Serve updates posted to MEYDAN_WEBHOOK_URL instead of "
+                                          "long polling.")] = False,
+    workers: Annotated[int | None, typer.Option(min=1, max=64, help="Webhook worker processes sharing the port "
+                                                "(needs Redis); default MEYDAN_WEBHOOK_WORKERS, else 1.")] = None,
+    host: Annotated[str | None, typer.Option(help="Address the webhook listens on; default "
+                                             "MEYDAN_WEBHOOK_HOST, else 127.0.0.1.")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port the webhook listens on; default "
+                                             "MEYDAN_WEBHOOK_PORT, else 8080.")] = None,
+    scheduler: Annotated[bool, typer.Option("--scheduler/--no-scheduler", help="Also campaign to run the scheduler "
+                                            "and the outbox sender; --no-scheduler when `meydan scheduler` runs "
+                                            "them.")] = True,
+    verbose: Annotated[bool, typer.Option("--verbose/--quiet", help="Log each step.")] = True,
+) -> None:
+    """Run the bot until Ctrl-C or SIGTERM: long polling against MEYDAN_API_BASE, or webhook workers."""
+    from bot.runner import run_polling, run_webhook
+    from bot.workers import run_workers
 
     _logging(verbose)
-    run(run_polling(load_settings()))
+    chosen = {"webhook_workers": workers, "webhook_host": host, "webhook_port": port}
+    if not webhook and any(value is not None for value in chosen.values()):
+        raise typer.BadParameter("--workers, --host and --port go with --webhook")
+    settings = load_settings(**{name: value for name, value in chosen.items() if value is not None})
+    if not webhook:
+        run(run_polling(settings, duties=scheduler))
+    elif settings.webhook_workers == 1:
+        run(run_webhook(settings, duties=scheduler))
+    else:
+        raise typer.Exit(run(run_workers(settings, duties=scheduler, verbose=verbose)))
+
+
+@app.command("scheduler")
+def scheduler_only(verbose: Annotated[bool, typer.Option("--verbose/--quiet", help="Log each step.")] = True) -> None:
+    """Run only the scheduler and the outbox sender (when elected leader), serving no updates."""
+    from bot.runner import run_scheduler
+
+    _logging(verbose)
+    run(run_scheduler(load_settings()))
 
 
 @app.command()

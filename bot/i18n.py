@@ -6,51 +6,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from backend.locales import DEFAULT_LANGUAGE, LANGUAGES, localize_number, pick_language, read_catalog
 
-from backend.text import to_persian_digits
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LOCALES", "catalog", "localize_number", "pick_language", "t"]
 
 LOCALES = Path(__file__).with_name("locales")
-LANGUAGES = ("fa", "en")
-DEFAULT_LANGUAGE = "fa"
-
-
-def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in tree.items():
-        if not isinstance(key, str):  # YAML 1.1 reads yes/no/on/off keys as booleans
-            raise ValueError(f"locale key {prefix}{key!r} is not a string; quote it or rename it")
-        path = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{path}."))
-        else:
-            flat[path] = str(value)
-    return flat
 
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """All texts of one language (every ``locales/<lang>/*.yaml``), keyed by dotted path."""
-    texts: dict[str, str] = {}
-    for path in sorted((LOCALES / lang).glob("*.yaml")):
-        for key, value in _flatten(yaml.safe_load(path.read_text(encoding="utf-8"))).items():
-            if key in texts:
-                raise ValueError(f"{path}: text {key!r} is defined twice")
-            texts[key] = value
-    return texts
-
-
-def pick_language(code: str | None) -> str:
-    """A supported language for ``code``; anything unknown gives the default (Persian)."""
-    return code if code in LANGUAGES else DEFAULT_LANGUAGE
-
-
-def localize_number(value: int | float, lang: str) -> str:
-    """A number as the user reads it: Persian digits in Persian."""
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
-    if lang == "fa":
-        return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
-    return text
+    return read_catalog(LOCALES, lang)
 
 
 def t(key: str, lang: str, /, **params: Any) -> str:

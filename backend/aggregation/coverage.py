@@ -3,6 +3,8 @@ drawn findings from, and the gaps."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,13 +14,16 @@ from backend.models import Finding
 from backend.plan import Plan
 
 
-async def coverage(session: AsyncSession, plan: Plan) -> pd.DataFrame:
+async def coverage(session: AsyncSession, plan: Plan, *, until: datetime | None = None) -> pd.DataFrame:
     """One row per working group of the plan (plan order, code as index), one column per source
     (plan order) counting live findings, then ``used`` (sources with any) and ``gaps`` (the
-    codes of those without, comma-separated). Findings of groups not in the plan are left out."""
+    codes of those without, comma-separated). Findings of groups not in the plan are left out;
+    with ``until``, so are findings recorded from then on."""
     await for_analysis(session)
-    counts = await read_frame(session, select(Finding.working_group, Finding.source, func.count())
-                              .where(Finding.deleted_at.is_(None)).group_by(Finding.working_group, Finding.source),
+    query = select(Finding.working_group, Finding.source, func.count()).where(Finding.deleted_at.is_(None))
+    if until is not None:
+        query = query.where(Finding.created_at < until)
+    counts = await read_frame(session, query.group_by(Finding.working_group, Finding.source),
                               ["working_group", "source", "findings"])
     sources = [s.code for s in plan.sources]
     matrix = (counts.pivot_table(index="working_group", columns="source", values="findings", aggfunc="sum")

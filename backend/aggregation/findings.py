@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import cache
 
 import pandas as pd
@@ -32,10 +33,12 @@ def check_dimensions(by: Sequence[str], known: Sequence[str] = DIMENSIONS) -> No
 
 
 async def count_findings(session: AsyncSession, by: Sequence[str], *, zone: str = str(TEHRAN),
-                         kind: str | None = None) -> pd.DataFrame:
-    """Live findings (of one ``kind`` if given) counted by the dimensions ``by``, as columns
-    ``*by, findings, share`` (share of all counted findings), sorted by ``by``; a missing value is
-    None. ``week`` is the Jalali week, in ``zone``, in which the finding was recorded."""
+                         kind: str | None = None, since: datetime | None = None,
+                         until: datetime | None = None) -> pd.DataFrame:
+    """Live findings (of one ``kind`` if given, recorded from ``since`` and before ``until`` if
+    given) counted by the dimensions ``by``, as columns ``*by, findings, share`` (share of all
+    counted findings), sorted by ``by``; a missing value is None. ``week`` is the Jalali week, in
+    ``zone``, in which the finding was recorded."""
     check_dimensions(by)
     dialect = await for_analysis(session)
     columns = [local_date(Finding.created_at, zone, dialect).label("week") if name == "week"
@@ -43,6 +46,10 @@ async def count_findings(session: AsyncSession, by: Sequence[str], *, zone: str 
     query = select(*columns, func.count().label("findings")).where(Finding.deleted_at.is_(None)).group_by(*columns)
     if kind is not None:
         query = query.where(Finding.kind == kind)
+    if since is not None:
+        query = query.where(Finding.created_at >= since)
+    if until is not None:
+        query = query.where(Finding.created_at < until)
     frame = await read_frame(session, query, [*by, "findings"])
     if "week" in by:
         frame["week"] = frame.week.map(week_label)

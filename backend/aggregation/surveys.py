@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -141,10 +142,21 @@ def _values(answers: pd.DataFrame, questions: pd.DataFrame, names: list[str],
     return values[["question", "value", *names, "count", "share", "mean_position"]]
 
 
-async def survey_results(session: AsyncSession, code: str, *, segments: Sequence[str] = ()) -> SurveyResults:
+def _status_until(until: datetime | None) -> ColumnElement[Any]:
+    """A response's status as it stood at ``until``: completed only if completed before it."""
+    if until is None:
+        return Response.status
+    # inline constants: PostgreSQL matches a GROUP BY expression to the select's only without bound parameters
+    return case((and_(Response.status == literal_column(f"'{COMPLETED}'"), Response.completed_at < until),
+                 literal_column(f"'{COMPLETED}'")), else_=literal_column("'in_progress'"))
+
+
+async def survey_results(session: AsyncSession, code: str, *, segments: Sequence[str] = (),
+                         until: datetime | None = None) -> SurveyResults:
     """The results of survey ``code`` by ``segments``: ``district`` and ``stakeholder_group`` (from
     the profile at the start of the response) or the name of a single-choice question (such as
-    ``age_band``), whose answer is used. Question types come from the newest version."""
+    ``age_band``), whose answer is used. Question types come from the newest version. With
+    ``until``, the results as they stood then (responses started and completed before it)."""
     await for_analysis(session)
     survey = await surveys.by_code(session, code)
     definition = SurveyDefinition.model_validate((await surveys.latest_version(session, survey.id)).definition)
@@ -153,19 +165,22 @@ async def survey_results(session: AsyncSession, code: str, *, segments: Sequence
     names = list(segments)
     types = {q.name: q.type for q in definition.questions if q.type is not QuestionType.NOTE}
     of_survey = Response.survey_version_id.in_(select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id))
+    if until is not None:
+        of_survey = and_(of_survey, Response.started_at < until)
+    status = _status_until(until)
 
     async def fetch(query: Any, labels: list[str]) -> pd.DataFrame:
         """A query's rows, whose last column is a count, with segments taken from answers decoded."""
         frame = (await read_frame(session, joined(query), labels, dtype=object)).astype({labels[-1]: "int64"})
         return frame.assign(**{name: _decoded(frame[name]) for name in from_answers})
 
-    completion = _completion(await fetch(select(*columns, Response.status, func.count()).where(of_survey)
-                                         .group_by(*columns, Response.status), [*names, "status", "started"]), names)
+    completion = _completion(await fetch(select(*columns, status, func.count()).where(of_survey)
+                                         .group_by(*columns, status), [*names, "status", "started"]), names)
     counted = [name for name, kind in types.items() if kind in COUNTED_TYPES]
     value = case((and_(Answer.question.in_(counted), Answer.skipped.is_(False)), json_text(Answer.value)))
     answers = await fetch(select(Answer.question, Answer.skipped, value, *columns, func.count())
                           .join(Response, Response.id == Answer.response_id)
-                          .where(of_survey, Response.status == COMPLETED, Answer.question.in_(list(types)))
+                          .where(of_survey, status == COMPLETED, Answer.question.in_(list(types)))
                           .group_by(Answer.question, Answer.skipped, value, *columns),
                           ["question", "skipped", "value", *names, "n"])
     questions = _questions(answers, completion, names, types)

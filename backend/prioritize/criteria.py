@@ -8,10 +8,13 @@ when it gave the problem's axis a low rating, 1 or 2 on the survey's ``rate_<axi
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 from sqlalchemy import String, and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from backend.aggregation.sql import for_analysis, json_text, read_frame
 from backend.aggregation.surveys import COMPLETED
@@ -22,39 +25,53 @@ RATING_PREFIX = "rate_"
 LOW_RATINGS = ("1", "2")
 
 
-async def _respondents(session: AsyncSession, axes: list[str]) -> tuple[int, pd.Series, pd.Series]:
+def _completed(until: datetime | None) -> ColumnElement[bool]:
+    """Responses completed (before ``until`` if given)."""
+    done = Response.status == COMPLETED
+    return done if until is None else and_(done, Response.completed_at < until)
+
+
+def _live(until: datetime | None) -> ColumnElement[bool]:
+    """Findings not deleted (and recorded before ``until`` if given)."""
+    live = Finding.deleted_at.is_(None)
+    return live if until is None else and_(live, Finding.created_at < until)
+
+
+async def _respondents(session: AsyncSession, axes: list[str],
+                       until: datetime | None) -> tuple[int, pd.Series, pd.Series]:
     """Completed responses; per problem, those that raised it without rating its axis low; per
     axis, those that rated it low."""
-    completed = await session.scalar(select(func.count()).where(Response.status == COMPLETED)) or 0
+    completed = await session.scalar(select(func.count()).where(_completed(until))) or 0
     low = aliased(Answer)
     rated_low = and_(low.skipped.is_(False), json_text(low.value).in_(LOW_RATINGS))
     raised = (await session.execute(
         select(ProblemFinding.problem_id, func.count(Answer.response_id.distinct()))
         .join(Finding, Finding.id == ProblemFinding.finding_id)
         .join(Answer, Answer.id == Finding.answer_id)
-        .join(Response, and_(Response.id == Answer.response_id, Response.status == COMPLETED))
+        .join(Response, and_(Response.id == Answer.response_id, _completed(until)))
         .join(Problem, Problem.id == ProblemFinding.problem_id)
         .outerjoin(low, and_(low.response_id == Answer.response_id,
                              low.question == literal(RATING_PREFIX, String) + Problem.axis, rated_low))
-        .where(low.id.is_(None), Finding.deleted_at.is_(None))
+        .where(low.id.is_(None), _live(until))
         .group_by(ProblemFinding.problem_id))).all()
     rated = (await session.execute(
         select(low.question, func.count(low.response_id.distinct()))
-        .join(Response, and_(Response.id == low.response_id, Response.status == COMPLETED))
+        .join(Response, and_(Response.id == low.response_id, _completed(until)))
         .where(low.question.in_([RATING_PREFIX + axis for axis in axes]), rated_low)
         .group_by(low.question))).all()
     by_axis = {question.removeprefix(RATING_PREFIX): n for question, n in rated}
     return completed, pd.Series(dict(raised), dtype="int64"), pd.Series(by_axis, dtype="int64")
 
 
-async def load_criteria(session: AsyncSession) -> pd.DataFrame:
+async def load_criteria(session: AsyncSession, until: datetime | None = None) -> pd.DataFrame:
     """One row per live problem with findings (index ``id``): ``title``, ``axis``, ``status``,
     ``mentions`` (live findings), ``source_breadth``, ``stakeholder_breadth``,
     ``district_spread`` (distinct sources, stakeholder groups, districts), ``respondents`` (who
     raised or rated it), ``citizen_salience`` (their share of completed responses) and
-    ``severity`` (the facilitators' mean, NaN if none gave one)."""
+    ``severity`` (the facilitators' mean, NaN if none gave one). With ``until``, only findings
+    recorded and responses completed before it count (the ranking as it stood then)."""
     await for_analysis(session)
-    live = and_(Finding.id == ProblemFinding.finding_id, Finding.deleted_at.is_(None))
+    live = and_(Finding.id == ProblemFinding.finding_id, _live(until))
     criteria = (await read_frame(session, select(
         Problem.id, Problem.title, Problem.axis, Problem.status, func.count(Finding.id),
         func.count(Finding.source.distinct()), func.count(Finding.stakeholder_group.distinct()),
@@ -65,7 +82,7 @@ async def load_criteria(session: AsyncSession) -> pd.DataFrame:
         ["id", "title", "axis", "status", "mentions", "source_breadth", "stakeholder_breadth", "district_spread",
          "severity"])).set_index("id")
     criteria["severity"] = criteria.severity.astype("float64")
-    completed, raised, rated = await _respondents(session, sorted(criteria.axis.dropna().unique()))
+    completed, raised, rated = await _respondents(session, sorted(criteria.axis.dropna().unique()), until)
     respondents = raised.reindex(criteria.index, fill_value=0) + criteria.axis.map(rated).fillna(0).astype("int64")
     criteria["respondents"] = respondents
     criteria["citizen_salience"] = respondents / completed if completed else 0.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -39,11 +40,11 @@ class Priorities:
 
 
 async def prioritize(session: AsyncSession, plan: Plan, *, axis: str | None = None,
-                     working_group: str | None = None) -> Priorities:
+                     working_group: str | None = None, until: datetime | None = None) -> Priorities:
     """Every live problem scored with the plan's weights and ranked; with ``axis`` or
     ``working_group``, only its problems (those with a finding from the group), ranked among
-    themselves on the same scores."""
-    criteria = await load_criteria(session)
+    themselves on the same scores. With ``until``, the ranking as it stood then (see ``load_criteria``)."""
+    criteria = await load_criteria(session, until)
     weights = criteria_weights(plan.spec.ranking)
     normalized = normalize(criteria, plan)
     ranked = rank(criteria, normalized, weights)

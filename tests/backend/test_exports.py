@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
-import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -31,6 +29,7 @@ from backend.surveys import BUNDLED_DIR
 from backend.surveys.model import SurveyDefinition
 from backend.surveys.yamlformat import load_yaml_survey
 from reports.tables import write_table
+from tests.cli import meydan
 from tests.conftest import Stack
 
 SECRET = b"export-test-secret"
@@ -354,11 +353,7 @@ async def _build_at(url: URL) -> Built:
 
 
 def _meydan(tmp_path: Path, url: URL, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEYDAN_")}
-    env.update(MEYDAN_DATABASE_URL=f"sqlite:///{url.database}", MEYDAN_DATA_DIR=str(tmp_path / "data"),
-               MEYDAN_SECRET_KEY="cli-test")
-    return subprocess.run([str(Path(sys.executable).with_name("meydan")), "export", *args], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return meydan(tmp_path, url, "export", *args, MEYDAN_SECRET_KEY="cli-test")
 
 
 def test_cli(sqlite_url: URL, tmp_path: Path) -> None:

@@ -1,0 +1,111 @@
+"""The digest as one self-contained HTML page: right to left in Persian, charts embedded,
+readable on a phone and printable. User text (problem titles, answers) is escaped."""
+
+from __future__ import annotations
+
+import base64
+import math
+import struct
+from functools import cache
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from backend.digest.build import Digest
+from backend.jalali import format_datetime
+from backend.text import to_persian_digits
+from reports.digest.charts import Chart
+from reports.digest.tables import Table, column
+from reports.labels import label
+from reports.minutes import TEMPLATES
+
+PARTICIPATION = ("meetings", "kind", "axis", "working_group", "district", "stakeholder_group")
+CHARTS_BESIDE = {"meetings": "meetings-by-source", "axis": "findings-by-axis"}
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def number_text(value: Any, lang: str, *, signed: bool = False) -> str:
+    """A number for reading: thousands separated, at most three decimals, Persian digits in Persian;
+    a blank is a dash."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.3f}".rstrip("0")
+    else:
+        text = f"{int(value):{'+,' if signed else ','}}"
+    if lang == "fa":
+        return to_persian_digits(text.replace(",", "٬").replace(".", "٫").replace("-", "−"))
+    return text
+
+
+def _cells(table: Table, lang: str) -> list[list[dict[str, str]]]:
+    change = column("change", lang)
+    rows = []
+    for values in table.frame.itertuples(index=False, name=None):
+        row = []
+        for name, value in zip(table.frame.columns, values):
+            if isinstance(value, str):
+                row.append({"text": value, "css": "text"})
+            elif table.key == "coverage" and value == 0:
+                row.append({"text": "", "css": "number gap"})
+            else:
+                row.append({"text": number_text(value, lang, signed=name == change), "css": "number"})
+        rows.append(row)
+    return rows
+
+
+def _table(table: Table, lang: str, *, titled: bool = True) -> dict[str, Any]:
+    return {"title": table.title if titled else "", "columns": [str(c) for c in table.frame.columns],
+            "rows": _cells(table, lang), "css": "coverage" if table.key == "coverage" else ""}
+
+
+def _image(chart: Chart) -> dict[str, Any]:
+    width, height = struct.unpack(">II", chart.png[16:24])  # the PNG header's IHDR size
+    return {"title": chart.title, "data": base64.b64encode(chart.png).decode("ascii"), "width": width,
+            "height": height}
+
+
+def _cards(digest: Digest, lang: str) -> list[dict[str, str]]:
+    totals = digest.participation.totals
+    return [{"name": label(f"digest.totals.{key}", lang), "figure": number_text(int(row.current), lang),
+             "change": number_text(int(row.change), lang, signed=True),
+             "trend": "up" if row.change > 0 else "down" if row.change < 0 else ""}
+            for key, row in totals.iterrows()]
+
+
+def render_digest(digest: Digest, tables: list[Table], charts: list[Chart], lang: str) -> str:
+    """The digest page in ``lang`` from its tables and charts."""
+    by_key = {table.key: table for table in tables}
+    images = {chart.key: _image(chart) for chart in charts}
+    participation = [{"title": by_key[key].title, "hint": "", "tables": [_table(by_key[key], lang, titled=False)],
+                      "charts": [images[CHARTS_BESIDE[key]]] if key in CHARTS_BESIDE else []}
+                     for key in PARTICIPATION]
+    sections = [
+        *participation,
+        {"title": by_key["coverage"].title, "hint": label("digest.sections.coverage_hint", lang),
+         "tables": [_table(by_key["coverage"], lang, titled=False)], "charts": []},
+        {"title": by_key["top"].title, "hint": label("digest.sections.top_hint", lang),
+         "tables": [_table(by_key["top"], lang, titled=False)], "charts": []},
+        {"title": by_key["approvals"].title, "hint": label("digest.approvals_at", lang),
+         "tables": [_table(by_key["approvals"], lang, titled=False)], "charts": []},
+    ]
+    surveys = [t for t in tables if t.key.startswith("survey.")]
+    if surveys:
+        sections.append({"title": label("digest.sections.surveys", lang), "hint": "", "charts": [
+            image for key, image in images.items() if key.startswith("survey-")],
+            "tables": [_table(t, lang) for t in surveys]})
+    period = digest.period
+    labels = {key: label(f"digest.{key}", lang) for key in ("period", "compared_with", "built_at", "made_with",
+                                                             "nothing")}
+    labels["key_figures"] = label("digest.sections.key_figures", lang)
+    return _environment().get_template("digest.html.j2").render(
+        lang=lang, dir="rtl" if lang == "fa" else "ltr", title=label("digest.title", lang),
+        plan=digest.plan.name(lang), period=period.label(lang), dates=period.dates(lang),
+        previous=period.previous().label(lang), built_at=format_datetime(digest.built_at, lang),
+        labels=labels, cards=_cards(digest, lang), sections=sections)
