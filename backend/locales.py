@@ -43,9 +43,11 @@ def pick_language(code: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def localize_number(value: int | float, lang: str) -> str:
-    """A number as the user reads it: thousands separated, Persian digits and separators in Persian."""
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+def localize_number(value: int | float, lang: str, *, signed: bool = False) -> str:
+    """A number as the user reads it: thousands separated (two decimals for a float), a sign if
+    ``signed``, Persian digits and separators in Persian."""
+    sign = "+" if signed else ""
+    text = f"{value:{sign},}" if isinstance(value, int) else f"{value:{sign},.2f}"
     if lang == "fa":
-        return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+        return to_persian_digits(text.replace(",", "٬").replace(".", "٫").replace("-", "−"))
     return text

@@ -73,6 +73,9 @@ BENCHMARKS: dict[str, Benchmark] = _by_name(
     Benchmark("integration", "near-duplicate integration of N statements (100,000) into problems, and a re-run: "
               "seconds, precision, recall, peak memory", "backend.integration.bench:bench_integration",
               sizes=(100_000, 5_000)),
+    Benchmark("digest", "the weekly digest over N survey answers (1,000,000) and their findings: seconds to build "
+              "its figures and to write HTML, XLSX and charts (aim: under 15 s)", "reports.digest.bench:bench_digest",
+              sizes=(1_000_000, 50_000)),
     Benchmark("prioritization", "ranking, explanation and the 1,000-draw stability of N problems (10,000): "
               "seconds and peak memory", "backend.prioritize.bench:bench_prioritization", sizes=(10_000, 1_000)),
 )

@@ -36,6 +36,7 @@ JOB_SOURCES: tuple[str, ...] = (
     "bot.scheduling.builtin:outbox_jobs",
     "bot.scheduling.builtin:meeting_jobs",
     "bot.voting.schedule:jobs",
+    "bot.digest.schedule:jobs",
 )
 
 

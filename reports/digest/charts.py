@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
 
 import pandas as pd
@@ -22,6 +23,7 @@ CURRENT, PREVIOUS = "#0b6e4f", "#a7c4b5"
 CHARTED = frozenset({QuestionType.SELECT_ONE, QuestionType.SELECT_MULTIPLE, QuestionType.RANK, QuestionType.RANGE,
                      QuestionType.DISTRICT, QuestionType.AXIS, QuestionType.AXES_RANK})
 MOST_BARS = 15
+TITLE_WIDTH = 60  # characters a title line holds
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Chart:
 
 
 def _figure(bars: int) -> Figure:
-    figure = Figure(figsize=(8, 1.2 + 0.42 * max(bars, 2)), dpi=110, layout="constrained")
+    figure = Figure(figsize=(6.4, 1.3 + 0.4 * max(bars, 2)), dpi=110, layout="constrained")
     figure.set_facecolor("white")
     return figure
 
@@ -72,7 +74,7 @@ def compared_bars(key: str, title: str, table: pd.DataFrame, names: list[str], l
     axes.set_yticks(list(positions), names)
     _style(axes, lang, xlabel)
     axes.legend(prop={"family": FONTS}, frameon=False)
-    axes.set_title(title, fontfamily=FONTS)
+    axes.set_title(textwrap.fill(title, TITLE_WIDTH), fontfamily=FONTS)
     return Chart(key, title, _png(figure))
 
 
@@ -83,7 +85,7 @@ def answer_bars(key: str, title: str, names: list[str], counts: list[int], lang:
     axes.barh(range(len(names)), counts, color=CURRENT)
     axes.set_yticks(range(len(names)), names)
     _style(axes, lang, xlabel)
-    axes.set_title(title, fontfamily=FONTS)
+    axes.set_title(textwrap.fill(title, TITLE_WIDTH), fontfamily=FONTS)
     return Chart(key, title, _png(figure))
 
 

@@ -14,6 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from backend.digest.build import Digest
 from backend.jalali import format_datetime
+from backend.locales import localize_number
+from backend.plan import Plan
 from backend.text import to_persian_digits
 from reports.digest.charts import Chart
 from reports.digest.tables import Table, column
@@ -37,22 +39,21 @@ def number_text(value: Any, lang: str, *, signed: bool = False) -> str:
         return "—"
     if isinstance(value, float) and not value.is_integer():
         text = f"{value:,.3f}".rstrip("0")
-    else:
-        text = f"{int(value):{'+,' if signed else ','}}"
-    if lang == "fa":
-        return to_persian_digits(text.replace(",", "٬").replace(".", "٫").replace("-", "−"))
-    return text
+        return to_persian_digits(text.replace(",", "٬").replace(".", "٫")) if lang == "fa" else text
+    text = localize_number(int(value), lang, signed=signed and value != 0)
+    return f"\u2066{text}\u2069" if signed and value != 0 else text  # isolated: the sign stays on the left in RTL
 
 
-def _cells(table: Table, lang: str) -> list[list[dict[str, str]]]:
+def _cells(frame: pd.DataFrame, lang: str, gaps: set[str]) -> list[list[dict[str, str]]]:
+    """Each cell's text and class; a zero in a ``gaps`` column is an empty, marked cell."""
     change = column("change", lang)
     rows = []
-    for values in table.frame.itertuples(index=False, name=None):
+    for values in frame.itertuples(index=False, name=None):
         row = []
-        for name, value in zip(table.frame.columns, values):
+        for name, value in zip(frame.columns, values):
             if isinstance(value, str):
                 row.append({"text": value, "css": "text"})
-            elif table.key == "coverage" and value == 0:
+            elif name in gaps and value == 0:
                 row.append({"text": "", "css": "number gap"})
             else:
                 row.append({"text": number_text(value, lang, signed=name == change), "css": "number"})
@@ -60,9 +61,14 @@ def _cells(table: Table, lang: str) -> list[list[dict[str, str]]]:
     return rows
 
 
-def _table(table: Table, lang: str, *, titled: bool = True) -> dict[str, Any]:
-    return {"title": table.title if titled else "", "columns": [str(c) for c in table.frame.columns],
-            "rows": _cells(table, lang), "css": "coverage" if table.key == "coverage" else ""}
+def _table(table: Table, lang: str, plan: Plan, *, titled: bool = True) -> dict[str, Any]:
+    frame, gaps, css = table.frame, set(), ""
+    if table.key == "coverage":  # groups with findings, gaps marked; the workbook has every group and gap list
+        used = column("used", lang)
+        frame = frame[frame[used] > 0].drop(columns=[column("gaps", lang)])
+        gaps, css = {s.name(lang) for s in plan.sources}, "coverage"
+    return {"title": table.title if titled else "", "columns": [str(c) for c in frame.columns],
+            "rows": _cells(frame, lang, gaps), "css": css}
 
 
 def _image(chart: Chart) -> dict[str, Any]:
@@ -83,23 +89,24 @@ def render_digest(digest: Digest, tables: list[Table], charts: list[Chart], lang
     """The digest page in ``lang`` from its tables and charts."""
     by_key = {table.key: table for table in tables}
     images = {chart.key: _image(chart) for chart in charts}
-    participation = [{"title": by_key[key].title, "hint": "", "tables": [_table(by_key[key], lang, titled=False)],
+    participation = [{"title": by_key[key].title, "hint": "", "tables": [_table(by_key[key], lang, digest.plan, titled=False)],
                       "charts": [images[CHARTS_BESIDE[key]]] if key in CHARTS_BESIDE else []}
                      for key in PARTICIPATION]
     sections = [
         *participation,
-        {"title": by_key["coverage"].title, "hint": label("digest.sections.coverage_hint", lang),
-         "tables": [_table(by_key["coverage"], lang, titled=False)], "charts": []},
+        {"title": by_key["coverage"].title, "hint": label("digest.sections.coverage_hint", lang, silent=int(
+            (digest.coverage.used == 0).sum()), groups=len(digest.coverage)),
+         "tables": [_table(by_key["coverage"], lang, digest.plan, titled=False)], "charts": []},
         {"title": by_key["top"].title, "hint": label("digest.sections.top_hint", lang),
-         "tables": [_table(by_key["top"], lang, titled=False)], "charts": []},
+         "tables": [_table(by_key["top"], lang, digest.plan, titled=False)], "charts": []},
         {"title": by_key["approvals"].title, "hint": label("digest.approvals_at", lang),
-         "tables": [_table(by_key["approvals"], lang, titled=False)], "charts": []},
+         "tables": [_table(by_key["approvals"], lang, digest.plan, titled=False)], "charts": []},
     ]
     surveys = [t for t in tables if t.key.startswith("survey.")]
     if surveys:
         sections.append({"title": label("digest.sections.surveys", lang), "hint": "", "charts": [
             image for key, image in images.items() if key.startswith("survey-")],
-            "tables": [_table(t, lang) for t in surveys]})
+            "tables": [_table(t, lang, digest.plan) for t in surveys]})
     period = digest.period
     labels = {key: label(f"digest.{key}", lang) for key in ("period", "compared_with", "built_at", "made_with",
                                                              "nothing")}

@@ -44,7 +44,7 @@ async def test_participation_this_week_against_last(digest: Digest) -> None:
     assert _rows(findings["district"]) == {"d01": (2, 3, -1), "d05": (1, 0, 1), NONE: (4, 0, 4)}
     assert list(findings["district"].index)[-1] is None  # unspecified last
     assert _rows(findings["stakeholder_group"]) == {
-        "citizens": (2, 2, 0), "city_council": (2, 0, 2), "ngos": (1, 0, 1), "agencies": (1, 0, 1),
+        "citizens": (2, 2, 0), "city_council": (2, 0, 2), "civil_society": (1, 0, 1), "executive_agencies": (1, 0, 1),
         "elites": (1, 1, 0)}
     assert _rows(findings["working_group"]) == {  # citizens' answers name no working group
         "hq.transport": (5, 1, 4), "d01.services_safety": (0, 2, -2), NONE: (2, 0, 2)}
