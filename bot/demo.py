@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from backend.config import Settings, load_settings
 from backend.db import create_engine, session_factory
-from backend.models import Agenda, Answer, Decision, Finding, Problem, Response
+from backend.models import Agenda, Answer, Decision, Finding, Problem, Response, utcnow
 from backend.imports.bench import write_sample_137
 from backend.imports.importer import import_file
 from backend.plan import load_plan
@@ -34,12 +34,14 @@ from backend.services import invites, problems
 from bot.app import create_bot
 from bot.bench.survey.citizen import bundled_survey, follow, write_script
 from bot.context import AppContext
+from bot.digest.schedule import weekly_digest
 from bot.emulator import RunningEmulator, running_emulator
 from bot.emulator.users import SimulatedUser
 from bot.runner import running_bot
 from bot.scheduling.registry import JobContext
 from bot.voting.agendas import open_next_agenda
 from bot.voting.schedule import deadlines
+from reports.digest import DigestFiles
 
 DEMO_TOKEN = "700000:meydan-demo"
 CITIZENS = 40
@@ -180,6 +182,16 @@ async def run_demo(data_dir: str | Path, console: Console, *, citizens: int = CI
                         return f"{len(commission.items)} approved items are on the commission's agenda"
 
                 await _stage(console, f"the committee's {len(agenda.items)}-item agenda reaches its deadline", close)
+                written: list[DigestFiles] = []
+
+                async def digest() -> str:
+                    sent = await weekly_digest(JobContext(bot, app, fired_at=utcnow()))
+                    written.append(sent.files["fa"])
+                    for member in members:  # the leader's outbox sender delivers it
+                        await member.wait_for_message(contains="گزارش هفتگی", timeout=60)
+                    return f"{sent.queued} messages (summary, HTML, XLSX) reached the {len(members)} members"
+
+                await _stage(console, "the weekly digest", digest)
             summary = Table(title="Meydan demo: what the process produced")
             summary.add_column("")
             summary.add_column("count", justify="right")
@@ -189,6 +201,8 @@ async def run_demo(data_dir: str | Path, console: Console, *, citizens: int = CI
         finally:
             await bot.session.close()
             await engine.dispose()
+    for files in written:
+        console.print(f"Digest: {files.html}\n        {files.xlsx}", highlight=False, soft_wrap=True)
     console.print(f"The demo database is {settings.db_url.database}; try `meydan prioritize --explain` or "
                   f"`meydan export responses --survey mashhad_citizen --format xlsx` with "
                   f"MEYDAN_DATA_DIR={data}", highlight=False, soft_wrap=True)

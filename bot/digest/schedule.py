@@ -9,19 +9,19 @@ from backend.digest.build import build_digest
 from backend.digest.period import week_of
 from backend.jalali import to_local
 from bot.context import AppContext
-from bot.digest.send import send_digest
+from bot.digest.send import DigestSent, send_digest
 from bot.scheduling.registry import JobContext, ScheduledJob, plan_zone, weekly
 
 CATCH_UP = timedelta(days=1)
 
 
-async def weekly_digest(ctx: JobContext) -> None:
+async def weekly_digest(ctx: JobContext) -> DigestSent:
     """Build the digest of the Jalali week holding the firing and enqueue it for every recipient."""
     zone = plan_zone(ctx.app)
     period = week_of(to_local(ctx.fired_at, zone).date(), zone)
     async with ctx.app.sessions() as session, session.begin():
         digest = await build_digest(session, ctx.app.plan, period, now=ctx.fired_at)
-        await send_digest(session, ctx.app, digest)
+        return await send_digest(session, ctx.app, digest)
 
 
 def jobs(app: AppContext) -> list[ScheduledJob]:

@@ -8,6 +8,7 @@ restart, a second process, a catch-up) never sends anything twice.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -57,12 +58,20 @@ def _document(key: str, chat: int, path: Path, directory: Path, caption: str) ->
     return Outgoing(key, chat, "sendDocument", payload)
 
 
-async def send_digest(session: AsyncSession, app: AppContext, digest: Digest) -> int:
-    """Write the digest in each recipient's language and enqueue their three messages; how many were new."""
+@dataclass(frozen=True)
+class DigestSent:
+    """The files written (by language) and how many new messages were queued."""
+
+    files: dict[str, DigestFiles]
+    queued: int
+
+
+async def send_digest(session: AsyncSession, app: AppContext, digest: Digest) -> DigestSent:
+    """Write the digest in each recipient's language (Persian at least) and enqueue their three messages."""
     members = await recipients(session, app)
     directory = app.settings.data_dir / "digests"
     files: dict[str, DigestFiles] = {}
-    for lang in sorted({m.language for m in members}):
+    for lang in sorted({"fa", *(m.language for m in members)}):
         files[lang] = await asyncio.to_thread(write_digest, digest, lang, directory)  # charts and sheets: CPU-bound
     period = digest.period.label("en")
     messages = []
@@ -76,4 +85,4 @@ async def send_digest(session: AsyncSession, app: AppContext, digest: Digest) ->
             _document(f"{key}:html", chat, written.html, app.settings.data_dir, t("digest.caption.html", lang)),
             _document(f"{key}:xlsx", chat, written.xlsx, app.settings.data_dir, t("digest.caption.xlsx", lang)),
         ]
-    return await enqueue_many(session, messages)
+    return DigestSent(files, await enqueue_many(session, messages))

@@ -19,6 +19,12 @@ async def test_a_small_demo_runs_to_the_end(tmp_path: Path) -> None:
     printed = out.getvalue()
     assert "3 of 3 citizens completed the survey" in printed
     assert "became citizen_poll findings" in printed and "approved items are on the commission's agenda" in printed
+    assert "the weekly digest: 9 messages (summary, HTML, XLSX) reached the 3 members" in printed
+    lines = printed.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Digest:"))
+    named = [Path(line.split()[-1]) for line in lines[at:at + 2]]
+    assert [p.suffix for p in named] == [".html", ".xlsx"] and all(p.stat().st_size > 10_000 for p in named)
+    assert named[0].parent == tmp_path / "demo" / "digests"
     engine = create_engine(settings.db_url)
     try:
         async with session_factory(engine)() as session:
