@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import random
 import resource
-from collections.abc import Awaitable, Callable
-from contextlib import suppress
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import insert, text
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import migrate
 from backend.aggregation.coverage import coverage
@@ -147,11 +147,13 @@ def finding_row(finding: Finding) -> dict[str, Any]:
             if getattr(finding, column.key) is not None}
 
 
-async def bench_aggregation(answers: int, database_url: str | URL, *, seed: int = 0) -> dict[str, Any]:
-    """Aggregate ``answers`` survey answers (in completed responses of the bundled survey) and
-    their findings in ``database_url`` (migrated first): findings by six dimensions and the
-    Jalali week, survey results by district and age band, and the coverage matrix. Returns
-    the result rows, the seconds of each part and the ``Measured`` figures of all."""
+@asynccontextmanager
+async def seeded(answers: int, database_url: str | URL, seed: int,
+                 more: Callable[[AsyncSession], Awaitable[object]] | None = None,
+                 ) -> AsyncIterator[tuple[Plan, async_sessionmaker[AsyncSession]]]:
+    """The bundled plan and sessions on ``database_url`` (migrated first) holding ``answers``
+    survey answers in completed responses and their findings, plus what ``more`` adds in the
+    same transaction."""
     plan = load_plan()
     engine = create_engine(async_database_url(database_url) if isinstance(database_url, str) else database_url)
     try:
@@ -159,6 +161,19 @@ async def bench_aggregation(answers: int, database_url: str | URL, *, seed: int 
         sessions = session_factory(engine)
         async with transaction(sessions) as session:
             await seed_responses(session, plan, answers // ANSWERS_PER_RESPONSE, random.Random(seed))
+            if more is not None:
+                await more(session)
+        yield plan, sessions
+    finally:
+        await engine.dispose()
+
+
+async def bench_aggregation(answers: int, database_url: str | URL, *, seed: int = 0) -> dict[str, Any]:
+    """Aggregate ``answers`` survey answers (in completed responses of the bundled survey) and
+    their findings in ``database_url`` (migrated first): findings by six dimensions and the
+    Jalali week, survey results by district and age band, and the coverage matrix. Returns
+    the result rows, the seconds of each part and the ``Measured`` figures of all."""
+    async with seeded(answers, database_url, seed) as (plan, sessions):
         seconds: dict[str, float] = {}
 
         async def aggregate() -> int:
@@ -174,7 +189,5 @@ async def bench_aggregation(answers: int, database_url: str | URL, *, seed: int 
             return len(found) + len(results.values) + len(matrix)
 
         run = await measured(aggregate)
-    finally:
-        await engine.dispose()
     return {"answers": answers, "result_rows": run.result, **run.figures(),
             **{f"{part}_seconds": round(value, 3) for part, value in seconds.items()}, "aim_seconds": 5}

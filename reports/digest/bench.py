@@ -8,7 +8,6 @@ bulk, as integration would, so the ranking has a realistic number of problems.
 
 from __future__ import annotations
 
-import random
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -19,14 +18,11 @@ from sqlalchemy import false, func, insert, literal, select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend import migrate
-from backend.aggregation.bench import ANSWERS_PER_RESPONSE, START, measured, seed_responses
-from backend.config import async_database_url
-from backend.db import create_engine, session_factory, transaction
+from backend.aggregation.bench import START, measured, seeded
+from backend.db import transaction
 from backend.digest.build import build_digest
 from backend.digest.period import week_of
 from backend.models import Finding, Problem, ProblemFinding
-from backend.plan import load_plan
 from backend.services import surveys
 from reports.digest import write_digest
 
@@ -50,15 +46,14 @@ async def gather_problems(session: AsyncSession) -> int:
 async def bench_digest(answers: int, database_url: str | URL, *, seed: int = 0) -> dict[str, Any]:
     """Build and write the Persian digest of one week over ``answers`` survey answers (plus their
     findings) in ``database_url`` (migrated first); seconds of each part against the 15 s aim."""
-    plan = load_plan()
-    engine = create_engine(async_database_url(database_url) if isinstance(database_url, str) else database_url)
-    try:
-        await migrate.upgrade(engine)
-        sessions = session_factory(engine)
-        async with transaction(sessions) as session:
-            await seed_responses(session, plan, answers // ANSWERS_PER_RESPONSE, random.Random(seed))
-            problems = await gather_problems(session)
-            await surveys.set_open(session, "mashhad_citizen", True)  # its results are charted
+    problems = 0
+
+    async def gather(session: AsyncSession) -> None:
+        nonlocal problems
+        problems = await gather_problems(session)
+        await surveys.set_open(session, "mashhad_citizen", True)  # its results are charted
+
+    async with seeded(answers, database_url, seed, gather) as (plan, sessions):
         period = week_of(PERIOD_DAY.date())
         seconds: dict[str, float] = {}
 
@@ -73,8 +68,6 @@ async def bench_digest(answers: int, database_url: str | URL, *, seed: int = 0) 
             return len(files.charts)
 
         run = await measured(digest)
-    finally:
-        await engine.dispose()
     return {"answers": answers, "problems": problems, "week": period.label("en"), "charts": run.result,
             **run.figures(), **{f"{part}_seconds": round(value, 3) for part, value in seconds.items()},
             "aim_seconds": AIM_SECONDS}
