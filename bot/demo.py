@@ -2,7 +2,8 @@
 
 The real bot polls the bundled emulator over HTTP, with SQLite and in-memory state, and its
 scheduler and outbox sender run as in production. Simulated citizens answer the bundled
-survey through the messenger; a sample 137 export is imported; the findings are
+survey through the messenger; facilitators log an elite interview, a council member's
+interview, a neighbourhood council and an NGO forum; a sample 137 export is imported; the findings are
 integrated into problems and ranked; the
 drafting committee's members vote on the agenda by pressing buttons, with the clock moved
 to the deadline, and the approved items climb to the commission's agenda.
@@ -25,7 +26,7 @@ from sqlalchemy import func, select
 
 from backend.config import Settings, load_settings
 from backend.db import create_engine, session_factory
-from backend.models import Agenda, Answer, Decision, Finding, Problem, Response, utcnow
+from backend.models import Agenda, Answer, Decision, Finding, Meeting, Note, Problem, Response, utcnow
 from backend.imports.bench import write_sample_137
 from backend.imports.importer import import_file
 from backend.plan import load_plan
@@ -34,6 +35,7 @@ from backend.services import invites, problems
 from bot.app import create_bot
 from bot.bench.survey.citizen import bundled_survey, follow, write_script
 from bot.context import AppContext
+from bot.demo_meetings import log_meetings
 from bot.digest.schedule import weekly_digest
 from bot.emulator import RunningEmulator, running_emulator
 from bot.emulator.users import SimulatedUser
@@ -121,7 +123,10 @@ async def _counts(app: AppContext) -> dict[str, Any]:
         return {
             "completed responses": await count(Response, Response.status == "completed"),
             "answers": await count(Answer),
+            "meetings closed": await count(Meeting, Meeting.status == "closed"),
+            "meeting notes": await count(Note, Note.deleted_at.is_(None)),
             "findings": await count(Finding),
+            "findings from meetings and forums": await count(Finding, Finding.meeting_id.is_not(None)),
             "problems": await count(Problem),
             "decisions": await count(Decision),
             "approved (to the commission)": await count(Decision, Decision.outcome == "approved"),
@@ -151,6 +156,11 @@ async def run_demo(data_dir: str | Path, console: Console, *, citizens: int = CI
                 with _progress(console) as progress:
                     finished = await _citizens(emu, citizens, progress)
                 console.print(f"[green]✓[/] {finished} of {citizens} citizens completed the survey")
+                with _progress(console) as progress:
+                    logged = await log_meetings(emu, DEMO_TOKEN, app, progress)
+                console.print(f"[green]✓[/] {logged.facilitators} facilitators logged {logged.meetings} meetings "
+                              f"({logged.notes} notes, {logged.findings} findings, {logged.feedback} NGO feedback); "
+                              f"minutes in {data / 'minutes'}", highlight=False)
 
                 async def import_137() -> str:
                     sample = write_sample_137(data / "sample-137.csv", SAMPLE_137_ROWS, app.plan)

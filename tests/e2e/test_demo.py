@@ -18,6 +18,7 @@ async def test_a_small_demo_runs_to_the_end(tmp_path: Path) -> None:
     settings = await run_demo(tmp_path / "demo", Console(file=out, width=120), citizens=3)
     printed = out.getvalue()
     assert "3 of 3 citizens completed the survey" in printed
+    assert "4 facilitators logged 4 meetings" in printed
     assert "became citizen_poll findings" in printed and "approved items are on the commission's agenda" in printed
     assert "the weekly digest: 9 messages (summary, HTML, XLSX) reached the 3 members" in printed
     lines = printed.splitlines()
