@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.jalali import today_local
 from bot.commands import console, in_app, run
 from bot.context import AppContext
-from bot.scheduling.registry import plan_zone
 
 Language = Literal["fa", "en"]
 
@@ -29,6 +28,7 @@ def command(
     plan's time zone) or of --from/--to, compared with the period before it."""
     from backend.digest.build import build_digest
     from backend.digest.period import parse_period
+    from bot.scheduling.registry import plan_zone
     from reports.digest import write_digest
 
     async def work(app: AppContext, session: AsyncSession):  # type: ignore[no-untyped-def]
