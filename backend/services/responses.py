@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Insert, and_, bindparam, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import Answer, Finding, Participant, Response, Survey, SurveyVersion, utcnow
@@ -17,6 +19,17 @@ from backend.text import normalize_persian
 
 CITIZEN_POLL = "citizen_poll"
 UNFINISHED = ("in_progress", "paused")
+ANSWER_FIELDS = ("value", "skipped", "raw_text", "normalized_text", "answered_at")
+
+# Statements run on every survey reply, built once: building a statement and its cache key anew costs
+# nearly as much Python as executing it.
+_ANSWERING = (
+    select(Participant, Response)
+    .outerjoin(Response, and_(Response.participant_id == Participant.id, Response.status == "in_progress"))
+    .where(Participant.telegram_id == bindparam("messenger_id"))
+    .order_by(Response.id.desc()).limit(1)
+)
+_ANSWERS = select(Answer.question, Answer.value, Answer.skipped).where(Answer.response_id == bindparam("response_id"))
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,13 @@ async def in_progress(session: AsyncSession, participant_id: int) -> Response | 
         select(Response).where(Response.participant_id == participant_id, Response.status == "in_progress")
         .order_by(Response.id.desc()).limit(1)
     )
+
+
+async def answering(session: AsyncSession, messenger_id: int) -> tuple[Participant, Response | None] | None:
+    """The participant linked to a messenger account and the response they are answering now (None if
+    none), in one query; None if the account has no participant."""
+    row = (await session.execute(_ANSWERING, {"messenger_id": messenger_id})).first()
+    return None if row is None else (row[0], row[1])
 
 
 async def unfinished(session: AsyncSession, participant_id: int) -> dict[int, Response]:
@@ -104,43 +124,46 @@ async def pause(session: AsyncSession, participant_id: int) -> Response | None:
 async def progress(session: AsyncSession, cache: DefinitionCache, response: Response) -> Progress:
     """The response's definition and its answers so far as an engine state."""
     definition = await cache.get(session, response.survey_version_id)
-    rows = (await session.scalars(select(Answer).where(Answer.response_id == response.id))).all()
+    rows = await session.execute(_ANSWERS, {"response_id": response.id})
     answers: dict[str, Any] = {}
     skipped: set[str] = set()
-    for row in rows:
+    for name, value, was_skipped in rows:
         try:
-            question = definition.question(row.question)
+            question = definition.question(name)
         except KeyError:
             continue
-        if row.skipped:
-            skipped.add(row.question)
+        if was_skipped:
+            skipped.add(name)
         else:
-            answers[row.question] = from_json(question, row.value)
+            answers[name] = from_json(question, value)
     return Progress(response, definition, SurveyState(answers, frozenset(skipped)))
 
 
-async def _row(session: AsyncSession, response: Response, name: str) -> Answer:
-    row = await session.scalar(select(Answer).where(Answer.response_id == response.id, Answer.question == name))
-    if row is None:
-        row = Answer(response_id=response.id, question=name)
-        session.add(row)
-    row.answered_at = utcnow()
-    return row
+@cache
+def _upsert_answer(dialect_name: str) -> Insert:
+    """``INSERT … ON CONFLICT (response_id, question) DO UPDATE`` of every answer field, for one dialect."""
+    insert = (postgresql if dialect_name == "postgresql" else sqlite).insert(Answer.__table__)
+    return insert.on_conflict_do_update(index_elements=["response_id", "question"],
+                                        set_={name: insert.excluded[name] for name in ANSWER_FIELDS})
+
+
+async def _put(session: AsyncSession, response: Response, question: Question, **fields: Any) -> None:
+    """Insert or replace the answer to ``question`` in one statement (response and question are unique)."""
+    statement = _upsert_answer(session.get_bind().dialect.name)
+    await session.execute(statement, {"response_id": response.id, "question": question.name, "answered_at": utcnow(),
+                                      **fields})
 
 
 async def record(session: AsyncSession, response: Response, question: Question, value: Any,
                  raw_text: str | None) -> None:
     """Save (or replace) one answer as it is given; typed text is kept with its normalized form."""
-    row = await _row(session, response, question.name)
-    row.value, row.skipped = to_json(value), False
-    row.raw_text = raw_text
-    row.normalized_text = normalize_persian(raw_text) if raw_text else None
+    await _put(session, response, question, value=to_json(value), skipped=False, raw_text=raw_text,
+               normalized_text=normalize_persian(raw_text) if raw_text else None)
 
 
 async def record_skip(session: AsyncSession, response: Response, question: Question) -> None:
     """Save that a question was passed without a value (a skip, or a note shown)."""
-    row = await _row(session, response, question.name)
-    row.value, row.skipped, row.raw_text, row.normalized_text = None, True, None, None
+    await _put(session, response, question, value=None, skipped=True, raw_text=None, normalized_text=None)
 
 
 async def keep_only(session: AsyncSession, response: Response, state: SurveyState) -> None:

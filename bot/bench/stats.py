@@ -42,3 +42,20 @@ def cpu_seconds(pid: int | None = None) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ms_per_update(before: tuple[float | None, ...], after: tuple[float | None, ...],
+                      updates: int) -> dict[str, float | None]:
+    """Milliseconds of CPU per update spent by the bot and by the harness (emulator and simulated users),
+    from two ``(bot, harness)`` CPU readings."""
+    return {part: None if b is None or a is None or not updates else round((a - b) * 1000 / updates, 2)
+            for part, b, a in zip(("bot", "harness"), before, after, strict=True)}
+
+
+def with_samples(figures: dict[str, object], failures: Sequence[str], bot_errors: Sequence[str]) -> dict[str, object]:
+    """``figures`` with the first three failures and bot log errors, where there were any."""
+    if failures:
+        figures["error_samples"] = list(failures[:3])
+    if bot_errors:
+        figures["bot_error_samples"] = list(bot_errors[:3])
+    return figures

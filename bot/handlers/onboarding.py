@@ -6,8 +6,7 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from backend.jalali import utcnow
 from backend.models import Participant
@@ -17,6 +16,7 @@ from bot.context import AppContext
 from bot.i18n import t
 from bot.keyboards import language_keyboard
 from bot.surveys.callbacks import OpenSurvey
+from bot.surveys.render import button_rows
 from bot.surveys.starting import begin_survey
 
 SURVEY_LINK_PREFIX = "s_"
@@ -42,10 +42,10 @@ class ForgetChoice(CallbackData, prefix="forget"):
 
 
 def _yes_no(make: type[CallbackData], field: str, yes: str, no: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=yes, callback_data=make(**{field: True}))
-    builder.button(text=no, callback_data=make(**{field: False}))
-    return builder.as_markup()
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        InlineKeyboardButton(text=yes, callback_data=make(**{field: True}).pack()),
+        InlineKeyboardButton(text=no, callback_data=make(**{field: False}).pack()),
+    ]])
 
 
 async def send_consent(bot: Bot, chat_id: int, lang: str) -> None:
@@ -56,11 +56,10 @@ async def send_consent(bot: Bot, chat_id: int, lang: str) -> None:
 
 async def send_district_prompt(bot: Bot, app: AppContext, chat_id: int, lang: str) -> None:
     """Ask for the participant's district with one button per district of the plan."""
-    builder = InlineKeyboardBuilder()
-    for district in app.plan.districts:
-        builder.button(text=district.name(lang), callback_data=DistrictChoice(code=district.code))
-    builder.adjust(2)
-    await bot.send_message(chat_id, t("profile.district_prompt", lang), reply_markup=builder.as_markup())
+    buttons = [InlineKeyboardButton(text=district.name(lang), callback_data=DistrictChoice(code=district.code).pack())
+               for district in app.plan.districts]
+    markup = InlineKeyboardMarkup(inline_keyboard=button_rows(buttons, 2))
+    await bot.send_message(chat_id, t("profile.district_prompt", lang), reply_markup=markup)
 
 
 async def send_home(bot: Bot, app: AppContext, chat_id: int, participant: Participant, lang: str) -> None:
@@ -71,13 +70,12 @@ async def send_home(bot: Bot, app: AppContext, chat_id: int, participant: Partic
     if not open_now:
         await bot.send_message(chat_id, t("home.none_open", lang))
         return
-    builder = InlineKeyboardBuilder()
+    rows: list[list[InlineKeyboardButton]] = []
     for survey in open_now:
         name = localize(survey.title, lang)
         label = t("home.continue", lang, title=name) if survey.id in unfinished else name
-        builder.button(text=label, callback_data=OpenSurvey(s=survey.id))
-    builder.adjust(1)
-    await bot.send_message(chat_id, t("home.surveys", lang), reply_markup=builder.as_markup())
+        rows.append([InlineKeyboardButton(text=label, callback_data=OpenSurvey(s=survey.id).pack())])
+    await bot.send_message(chat_id, t("home.surveys", lang), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 async def next_step(bot: Bot, app: AppContext, state: FSMContext, chat_id: int, participant: Participant,

@@ -18,7 +18,7 @@ from bot.context import AppContext
 from bot.i18n import t
 from bot.surveys import flow
 from bot.surveys.callbacks import Done, Edit, Nav, OpenSurvey, Pick, Submit, Toggle
-from bot.surveys.render import options
+from bot.surveys.render import options, picked
 from bot.surveys.starting import begin_survey
 
 TICKED = "ticked"
@@ -57,10 +57,10 @@ async def _claimed(app: AppContext, bot: Bot, user_id: int, update_id: int,
     None if the user answers nothing now or ``fresh`` refuses; AlreadyProcessed for a repeat.
     """
     async with app.sessions() as session, session.begin():
+        await claim(session, bot.id, update_id)  # first: a repeated delivery is only ever answered once
         current = await flow.load(session, app, user_id)
         if current is None or not fresh(current):
             return None
-        await claim(session, bot.id, update_id)
         return current, await work(session, current)
 
 
@@ -136,8 +136,9 @@ async def pick(query: CallbackQuery, callback_data: Pick, bot: Bot, app: AppCont
     """An option button: the same as typing that option."""
     at = _at(callback_data.r, callback_data.q)
 
-    def fresh(current: flow.Current) -> bool:
-        return at(current) and _option(current, app, lang, callback_data.c) is not None
+    def fresh(current: flow.Current) -> bool:  # a ranking's button counts only at the place it was shown for
+        return (at(current) and picked(current.question, current.progress.state) == callback_data.n  # type: ignore[arg-type]
+                and _option(current, app, lang, callback_data.c) is not None)
 
     async def work(session: AsyncSession, current: flow.Current) -> Reply:
         return await flow.reply(session, app, current, _option(current, app, lang, callback_data.c) or "", lang)

@@ -12,11 +12,13 @@ class OpenSurvey(CallbackData, prefix="so"):
 
 
 class Pick(CallbackData, prefix="sp"):
-    """Option ``c`` of question ``q`` (index in the definition) of response ``r``."""
+    """Option ``c`` of question ``q`` (index in the definition) of response ``r``; for a ranking,
+    ``n`` is how many places were already picked when the button was shown (the options shrink)."""
 
     r: int
     q: int
     c: int
+    n: int = 0
 
 
 class Toggle(CallbackData, prefix="st"):

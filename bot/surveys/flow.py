@@ -7,6 +7,7 @@ answers, so a restart or a flushed state store resumes at the same question.
 
 from __future__ import annotations
 
+from html import escape
 from dataclasses import dataclass, replace
 
 from aiogram import Bot
@@ -14,10 +15,10 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import Participant
-from backend.services import participants, responses
+from backend.services import responses
 from backend.services.responses import Progress
 from backend.surveys.engine import Invalid, Result, SurveyState, next_question, previous_question, prune, validate
-from backend.surveys.model import Question, QuestionType, localize
+from backend.surveys.model import Question, QuestionType
 from bot.context import AppContext
 from bot.i18n import t
 from bot.surveys.render import question_keyboard, question_text, review_message
@@ -39,12 +40,10 @@ class Current:
 
 async def load(session: AsyncSession, app: AppContext, user_id: int) -> Current | None:
     """The user's response in progress and its current question; None if they have none."""
-    participant = await participants.by_messenger_id(session, user_id)
-    if participant is None:
+    found = await responses.answering(session, user_id)
+    if found is None or found[1] is None:
         return None
-    response = await responses.in_progress(session, participant.id)
-    if response is None:
-        return None
+    participant, response = found
     progress = await responses.progress(session, app.definitions, response)
     return Current(participant, progress, next_question(progress.definition, progress.state, app.choice_sources))
 
@@ -83,8 +82,8 @@ async def reply(session: AsyncSession, app: AppContext, current: Current, raw: s
 
 def error_text(question: Question, error: Invalid, lang: str) -> str:
     """The survey's own message for a failed constraint, else our default for the code."""
-    if error.message:
-        return error.message
+    if error.message:  # the survey author's text, sent as HTML: escaped
+        return escape(error.message)
     return t(f"surveys.errors.{error.code}", lang)
 
 

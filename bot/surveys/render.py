@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from html import escape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from backend.surveys.engine import ChoiceSources, Step, SurveyState, current_step, review, visible_choices
 from backend.surveys.model import Question, QuestionType, SurveyDefinition, localize
@@ -48,14 +47,19 @@ def _hint_key(question: Question, state: SurveyState) -> str:
     return question.type.value
 
 
+def picked(question: Question, state: SurveyState) -> int:
+    """How many places of a ranking are picked while it is being ranked; 0 otherwise."""
+    return len(state.answers.get(question.name) or ()) if current_step(question, state) is Step.RANK_PICK else 0
+
+
 def question_text(question: Question, number: int, state: SurveyState, lang: str) -> str:
     """The question's label, hint and what kind of reply it expects."""
     lines = [f"<i>{t('surveys.progress', lang, number=number)}</i>", f"<b>{escape(localize(question.label, lang))}</b>"]
     if question.hint:
         lines.append(escape(localize(question.hint, lang)))
     if question.type is not QuestionType.NOTE:
-        picked = len(state.answers.get(question.name) or ()) if current_step(question, state) is Step.RANK_PICK else 0
-        lines.append(f"<i>{t('surveys.hint.' + _hint_key(question, state), lang, number=picked + 1)}</i>")
+        hint = t("surveys.hint." + _hint_key(question, state), lang, number=picked(question, state) + 1)
+        lines.append(f"<i>{hint}</i>")
     return "\n".join(lines)
 
 
@@ -64,23 +68,34 @@ def _per_row(labels: list[str]) -> int:
     return 5 if longest <= 3 else 2 if longest <= 18 else 1
 
 
+def button_rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
+    """The buttons in rows of ``per_row`` (the last row may be shorter).
+
+    Keyboards are built as plain markup: aiogram's ``InlineKeyboardBuilder`` deep-copies every
+    button on export, a cost paid on every question shown.
+    """
+    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+
+
 def question_keyboard(question: Question, index: int, response_id: int, state: SurveyState, sources: ChoiceSources,
                       lang: str, *, ticked: frozenset[str] = frozenset(), can_go_back: bool) -> InlineKeyboardMarkup | None:
     """Buttons for the current step, then skip/back; None when the reply is typed and there is no nav."""
-    builder = InlineKeyboardBuilder()
     opts = options(question, state, sources, lang)
     multiple = question.type is QuestionType.SELECT_MULTIPLE
+    buttons: list[InlineKeyboardButton] = []
+    places = picked(question, state)
     for i, opt in enumerate(opts):
         if multiple:
             mark = "✅ " if opt.raw in ticked else "◻️ "
-            builder.button(text=mark + opt.label, callback_data=Toggle(r=response_id, q=index, c=i))
+            buttons.append(InlineKeyboardButton(text=mark + opt.label,
+                                                callback_data=Toggle(r=response_id, q=index, c=i).pack()))
         else:
-            builder.button(text=opt.label, callback_data=Pick(r=response_id, q=index, c=i))
-    builder.adjust(_per_row([o.label for o in opts]))
-    extra: list[InlineKeyboardButton] = []
+            pick = Pick(r=response_id, q=index, c=i, n=places)
+            buttons.append(InlineKeyboardButton(text=opt.label, callback_data=pick.pack()))
+    rows = button_rows(buttons, _per_row([o.label for o in opts]))
     if multiple:
-        extra.append(InlineKeyboardButton(text=t("surveys.done_button", lang),
-                                          callback_data=Done(r=response_id, q=index).pack()))
+        rows.append([InlineKeyboardButton(text=t("surveys.done_button", lang),
+                                          callback_data=Done(r=response_id, q=index).pack())])
     nav: list[InlineKeyboardButton] = []
     if can_go_back:
         nav.append(InlineKeyboardButton(text=t("surveys.back_button", lang),
@@ -88,23 +103,31 @@ def question_keyboard(question: Question, index: int, response_id: int, state: S
     if not question.required:
         nav.append(InlineKeyboardButton(text=t("surveys.skip_button", lang),
                                         callback_data=Nav(r=response_id, q=index, a="skip").pack()))
-    for row in (extra, nav):
-        if row:
-            builder.row(*row)
-    markup = builder.as_markup()
-    return markup if markup.inline_keyboard else None
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+REVIEW_BUDGET = 3800  # characters of the review (a message holds 4,096): long answers are shortened to fit
+MIN_SHOWN = 40
+
+
+def _cut(text: str, room: int) -> str:
+    return text if len(text) <= room else text[: room - 1] + "…"
 
 
 def review_message(defn: SurveyDefinition, response_id: int, state: SurveyState, sources: ChoiceSources,
                    lang: str) -> tuple[str, InlineKeyboardMarkup]:
     """The review of every answer with numbered edit buttons and the submit button."""
     lines = [t("surveys.review_title", lang)]
-    builder = InlineKeyboardBuilder()
-    for number, (question, shown) in enumerate(review(defn, state, lang, sources), start=1):
-        value = t("surveys.review_skipped", lang) if shown is None else escape(shown)
-        lines.append(f"{localize_number(number, lang)}. {escape(localize(question.label, lang))}\n   ← {value}")
-        builder.button(text=t("surveys.edit_button", lang, number=number),
-                       callback_data=Edit(r=response_id, q=defn.questions.index(question)))
-    builder.adjust(5)
-    builder.row(InlineKeyboardButton(text=t("surveys.submit_button", lang), callback_data=Submit(r=response_id).pack()))
-    return "\n".join(lines), builder.as_markup()
+    edits: list[InlineKeyboardButton] = []
+    reviewed = review(defn, state, lang, sources)
+    labels = [localize(question.label, lang) for question, _ in reviewed]
+    room = max(MIN_SHOWN, (REVIEW_BUDGET - sum(len(label) + 10 for label in labels)) // max(1, len(reviewed)))
+    for number, ((question, shown), label) in enumerate(zip(reviewed, labels), start=1):
+        value = t("surveys.review_skipped", lang) if shown is None else escape(_cut(shown, room))
+        lines.append(f"{localize_number(number, lang)}. {escape(label)}\n   ← {value}")
+        edits.append(InlineKeyboardButton(text=t("surveys.edit_button", lang, number=number),
+                                          callback_data=Edit(r=response_id, q=defn.questions.index(question)).pack()))
+    submit = InlineKeyboardButton(text=t("surveys.submit_button", lang), callback_data=Submit(r=response_id).pack())
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[*button_rows(edits, 5), [submit]])

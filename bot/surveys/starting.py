@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from aiogram import Bot
 from sqlalchemy import select
 
@@ -36,7 +37,7 @@ async def begin_survey(bot: Bot, app: AppContext, chat_id: int, participant: Par
     current = flow.Current(participant, progress, next_question(definition, progress.state, app.choice_sources))
     if not progress.state.answers and not progress.state.skipped:
         description = localize(definition.description, lang) if definition.description else ""
-        await bot.send_message(chat_id, t("surveys.started", lang, title=localize(definition.title, lang),
+        await bot.send_message(chat_id, t("surveys.started", lang, title=escape(localize(definition.title, lang)),
                                           description=description))
     await flow.show(bot, app, chat_id, current, lang)
     return True

@@ -42,13 +42,12 @@ from backend.models import AgendaItem, AuditEntry, Participant, Vote
 from backend.plan import Plan, load_plan
 from backend.services import invites, problems, voting
 from backend.services.findings import record_finding
-from bot.bench.databases import each_database
+from bot.bench.databases import each_stack
 from bot.bench.options import BenchOptions, Figures
 from bot.bench.services import delete_keys
-from bot.bench.stats import latency_ms
-from bot.bench.survey.bench import _cpu, _cpu_ms_per_update
+from bot.bench.stats import cpu_ms_per_update, latency_ms, with_samples
 from bot.bench.survey.citizen import PROBLEMS
-from bot.bench.survey.stack import Stack, bot_environment, running_stack
+from bot.bench.survey.stack import Stack, bot_environment, running_stack, stack_cpu
 from bot.context import AppContext
 from bot.emulator import SimulatedUser
 from bot.emulator.users import Message
@@ -265,9 +264,9 @@ async def _vote_through(options: BenchOptions, stack: Stack, app: AppContext, na
             options.progress(made, total, f"{name} presses")
 
         gate = asyncio.Semaphore(options.concurrency or size)
-        cpu_before, began = _cpu(stack), time.perf_counter()
+        cpu_before, began = stack_cpu(stack), time.perf_counter()
         await asyncio.gather(*(_take_part(member, titles, gate, pressed) for member in members))
-        wall, cpu_after = time.perf_counter() - began, _cpu(stack)
+        wall, cpu_after = time.perf_counter() - began, stack_cpu(stack)
     verified = await check(app.sessions, members, list(titles))
     presses = sum(m.made for m in members)
     reasons = sum(p.reason is not None for m in members for p in m.done)
@@ -280,7 +279,7 @@ async def _vote_through(options: BenchOptions, stack: Stack, app: AppContext, na
         "reasons": reasons, "updates": presses + reasons, "wall_s": round(wall, 2),
         "presses_per_s": round(presses / wall, 1), "updates_per_s": round((presses + reasons) / wall, 1),
         "latency_ms": latency_ms([s for m in members for s in m.latencies]),  # answered presses only
-        "cpu_ms_per_update": _cpu_ms_per_update(cpu_before, cpu_after, presses + reasons),
+        "cpu_ms_per_update": cpu_ms_per_update(cpu_before, cpu_after, presses + reasons),
         "errors": len(failures), **vars(verified),
     }
     if failures:
@@ -304,12 +303,9 @@ async def measure(options: BenchOptions, name: str, database_url: URL, redis_url
             await delete_keys(redis_url, f"{KEY_PREFIX}:{bot_id}:*")
     figures = {"database": database_url.get_backend_name(), "fsm_state": "redis" if redis_url else "memory",
                **figures, "bot_logged_errors": len(stack.bot_errors), "bot_peak_rss_mib": stack.bot_peak_rss_mib}
-    if stack.bot_errors:
-        figures["bot_error_samples"] = stack.bot_errors[:3]
-    return figures
+    return with_samples(figures, [], stack.bot_errors)
 
 
 async def run(options: BenchOptions) -> Figures:
     """The ``sqlite`` variant (in-memory conversation state), then ``postgres`` (Redis state if given)."""
-    return await each_database(options, lambda name, url: measure(
-        options, name, url, options.redis_url if name == "postgres" else None))
+    return await each_stack(options, measure)

@@ -28,12 +28,12 @@ from typing import Any
 from aiohttp import ClientSession, TCPConnector
 from sqlalchemy.engine import URL
 
-from bot.bench.databases import each_database
+from bot.bench.databases import each_stack
 from bot.bench.options import BenchOptions, Figures
 from bot.bench.services import delete_keys
-from bot.bench.stats import cpu_seconds, latency_ms
+from bot.bench.stats import cpu_ms_per_update, latency_ms, with_samples
 from bot.bench.survey.citizen import Run, bundled_survey, follow, write_script
-from bot.bench.survey.stack import Stack, running_stack
+from bot.bench.survey.stack import Stack, running_stack, stack_cpu
 from bot.bench.survey.verify import check
 from bot.emulator import SimulatedUser
 from bot.sessions import KEY_PREFIX
@@ -66,18 +66,6 @@ async def _drive(stack: Stack, citizens: int, concurrency: int, progress: Callab
         return list(runs), time.perf_counter() - began
 
 
-def _cpu(stack: Stack) -> tuple[float | None, float | None]:
-    """CPU seconds used so far by the bot process and by this one (the emulator and the citizens)."""
-    return cpu_seconds(stack.bot_pid), cpu_seconds()
-
-
-def _cpu_ms_per_update(before: tuple[float | None, ...], after: tuple[float | None, ...],
-                       updates: int) -> dict[str, float | None]:
-    """Milliseconds of CPU per update spent by the bot and by the harness (emulator and citizens)."""
-    return {part: None if b is None or a is None or not updates else round((a - b) * 1000 / updates, 2)
-            for part, b, a in zip(("bot", "harness"), before, after, strict=True)}
-
-
 async def measure(options: BenchOptions, name: str, database_url: URL, redis_url: str | None) -> Figures:
     """One variant: the stack on this database (and Redis), the citizens through it, the check after."""
     citizens = options.size or (QUICK_CITIZENS if options.quick else CITIZENS)
@@ -86,9 +74,9 @@ async def measure(options: BenchOptions, name: str, database_url: URL, redis_url
     url = database_url.render_as_string(hide_password=False)
     try:
         async with running_stack(f"{bot_id}:meydan-bench", url, redis_url, options.scratch / name) as stack:
-            cpu_before = _cpu(stack)
+            cpu_before = stack_cpu(stack)
             runs, wall = await _drive(stack, citizens, concurrency, options.progress, name)
-            cpu_after = _cpu(stack)
+            cpu_after = stack_cpu(stack)
     finally:
         if redis_url:
             await delete_keys(redis_url, f"{KEY_PREFIX}:{bot_id}:*")
@@ -107,24 +95,16 @@ async def measure(options: BenchOptions, name: str, database_url: URL, redis_url
         "answers_per_s": round(answers / wall, 1),
         "updates_per_s": round(len(latencies) / wall, 1),
         "latency_ms": latency_ms(latencies),
-        "cpu_ms_per_update": _cpu_ms_per_update(cpu_before, cpu_after, len(latencies)),
+        "cpu_ms_per_update": cpu_ms_per_update(cpu_before, cpu_after, len(latencies)),
         "errors": len(failures),
         "incomplete_responses": verified.incomplete,
         "lost_answers": verified.lost,
         "bot_logged_errors": len(stack.bot_errors),
         "bot_peak_rss_mib": stack.bot_peak_rss_mib,
     }
-    if failures:
-        figures["error_samples"] = failures[:3]
-    if stack.bot_errors:
-        figures["bot_error_samples"] = stack.bot_errors[:3]
-    return figures
+    return with_samples(figures, failures, stack.bot_errors)
 
 
 async def run(options: BenchOptions) -> Figures:
     """The ``sqlite`` variant (in-memory conversation state), then ``postgres`` (Redis state if given)."""
-
-    async def variant(name: str, database_url: URL) -> Figures:
-        return await measure(options, name, database_url, options.redis_url if name == "postgres" else None)
-
-    return await each_database(options, variant)
+    return await each_stack(options, measure)

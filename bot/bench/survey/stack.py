@@ -19,12 +19,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.bench.stats import peak_rss_mib
+from bot.bench.stats import cpu_seconds, peak_rss_mib
 from bot.emulator import RunningEmulator, running_emulator
 
 BOT_COMMAND = (sys.executable, "-c", "from bot.cli import main; main()", "run", "--quiet")
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
+QUIET_WINDOW, QUIET_CPU_SHARE, QUIET_WINDOWS = 0.5, 0.05, 2
 
 
 @dataclass
@@ -64,6 +65,19 @@ async def _until_polling(stack: Stack, bot: asyncio.subprocess.Process, log: Pat
         await asyncio.sleep(0.05)
 
 
+async def _until_quiet(pid: int) -> None:
+    """Wait until the bot has done its start-up work (the leader's catch-up jobs import the ranking code,
+    seconds of CPU) and idles at its long poll, so the CPU measured next is the updates' own; at most
+    ``START_TIMEOUT``."""
+    loop = asyncio.get_running_loop()
+    deadline, quiet, used = loop.time() + START_TIMEOUT, 0, cpu_seconds(pid)
+    while used is not None and quiet < QUIET_WINDOWS and loop.time() < deadline:
+        await asyncio.sleep(QUIET_WINDOW)
+        now = cpu_seconds(pid)
+        quiet = quiet + 1 if now is not None and now - used < QUIET_WINDOW * QUIET_CPU_SHARE else 0
+        used = now
+
+
 async def _stop(bot: asyncio.subprocess.Process) -> None:
     """SIGTERM (the bot stops polling cleanly), then SIGKILL if it takes too long."""
     if bot.returncode is None:
@@ -75,9 +89,15 @@ async def _stop(bot: asyncio.subprocess.Process) -> None:
             await bot.wait()
 
 
+def stack_cpu(stack: Stack) -> tuple[float | None, float | None]:
+    """CPU seconds used so far by the bot process and by this one (the emulator and the simulated users)."""
+    return cpu_seconds(stack.bot_pid), cpu_seconds()
+
+
 @asynccontextmanager
 async def running_stack(token: str, database_url: str, redis_url: str | None, workdir: Path) -> AsyncIterator[Stack]:
-    """The emulator and the polling bot on ``database_url`` (and Redis if given) until the block exits.
+    """The emulator and the polling bot on ``database_url`` (and Redis if given), once it idles, until the
+    block exits.
 
     The bot's output goes to ``workdir/bot.log``; it runs in ``workdir`` so no ``.env`` is read.
     """
@@ -92,6 +112,7 @@ async def running_stack(token: str, database_url: str, redis_url: str | None, wo
         stack.bot_pid = bot.pid
         try:
             await _until_polling(stack, bot, log)
+            await _until_quiet(bot.pid)
             yield stack
         finally:
             stack.bot_peak_rss_mib = peak_rss_mib(bot.pid)

@@ -23,7 +23,7 @@ class Check:
     lost: int
 
 
-def _lost(expected: dict[str, Any], stored: dict[str, Answer]) -> int:
+def lost(expected: dict[str, Any], stored: dict[str, Answer]) -> int:
     lost = 0
     for question, value in expected.items():
         row = stored.get(question)
@@ -51,11 +51,11 @@ async def check(database_url: URL, runs: list[Run]) -> Check:
                 answers[row.response_id][row.question] = row
     finally:
         await engine.dispose()
-    incomplete = lost = 0
+    incomplete = missing = 0
     for run in runs:
         responses = completed.get(people.get(run.user_id, -1), [])
         if len(responses) != 1:
             incomplete += 1
             continue
-        lost += _lost(run.script.expected, answers[responses[0]])
-    return Check(incomplete, lost)
+        missing += lost(run.script.expected, answers[responses[0]])
+    return Check(incomplete, missing)
