@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+import re
+import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -17,6 +23,7 @@ from backend.errors import ConfigError
 TELEGRAM_API_BASE = "https://api.telegram.org"
 BALE_API_BASE = "https://tapi.bale.ai"
 
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram's secret_token allows
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
 
 
@@ -57,6 +64,17 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Tehran"
     secret_key: SecretStr | None = None
+    messenger: Literal["telegram", "bale"] | None = None  # unset: bale when api_base is Bale's, else telegram
+    webhook_url: str | None = None  # the public URL the messenger posts updates to (`meydan run --webhook`)
+    webhook_secret: SecretStr | None = None  # unset: derived from the secret key
+    webhook_host: str = "127.0.0.1"  # where webhook workers listen
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_workers: int = Field(default=1, ge=1, le=64)  # processes sharing the port
+    throttle_limit: int = Field(default=40, ge=0)  # updates one user may send per window; 0: no throttling
+    throttle_window: int = Field(default=60, ge=1)  # seconds
+    throttle_pause: int = Field(default=60, ge=1)  # seconds a user over the limit is ignored
+    max_text_length: int = Field(default=4096, ge=1)  # characters of a text or caption
+    max_file_mb: int = Field(default=20, ge=1)  # the Bot API lets a bot download at most 20 MB
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -84,6 +102,27 @@ class Settings(BaseSettings):
             raise ValueError("expected an http(s) URL such as https://api.telegram.org")
         return value.rstrip("/")
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_http_url(cls, value: str | None) -> str | None:
+        if value is not None and not (value.startswith(("http://", "https://")) and urlsplit(value).hostname):
+            raise ValueError("expected the public http(s) URL of the webhook, e.g. https://bot.example.org/webhook")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret_chars(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.match(value.get_secret_value()):
+            raise ValueError("expected 1-256 characters from A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _known_messenger(self) -> Settings:
+        if self.messenger is None:
+            host = urlsplit(self.api_base).hostname or ""
+            self.messenger = "bale" if host == "bale.ai" or host.endswith(".bale.ai") else "telegram"
+        return self
+
     @cached_property
     def db_url(self) -> URL:
         """The async SQLAlchemy URL; by default a SQLite file in the data directory."""
@@ -97,18 +136,41 @@ class Settings(BaseSettings):
             raise ConfigError("MEYDAN_BOT_TOKEN is not set; put the token from @BotFather (or Bale's BotFather) in it")
         return self.bot_token.get_secret_value().strip()
 
+    def require_webhook_url(self) -> str:
+        """The webhook's public URL, or a ConfigError saying what it is for."""
+        if not self.webhook_url:
+            raise ConfigError("MEYDAN_WEBHOOK_URL is not set; set it to the public https URL that reaches the "
+                              "webhook workers (e.g. https://bot.example.org/webhook), or run without --webhook to poll")
+        return self.webhook_url
+
     def secret(self) -> bytes:
         """The key for pseudonyms and invite signatures; kept in the data directory when unset."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value().encode()
         key_file = self.data_dir / "secret.key"
         if not key_file.exists():
-            import secrets
-
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_urlsafe(48))
-            key_file.chmod(0o600)
+            _create_key_file(key_file)
         return key_file.read_text().strip().encode()
+
+    def webhook_secret_token(self) -> str:
+        """The secret the messenger presents with each update: MEYDAN_WEBHOOK_SECRET, else derived from the key."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        return hmac.new(self.secret(), b"meydan webhook", hashlib.sha256).hexdigest()
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new random key unless another process just did (a hard link appears atomically or not at all)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    draft.write_text(secrets.token_urlsafe(48))
+    draft.chmod(0o600)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
 
 
 def load_settings(**overrides: object) -> Settings:

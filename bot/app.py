@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
@@ -18,7 +17,10 @@ from backend.config import Settings
 from backend.db import check_connection, create_engine, session_factory
 from backend.plan import load_plan
 from backend.services import surveys
+from bot import oversize, throttle
+from bot.api_session import BotApiSession
 from bot.context import AppContext
+from bot.counters import counters_for
 from bot.handlers import routers
 from bot.i18n import LANGUAGES, t
 from bot.middlewares import LanguageMiddleware
@@ -29,7 +31,7 @@ COMMANDS = ("start", "surveys", "back", "skip", "cancel", "language", "forget", 
 
 def create_bot(settings: Settings) -> Bot:
     """A Bot talking to MEYDAN_API_BASE (Telegram, Bale or the emulator), HTML parse mode."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.api_base))
+    session = BotApiSession(api=TelegramAPIServer.from_base(settings.api_base))
     return Bot(settings.require_token(), session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
@@ -62,6 +64,9 @@ def build_dispatcher(app: AppContext, storage: BaseStorage, isolation: BaseEvent
     language = LanguageMiddleware()
     dp.message.outer_middleware(language)
     dp.callback_query.outer_middleware(language)
+    counters = counters_for(storage)
+    throttle.install(dp, app.settings, counters)
+    oversize.install(dp, app.settings, counters)
     dp.include_routers(*routers())
     return dp
 

@@ -52,20 +52,18 @@ def run_bot(
     verbose: Annotated[bool, typer.Option("--verbose/--quiet", help="Log each step.")] = True,
 ) -> None:
     """Run the bot until Ctrl-C or SIGTERM: long polling against MEYDAN_API_BASE, or webhook workers."""
-    from bot.runner import run_polling, run_webhook
-    from bot.workers import run_workers
-
     _logging(verbose)
     chosen = {"webhook_workers": workers, "webhook_host": host, "webhook_port": port}
     if not webhook and any(value is not None for value in chosen.values()):
         raise typer.BadParameter("--workers, --host and --port go with --webhook")
     settings = load_settings(**{name: value for name, value in chosen.items() if value is not None})
-    if not webhook:
-        run(run_polling(settings, duties=scheduler))
-    elif settings.webhook_workers == 1:
-        run(run_webhook(settings, duties=scheduler))
-    else:
+    if webhook and settings.webhook_workers > 1:  # the supervisor imports no more than it needs
+        from bot.workers import run_workers
+
         raise typer.Exit(run(run_workers(settings, duties=scheduler, verbose=verbose)))
+    from bot.runner import run_polling, run_webhook
+
+    run(run_webhook(settings, duties=scheduler) if webhook else run_polling(settings, duties=scheduler))
 
 
 @app.command("scheduler")
@@ -94,7 +92,7 @@ def emulator(
 @app.command()
 def demo(
     data_dir: Annotated[str, typer.Option(help="Where the demo keeps its SQLite database and files.")] = "var/demo",
-    citizens: Annotated[int, typer.Option(min=1, max=5000, help="How many simulated citizens answer the survey.")] = 40,
+    citizens: Annotated[int, typer.Option(min=1, max=5000, help="How many simulated citizens answer the survey.")] = 300,
 ) -> None:
     """Run Meydan end to end on the embedded default: SQLite, in-memory state, the emulator."""
     from bot.demo import run_demo

@@ -5,7 +5,8 @@ User actions take an optional ``user`` object (first_name, last_name, username, 
 answer ``{"update": <the update created>, "revision": <state revision after it>}``.
 
 ``/_emulator/{token}/users/{user_id}/...``
-    POST messages {text, reply_to_message_id?}      the user writes (``/cmd`` gets bot_command entities)
+    POST messages {text?, reply_to_message_id?, extra?}   the user writes (``/cmd`` gets bot_command entities);
+                                                    ``extra``: raw Message fields (sticker, location, media_group_id...)
     POST edits {message_id, text}                   edited_message update
     POST press {text?, data?, message_id?, force?}  callback_query (or a reply-keyboard button's text)
     POST files (multipart: kind, file, caption?, duration?, user?)   document / photo / voice message
@@ -101,10 +102,14 @@ def _acted(bot: BotState, update: Update | None) -> dict[str, Any]:
 
 async def _post_message(request: web.Request, bot: BotState) -> Any:
     body = await _json_body(request)
-    if not isinstance(body.get("text"), str) or not body["text"]:
+    text, extra = body.get("text"), body.get("extra")
+    if extra is not None and not isinstance(extra, dict):
+        raise bad_request("extra must be an object of Message fields")
+    if not extra and (not isinstance(text, str) or not text):
         raise bad_request("text is empty")
     profile = _profile(request, bot, body.get("user"))
-    return _acted(bot, send_message(bot, profile, body["text"], reply_to_message_id=body.get("reply_to_message_id")))
+    reply_to = body.get("reply_to_message_id")
+    return _acted(bot, send_message(bot, profile, text or None, reply_to_message_id=reply_to, extra=extra))
 
 
 async def _post_edit(request: web.Request, bot: BotState) -> Any:

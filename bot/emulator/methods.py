@@ -37,7 +37,7 @@ async def execute(bot: BotState, method_name: str, raw: Params, uploads: Uploads
     """Validate a call against the spec, run it and log it; raises ``ApiError`` like Telegram."""
     try:
         spec = find_method(method_name)
-        if spec is None:
+        if spec is None or spec.name in bot.missing_methods:
             raise not_found("method not found")
         params = _prepared(spec, raw, uploads)
         result = await _run(bot, spec, params)

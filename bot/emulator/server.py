@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import mimetypes
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -87,13 +87,19 @@ class RunningEmulator:
 
 @asynccontextmanager
 async def running_emulator(
-    host: str = "127.0.0.1", port: int = 0, flood_limits: bool = False, **limits: Any
+    host: str = "127.0.0.1",
+    port: int = 0,
+    flood_limits: bool = False,
+    *,
+    missing_methods: Iterable[str] = (),
+    **limits: Any,
 ) -> AsyncIterator[RunningEmulator]:
     """Serve the emulator on ``host:port`` (0 picks a free port) until the block exits.
 
+    ``missing_methods`` are answered 404 as if the API lacked them (e.g. ``["setMyCommands"]``, as on Bale);
     ``limits`` override fields of ``Limits`` (e.g. ``chat_rate=2``, ``text_max=100``).
     """
-    state = EmulatorState(flood_limits=flood_limits, limits=Limits(**limits))
+    state = EmulatorState(flood_limits=flood_limits, limits=Limits(**limits), missing_methods=missing_methods)
     runner = web.AppRunner(create_app(state), shutdown_timeout=1.0, access_log=None)
     await runner.setup()
     try:

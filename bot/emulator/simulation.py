@@ -11,6 +11,8 @@ from bot.emulator.markup import inline_buttons
 from bot.emulator.state import BotState, CallbackQuery, Chat, StoredMessage, UserProfile, now
 from bot.emulator.updates import Update
 
+_ASSIGNED = frozenset({"message_id", "from", "chat", "date"})  # set by the emulator on every message
+
 
 class UserActionError(ValueError):
     """A simulated user tried something a Telegram client would not allow (e.g. pressing a missing button)."""
@@ -24,10 +26,17 @@ def send_message(
     media: StoredFile | None = None,
     caption: str | None = None,
     reply_to_message_id: int | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Update:
-    """The user sends a text (or a file with an optional caption): a ``message`` update."""
+    """The user sends a text (or a file with an optional caption): a ``message`` update.
+
+    ``extra`` adds raw Message fields (a sticker, a location, a media_group_id, a document the
+    emulator does not hold...); the ids, sender, chat and date stay the emulator's.
+    """
     chat = _active_chat(bot, profile)
-    content: dict[str, Any] = {}
+    content: dict[str, Any] = dict(extra or {})
+    if content.keys() & _ASSIGNED:
+        raise UserActionError(f"extra fields may not set {', '.join(sorted(content.keys() & _ASSIGNED))}")
     if reply_to_message_id is not None:
         content["reply_to_message"] = _message(chat, reply_to_message_id).data
     if text is not None:

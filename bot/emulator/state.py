@@ -7,6 +7,7 @@ import re
 import secrets
 import time
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -133,9 +134,18 @@ class BotState:
     """Everything one bot token sees: chats, updates, files, commands, webhook, flood counters, call log."""
 
     def __init__(
-        self, token: str, *, limits: Limits, flood_limits: bool, username: str, first_name: str, call_log_size: int
+        self,
+        token: str,
+        *,
+        limits: Limits,
+        flood_limits: bool,
+        username: str,
+        first_name: str,
+        call_log_size: int,
+        missing_methods: frozenset[str] = frozenset(),
     ) -> None:
         self.token = token
+        self.missing_methods = missing_methods
         self.bot_id = int(token.split(":", 1)[0])
         self.user = {"id": self.bot_id, "is_bot": True, "first_name": first_name, "username": username}
         self._initial = (limits, flood_limits)
@@ -257,8 +267,11 @@ class EmulatorState:
         bot_username: str = "meydan_test_bot",
         bot_first_name: str = "Meydan",
         call_log_size: int = 100_000,
+        missing_methods: Iterable[str] = (),
     ) -> None:
+        """``missing_methods``: Bot API methods answered 404 as if this API lacked them (like Bale's gaps)."""
         self.flood_limits = flood_limits
+        self.missing_methods = frozenset(missing_methods)
         self.limits = limits or Limits()
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
@@ -278,6 +291,7 @@ class EmulatorState:
                 username=self.bot_username,
                 first_name=self.bot_first_name,
                 call_log_size=self.call_log_size,
+                missing_methods=self.missing_methods,
             )
         return bot
 

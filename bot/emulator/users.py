@@ -125,6 +125,12 @@ class SimulatedUser(_ControlApi):
         update = await self._act("messages", text=text, reply_to_message_id=reply_to_message_id)
         return update["message"]
 
+    async def send_content(self, extra: dict[str, Any], *, text: str | None = None) -> Message:
+        """Send a message made of raw Message fields (a sticker, a location, an album's
+        ``media_group_id`` with its document...) and optional text; returns it as the bot will see it."""
+        update = await self._act("messages", text=text, extra=extra)
+        return update["message"]
+
     async def edit(self, message_id: int, text: str) -> Message:
         """Edit one of the user's messages (an ``edited_message`` update)."""
         update = await self._act("edits", message_id=message_id, text=text)
@@ -248,7 +254,7 @@ class SimulatedUser(_ControlApi):
     async def _upload(
         self, kind: str, data: bytes, filename: str, mime_type: str, caption: str | None, *, duration: int = 0
     ) -> Message:
-        form = FormData()
+        form = FormData(quote_fields=False)  # file names as clients send them, not percent-encoded
         form.add_field("kind", kind)
         form.add_field("user", json.dumps(self.profile))
         form.add_field("duration", str(duration))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.asyncio import Redis
@@ -11,6 +14,22 @@ from redis.exceptions import RedisError
 from backend.errors import ConfigError
 
 KEY_PREFIX = "meydan"
+LOCK_TTL = 10  # seconds: longer than any handler runs, and all a lock whose release was lost blocks its user
+
+
+class UserIsolation(RedisEventIsolation):
+    """One update per user at a time, across processes. A release lost to a Redis outage (the handler
+    done, its reply sent) fails nothing: the lock lapses after ``LOCK_TTL`` seconds."""
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        lock = self.redis.lock(self.key_builder.build(key, "lock"), timeout=LOCK_TTL)
+        await lock.acquire()
+        try:
+            yield
+        finally:
+            with suppress(RedisError):
+                await lock.release()
 
 
 async def connect_redis(url: str) -> Redis:
@@ -34,4 +53,4 @@ def build_state(redis: Redis | None) -> tuple[BaseStorage, BaseEventIsolation]:
     if redis is None:
         return MemoryStorage(), SimpleEventIsolation()
     keys = DefaultKeyBuilder(prefix=KEY_PREFIX, with_bot_id=True, with_destiny=True)
-    return RedisStorage(redis, key_builder=keys), RedisEventIsolation(redis, key_builder=keys)
+    return RedisStorage(redis, key_builder=keys), UserIsolation(redis, key_builder=keys)
