@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -75,7 +76,7 @@ async def pressed(query: CallbackQuery, callback_data: VoteButton, bot: Bot, app
     await state.update_data({ITEM: item_id, MESSAGE: query.message.message_id})
     await query.answer()
     prompt = "voting.reason_prompt" if action == "reject" else "voting.comment_prompt"
-    await bot.send_message(query.from_user.id, t(prompt, lang, title=title))
+    await bot.send_message(query.from_user.id, t(prompt, lang, title=escape(title)))
 
 
 async def reason_typed(message: Message, bot: Bot, app: AppContext, state: FSMContext, lang: str) -> None:

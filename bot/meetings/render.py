@@ -24,10 +24,15 @@ def names(plan: Plan, kind: str, codes: list[str], lang: str) -> str:
     return t("meetings.separator", lang).join(found) or t("meetings.none", lang)
 
 
-def snippet(text: str | None) -> str:
-    """The start of a text, escaped, for a button or a confirmation."""
+def shortened(text: str | None) -> str:
+    """The start of a text on one line, as plain text (for a button label)."""
     text = " ".join((text or "").split())
-    return escape(text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…")
+    return text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"
+
+
+def snippet(text: str | None) -> str:
+    """The start of a text, escaped, for an HTML confirmation."""
+    return escape(shortened(text))
 
 
 def describe(plan: Plan, meeting: Meeting, lang: str) -> str:
@@ -71,7 +76,7 @@ def parent_keyboard(finding: Finding, problems: list[Finding], lang: str) -> Inl
     builder = InlineKeyboardBuilder()
     for number, problem in enumerate(problems, start=1):
         mark = "✓ " if problem.id == finding.parent_id else ""
-        label = t("meetings.problem_button", lang, number=number, text=snippet(problem.text))
+        label = t("meetings.problem_button", lang, number=number, text=shortened(problem.text))
         builder.button(text=mark + label, callback_data=FindingParent(f=finding.id, p=problem.id))
     builder.adjust(1)
     return builder.as_markup()
