@@ -39,6 +39,7 @@ from bot.outbox.notices import notify_unreachable
 from bot.outbox.requests import build_request
 
 log = logging.getLogger("meydan.outbox")
+DATABASE_AWAY = (DBAPIError, OSError)  # a refused or reset connection reaches us unwrapped by SQLAlchemy
 Mark = Callable[..., Awaitable[bool]]
 _SETTLE_PAUSES = (0.2, 1.0, 3.0)
 MAX_UNSETTLED = 16
@@ -123,7 +124,7 @@ class OutboxSender:
                         self._start(message)
                     if until_empty and not self._tasks and await self._queue_empty():
                         return
-                except DBAPIError as exc:  # the database is briefly away: try again after the pause
+                except DATABASE_AWAY as exc:  # the database is briefly away: try again after the pause
                     log.warning("outbox: cannot claim messages: %s", exc.__class__.__name__)
                 await asyncio.wait({stopped, *self._tasks}, timeout=self.poll_interval,
                                    return_when=asyncio.FIRST_COMPLETED)
@@ -218,7 +219,7 @@ class OutboxSender:
         for pause in _SETTLE_PAUSES:
             try:
                 return await self._mark(mark, message, **values)
-            except DBAPIError as exc:
+            except DATABASE_AWAY as exc:
                 log.warning("outbox: cannot record message %s yet: %s", message.id, exc.__class__.__name__)
                 await asyncio.sleep(pause)
         return await self._mark(mark, message, **values)
@@ -237,7 +238,7 @@ class OutboxSender:
         try:
             async with self.sessions() as session, session.begin():
                 results = [await mark(session, message, **values) for mark, message, values, _ in batch]
-        except DBAPIError as exc:  # each waiting caller retries on its own
+        except DATABASE_AWAY as exc:  # each waiting caller retries on its own
             for *_, recorded in batch:
                 recorded.set_exception(exc)
             return
