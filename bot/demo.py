@@ -46,9 +46,9 @@ from bot.voting.schedule import deadlines
 from reports.digest import DigestFiles
 
 DEMO_TOKEN = "700000:meydan-demo"
-CITIZENS = 40
+CITIZENS = 300
 SAMPLE_137_ROWS = 500
-AT_ONCE = 20
+AT_ONCE = 50
 FIRST_CITIZEN = 910_000
 MEMBERS = ((920_001, "دکتر رضایی"), (920_002, "مهندس احمدی"), (920_003, "خانم کاظمی"))
 

@@ -4,19 +4,24 @@ that is ending goes to the members of the bodies that receive it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from backend.digest.build import build_digest
 from backend.digest.period import week_of
 from backend.jalali import to_local
 from bot.context import AppContext
-from bot.digest.send import DigestSent, send_digest
 from bot.scheduling.registry import JobContext, ScheduledJob, plan_zone, weekly
+
+if TYPE_CHECKING:
+    from bot.digest.send import DigestSent
 
 CATCH_UP = timedelta(days=1)
 
 
 async def weekly_digest(ctx: JobContext) -> DigestSent:
     """Build the digest of the Jalali week holding the firing and enqueue it for every recipient."""
+    from backend.digest.build import build_digest  # pandas, matplotlib: loaded when a digest is due, not at start-up
+    from bot.digest.send import send_digest
+
     zone = plan_zone(ctx.app)
     period = week_of(to_local(ctx.fired_at, zone).date(), zone)
     async with ctx.app.sessions() as session, session.begin():
