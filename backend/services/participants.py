@@ -23,6 +23,12 @@ async def by_messenger_id(session: AsyncSession, messenger_id: int) -> Participa
     return await session.scalar(select(Participant).where(Participant.telegram_id == messenger_id))
 
 
+async def reachable_again(session: AsyncSession, participant: Participant) -> None:
+    """A participant who blocked the bot and has written to it again: pushes reach them once more."""
+    if participant.unreachable_at is not None:
+        participant.unreachable_at = None
+
+
 async def set_language(session: AsyncSession, messenger_id: int, language: str) -> bool:
     """Remember a participant's language; False if the account has no participant yet."""
     participant = await by_messenger_id(session, messenger_id)

@@ -97,8 +97,10 @@ async def start(message: Message, command: CommandObject, bot: Bot, app: AppCont
     """Welcome; newcomers get the language choice and the privacy notice, others their surveys."""
     if command.args and command.args.startswith(SURVEY_LINK_PREFIX):
         await state.update_data({PENDING_SURVEY: command.args.removeprefix(SURVEY_LINK_PREFIX)})
-    async with app.sessions() as session:
+    async with app.sessions() as session, session.begin():
         participant = await participants.by_messenger_id(session, message.from_user.id)
+        if participant is not None:  # unblocking a bot sends /start
+            await participants.reachable_again(session, participant)
     await message.answer(t("start.welcome", lang, plan=app.plan.name(lang)), reply_markup=language_keyboard())
     if participant is None:
         await send_consent(bot, message.chat.id, lang)
