@@ -3,54 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cache
-from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from backend.jalali import format_date, format_datetime
 from backend.models import Finding, Note
 from backend.plan import Plan
 from backend.services.meetings import MeetingRecord
+from backend.locales import pick_language
 from backend.text import to_persian_digits
+from reports.labels import catalog, label
+from reports.templates import render
 
-TEMPLATES = Path(__file__).with_name("templates")
 KINDS = ("problem", "strategy", "policy", "project")
-LABELS: dict[str, dict[str, str]] = {
-    "fa": {
-        "title": "صورت‌جلسه", "forum": "نشست گفتمانی", "source": "منبع اطلاعاتی", "working_group": "کارگروه",
-        "axes": "محورها", "date": "تاریخ", "district": "منطقه", "citywide": "کل شهر", "groups": "گروه‌های ذی‌نفع",
-        "attendees": "شمار حاضران", "organizations": "سازمان‌های حاضر", "opened": "آغاز ثبت", "closed": "پایان",
-        "findings": "یافته‌ها", "problem": "مسئله‌ها", "strategy": "راهبردها", "policy": "سیاست‌های اجرایی",
-        "project": "پروژه‌ها", "axis": "محور", "severity": "شدت", "for_problem": "برای مسئله",
-        "organization": "سازمان", "notes": "یادداشت‌ها", "time": "زمان", "kind": "نوع", "content": "محتوا",
-        "text": "متن", "voice": "پیام صوتی", "photo": "عکس", "document": "فایل", "file": "شناسه فایل",
-        "none": "—", "nothing": "چیزی ثبت نشده است.", "generated": "تهیه‌شده با میدان", "sep": "، ",
-    },
-    "en": {
-        "title": "Minutes", "forum": "NGO forum", "source": "Information source", "working_group": "Working group",
-        "axes": "Axes", "date": "Date", "district": "District", "citywide": "Citywide", "groups": "Stakeholder groups",
-        "attendees": "Attendees", "organizations": "Organizations present", "opened": "Logging began",
-        "closed": "Closed", "findings": "Findings", "problem": "Problems", "strategy": "Strategies",
-        "policy": "Executive policies", "project": "Projects", "axis": "Axis", "severity": "Severity",
-        "for_problem": "For problem", "organization": "Organization", "notes": "Notes", "time": "Time",
-        "kind": "Type", "content": "Content", "text": "Text", "voice": "Voice note", "photo": "Photo",
-        "document": "File", "file": "File id", "none": "—", "nothing": "Nothing was recorded.",
-        "generated": "Made with Meydan", "sep": ", ",
-    },
-}
-
-
-@cache
-def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
-                       trim_blocks=True, lstrip_blocks=True)
 
 
 def _number(value: int | None, lang: str) -> str:
     if value is None:
-        return LABELS[lang]["none"]
+        return label("minutes.none", lang)
     return to_persian_digits(value) if lang == "fa" else str(value)
 
 
@@ -63,13 +32,13 @@ def _size(size: int | None, lang: str) -> str:
 
 def _name(plan: Plan, kind: str, code: str | None, lang: str) -> str:
     item = plan.get(kind, code) if code else None
-    return item.name(lang) if item is not None else (code or LABELS[lang]["none"])
+    return item.name(lang) if item is not None else (code or label("minutes.none", lang))
 
 
 def _note_row(note: Note, lang: str) -> dict[str, Any]:
     details = " · ".join(part for part in (note.file_name, note.mime_type, _size(note.file_size, lang)) if part)
-    return {"time": format_datetime(note.logged_at, lang), "kind": LABELS[lang][note.kind], "text": note.text or "",
-            "details": details, "file_id": note.file_id}
+    return {"time": format_datetime(note.logged_at, lang), "kind": label(f"minutes.{note.kind}", lang),
+            "text": note.text or "", "details": details, "file_id": note.file_id}
 
 
 def _findings(plan: Plan, findings: list[Finding], lang: str) -> dict[str, list[dict[str, Any]]]:
@@ -86,9 +55,9 @@ def _findings(plan: Plan, findings: list[Finding], lang: str) -> dict[str, list[
 
 def render_minutes(record: MeetingRecord, plan: Plan, lang: str = "fa") -> str:
     """The minutes of a meeting: its details, findings by kind and every note, user text escaped."""
-    lang = lang if lang in LABELS else "fa"
+    lang = pick_language(lang)
     meeting = record.meeting
-    labels = LABELS[lang]
+    labels = {key.removeprefix("minutes."): text for key, text in catalog(lang).items() if key.startswith("minutes.")}
     fields = [
         (labels["source"], _name(plan, "source", meeting.source, lang)),
         (labels["working_group"], _name(plan, "working_group", meeting.working_group, lang)),
@@ -103,8 +72,8 @@ def render_minutes(record: MeetingRecord, plan: Plan, lang: str = "fa") -> str:
         (labels["opened"], format_datetime(meeting.created_at, lang)),
         (labels["closed"], format_datetime(meeting.closed_at, lang) if meeting.closed_at else labels["none"]),
     ]
-    return _environment().get_template("minutes.html.j2").render(
-        lang=lang, dir="rtl" if lang == "fa" else "ltr", labels=labels, number=_number(meeting.id, lang),
-        forum=meeting.kind == "forum", fields=fields, findings=_findings(plan, record.findings, lang),
-        notes=[_note_row(note, lang) for note in record.notes],
+    return render(
+        "minutes.html.j2", lang=lang, dir="rtl" if lang == "fa" else "ltr", labels=labels,
+        number=_number(meeting.id, lang), forum=meeting.kind == "forum", fields=fields,
+        findings=_findings(plan, record.findings, lang), notes=[_note_row(note, lang) for note in record.notes],
     )

@@ -6,11 +6,9 @@ from __future__ import annotations
 import base64
 import math
 import struct
-from functools import cache
 from typing import Any
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from backend.digest.build import Digest
 from backend.jalali import format_datetime
@@ -20,16 +18,10 @@ from backend.text import to_persian_digits
 from reports.digest.charts import Chart
 from reports.digest.tables import Table, column
 from reports.labels import label
-from reports.minutes import TEMPLATES
+from reports.templates import render
 
 PARTICIPATION = ("meetings", "kind", "axis", "working_group", "district", "stakeholder_group")
 CHARTS_BESIDE = {"meetings": "meetings-by-source", "axis": "findings-by-axis"}
-
-
-@cache
-def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
-                       trim_blocks=True, lstrip_blocks=True)
 
 
 def number_text(value: Any, lang: str, *, signed: bool = False) -> str:
@@ -89,7 +81,8 @@ def render_digest(digest: Digest, tables: list[Table], charts: list[Chart], lang
     """The digest page in ``lang`` from its tables and charts."""
     by_key = {table.key: table for table in tables}
     images = {chart.key: _image(chart) for chart in charts}
-    participation = [{"title": by_key[key].title, "hint": "", "tables": [_table(by_key[key], lang, digest.plan, titled=False)],
+    participation = [{"title": by_key[key].title, "hint": "",
+                      "tables": [_table(by_key[key], lang, digest.plan, titled=False)],
                       "charts": [images[CHARTS_BESIDE[key]]] if key in CHARTS_BESIDE else []}
                      for key in PARTICIPATION]
     sections = [
@@ -111,8 +104,8 @@ def render_digest(digest: Digest, tables: list[Table], charts: list[Chart], lang
     labels = {key: label(f"digest.{key}", lang) for key in ("period", "compared_with", "built_at", "made_with",
                                                              "nothing")}
     labels["key_figures"] = label("digest.sections.key_figures", lang)
-    return _environment().get_template("digest.html.j2").render(
-        lang=lang, dir="rtl" if lang == "fa" else "ltr", title=label("digest.title", lang),
+    return render(
+        "digest.html.j2", lang=lang, dir="rtl" if lang == "fa" else "ltr", title=label("digest.title", lang),
         plan=digest.plan.name(lang), period=period.label(lang), dates=period.dates(lang),
         previous=period.previous().label(lang), built_at=format_datetime(digest.built_at, lang),
         labels=labels, cards=_cards(digest, lang), sections=sections)
