@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.errors import MeydanError
 from backend.jalali import today_local
 from bot.commands import console, in_app, run
 from bot.context import AppContext
@@ -26,6 +27,8 @@ def command(
 ) -> None:
     """Build the digest of a week (default: the current Jalali week, Saturday to Friday, in the
     plan's time zone) or of --from/--to, compared with the period before it."""
+    if out.exists() and not out.is_dir():
+        raise MeydanError(f"--out {out} is a file; give the folder to write the digest into")
     from backend.digest.build import build_digest
     from backend.digest.period import parse_period
     from bot.scheduling.registry import plan_zone
