@@ -20,8 +20,21 @@ console = Console()
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine from a synchronous Typer command."""
-    return asyncio.run(coro)
+    """Run a coroutine from a synchronous Typer command, on uvloop where it is installed.
+
+    uvloop's event loop costs the bot about a tenth less CPU per update than asyncio's
+    (``meydan bench survey``); the standard loop is the fallback where uvloop has no build.
+    """
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        return runner.run(coro)
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    try:
+        import uvloop
+    except ImportError:  # no build for this platform: asyncio's own loop
+        return None
+    return uvloop.new_event_loop
 
 
 async def on_database(work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
