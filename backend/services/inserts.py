@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import Insert
 
 from backend.models import Base
 
@@ -23,3 +26,21 @@ async def insert_ignoring(
     statement = dialect.insert(model).values(rows).on_conflict_do_nothing(index_elements=keys)
     result = await session.execute(statement)
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+@cache
+def _ignoring(dialect_name: str, table: Table, keys: tuple[str, ...]) -> Insert:
+    """One row's ``INSERT … ON CONFLICT (keys) DO NOTHING``, built once per dialect and table."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+
+
+async def insert_one_ignoring(session: AsyncSession, model: type[Base], row: dict[str, Any], keys: list[str]) -> bool:
+    """Insert one row unless its ``keys`` are taken; whether it was inserted.
+
+    The statement is built once and run with the row as parameters, so the per-update claims on
+    the bot's hot path skip building and compiling an INSERT each time.
+    """
+    statement = _ignoring(session.get_bind().dialect.name, model.__table__, tuple(keys))  # type: ignore[arg-type]
+    result = await session.execute(statement, row)
+    return bool(result.rowcount)  # type: ignore[attr-defined]

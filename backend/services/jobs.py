@@ -14,7 +14,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models.operations import JobRun
-from backend.services.inserts import insert_ignoring
+from backend.services.inserts import insert_one_ignoring
 
 
 def run_key(fired_at: datetime) -> str:
@@ -27,7 +27,7 @@ async def claim_run(session: AsyncSession, job_id: str, key: str, *, owner: str,
     """Whether ``owner`` may run this firing: it was never claimed, or (``take_over``) it was claimed by
     another owner that never finished it."""
     row = {"job_id": job_id, "run_key": key, "owner": owner, "started_at": now}
-    if await insert_ignoring(session, JobRun, [row], ["job_id", "run_key"]):
+    if await insert_one_ignoring(session, JobRun, row, ["job_id", "run_key"]):
         return True
     if not take_over:
         return False

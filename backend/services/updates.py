@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import ProcessedUpdate, utcnow
-from backend.services.inserts import insert_ignoring
+from backend.services.inserts import insert_one_ignoring
 
 
 class AlreadyProcessed(Exception):
@@ -19,5 +19,5 @@ async def claim(session: AsyncSession, bot_id: int, update_id: int) -> None:
     the first transaction and then inserts nothing.
     """
     row = {"bot_id": bot_id, "update_id": update_id, "processed_at": utcnow()}
-    if not await insert_ignoring(session, ProcessedUpdate, [row], ["bot_id", "update_id"]):
+    if not await insert_one_ignoring(session, ProcessedUpdate, row, ["bot_id", "update_id"]):
         raise AlreadyProcessed(update_id)
