@@ -13,7 +13,7 @@ from base64 import urlsafe_b64encode
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import ScalarSelect, Select, String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import Finding, Meeting, Note, Participant, Role, utcnow
@@ -76,10 +76,26 @@ def meeting_sources(plan: Plan) -> list[str]:
 # --- setup ---------------------------------------------------------------------------------------
 
 
+Who = int | ScalarSelect[int]  # a participant id, or ``_account(messenger_id)`` to look it up in the same query
+
+
+def _account(messenger_id: int) -> ScalarSelect[int]:
+    return select(Participant.id).where(Participant.telegram_id == messenger_id).scalar_subquery()
+
+
+def _active(who: Who) -> Select[tuple[Meeting]]:
+    return (select(Meeting).where(Meeting.facilitator_id == who, Meeting.status.in_(ACTIVE))
+            .order_by(Meeting.id.desc()).limit(1))
+
+
 async def active(session: AsyncSession, participant_id: int) -> Meeting | None:
     """The facilitator's meeting being set up, open or paused (at most one), if any."""
-    return await session.scalar(select(Meeting).where(
-        Meeting.facilitator_id == participant_id, Meeting.status.in_(ACTIVE)).order_by(Meeting.id.desc()).limit(1))
+    return await session.scalar(_active(participant_id))
+
+
+async def active_of_account(session: AsyncSession, messenger_id: int) -> Meeting | None:
+    """``active`` for the participant of a messenger account, in one query (checked on every typed message)."""
+    return await session.scalar(_active(_account(messenger_id)))
 
 
 async def start_draft(session: AsyncSession, plan: Plan, facilitator_id: int, source: str, today: date, *,
@@ -269,12 +285,12 @@ async def open_forum(session: AsyncSession, secret: bytes, meeting_id: int, key:
         Meeting.id == meeting_id, Meeting.kind == "forum", Meeting.status == "open"))
 
 
-async def seat(session: AsyncSession, participant_id: int) -> tuple[Role, Meeting] | None:
-    """The participant's seat in an open forum (the latest joined), if any."""
+async def seat_of_account(session: AsyncSession, messenger_id: int) -> tuple[Role, Meeting] | None:
+    """The seat in an open forum (the latest joined) of a messenger account's participant, if any, in one
+    query (checked on every typed message)."""
     row = (await session.execute(
         select(Role, Meeting).join(Meeting, Role.scope == cast(Meeting.id, String))
-        .where(Role.participant_id == participant_id, Role.role == "ngo", Meeting.kind == "forum",
-               Meeting.status == "open")
+        .where(Role.participant_id == _account(messenger_id), Role.role == "ngo", Meeting.kind == "forum", Meeting.status == "open")
         .order_by(Role.id.desc()).limit(1)
     )).first()
     return (row[0], row[1]) if row else None

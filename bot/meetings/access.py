@@ -74,8 +74,7 @@ class AtMeeting(Filter):
         if message.from_user is None or (message.text or "").startswith("/"):
             return False
         async with app.sessions() as session:
-            participant = await participants.by_messenger_id(session, message.from_user.id)
-            meeting = None if participant is None else await meetings.active(session, participant.id)
+            meeting = await meetings.active_of_account(session, message.from_user.id)
         return False if meeting is None else {"meeting": meeting}
 
 
@@ -86,14 +85,12 @@ class AtForum(Filter):
         if message.from_user is None or (message.text or "").startswith("/"):
             return False
         async with app.sessions() as session:
-            participant = await participants.by_messenger_id(session, message.from_user.id)
-            return participant is not None and await meetings.seat(session, participant.id) is not None
+            return await meetings.seat_of_account(session, message.from_user.id) is not None
 
 
 async def forum_seat(session: AsyncSession, user_id: int) -> tuple[Role, Meeting]:
     """The sender's seat in an open forum; Refused if the forum has closed meanwhile."""
-    participant = await participants.by_messenger_id(session, user_id)
-    found = None if participant is None else await meetings.seat(session, participant.id)
+    found = await meetings.seat_of_account(session, user_id)
     if found is None:
         raise Refused("forums.closed")
     return found
