@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from bot.emulator.errors import ApiError, bad_request
@@ -62,7 +63,10 @@ def user_text_entities(text: str) -> list[Entity]:
     return sorted(found, key=lambda e: e["offset"])
 
 
+@lru_cache(maxsize=4096)
 def _parse(text: str, parse_mode: str) -> tuple[str, list[Entity]]:
+    """Plain text and entities of marked-up ``text``; cached, as bots send the same questions again and again
+    (``_trim`` copies the entities it returns, so the cached ones are never handed out)."""
     mode = parse_mode.lower()
     if mode == "html":
         return _HtmlParser(text).run()
