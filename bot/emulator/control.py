@@ -17,6 +17,9 @@ answer ``{"update": <the update created>, "revision": <state revision after it>}
     GET  callback_answers?query_id=&timeout=        the bot's answers, in answer order
 ``/_emulator/{token}/...``
     POST updates (any Update object)   POST reset   GET|POST flood {enabled?, rates}   GET calls?method=
+
+The JSON user actions and the message query are plain functions too (``user_acts``, ``user_messages``),
+which ``LocalUser`` (bot/emulator/local.py) calls in-process with the same results and refusals.
 """
 
 from __future__ import annotations
@@ -39,20 +42,19 @@ from bot.emulator.webutil import STATE_KEY, json_error, json_ok
 
 PREFIX = "/_emulator/{token}"
 MAX_WAIT = 60.0
+REFUSED = (ApiError, ValueError, TypeError)  # what an endpoint answers as an error (see ``refusal``)
 Endpoint = Callable[[web.Request, BotState], Awaitable[Any]]
+UserAction = Callable[[BotState, UserProfile, dict[str, Any]], Update | None]
 _PROFILE_FIELDS = tuple(f.name for f in fields(UserProfile) if f.name != "id")
 
 
 def add_control_routes(router: web.UrlDispatcher) -> None:
     """Register every control endpoint."""
     user = f"{PREFIX}/users/{{user_id:-?\\d+}}"
-    router.add_post(f"{user}/messages", _endpoint(_post_message))
+    for action in _USER_ACTIONS:
+        router.add_post(f"{user}/{action}", _endpoint(partial(_post_action, action)))
     router.add_get(f"{user}/messages", _endpoint(_get_messages))
-    router.add_post(f"{user}/edits", _endpoint(_post_edit))
-    router.add_post(f"{user}/press", _endpoint(_post_press))
     router.add_post(f"{user}/files", _endpoint(_post_file))
-    router.add_post(f"{user}/block", _endpoint(partial(_post_blocked, True)))
-    router.add_post(f"{user}/unblock", _endpoint(partial(_post_blocked, False)))
     router.add_get(f"{user}/callback_answers", _endpoint(_get_callback_answers))
     router.add_post(f"{PREFIX}/updates", _endpoint(_post_update))
     router.add_post(f"{PREFIX}/reset", _endpoint(_post_reset))
@@ -66,12 +68,16 @@ def _endpoint(func: Endpoint) -> Callable[[web.Request], Awaitable[web.Response]
         try:
             bot = request.app[STATE_KEY].bot(request.match_info["token"])
             return json_ok(await func(request, bot))
-        except ApiError as exc:
-            return json_error(exc)
-        except (ValueError, TypeError) as exc:  # a UserActionError or a malformed field
-            return json_error(bad_request(str(exc)))
+        except REFUSED as exc:
+            return json_error(refusal(exc))
 
     return handler
+
+
+def refusal(exc: Exception) -> ApiError:
+    """How the control API refuses on one of ``REFUSED``: an ApiError as it is, a UserActionError or a
+    malformed field as 400 with its text."""
+    return exc if isinstance(exc, ApiError) else bad_request(str(exc))
 
 
 async def _json_body(request: web.Request) -> dict[str, Any]:
@@ -86,9 +92,8 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     return body
 
 
-def _profile(request: web.Request, bot: BotState, overrides: Any) -> UserProfile:
+def acting_profile(bot: BotState, user_id: int, overrides: Any) -> UserProfile:
     """The acting user: the stored profile (or a default one) updated with the fields sent."""
-    user_id = int(request.match_info["user_id"])
     known = bot.chats.get(user_id)
     base = known.profile if known is not None else UserProfile(user_id, f"User {user_id}")
     if not isinstance(overrides, dict):
@@ -96,39 +101,54 @@ def _profile(request: web.Request, bot: BotState, overrides: Any) -> UserProfile
     return replace(base, **{k: overrides[k] for k in _PROFILE_FIELDS if k in overrides})
 
 
+def user_acts(bot: BotState, user_id: int, action: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The JSON user action ``action`` (``messages``, ``edits``, ``press``, ``block``, ``unblock``) with the
+    fields of its body: ``{"update": <the update created>, "revision": <state revision after it>}``."""
+    return _acted(bot, _USER_ACTIONS[action](bot, acting_profile(bot, user_id, body.get("user")), body))
+
+
 def _acted(bot: BotState, update: Update | None) -> dict[str, Any]:
     return {"update": update, "revision": bot.revision}
 
 
-async def _post_message(request: web.Request, bot: BotState) -> Any:
-    body = await _json_body(request)
+def _write(bot: BotState, profile: UserProfile, body: dict[str, Any]) -> Update:
     text, extra = body.get("text"), body.get("extra")
     if extra is not None and not isinstance(extra, dict):
         raise bad_request("extra must be an object of Message fields")
     if not extra and (not isinstance(text, str) or not text):
         raise bad_request("text is empty")
-    profile = _profile(request, bot, body.get("user"))
     reply_to = body.get("reply_to_message_id")
-    return _acted(bot, send_message(bot, profile, text or None, reply_to_message_id=reply_to, extra=extra))
+    return send_message(bot, profile, text or None, reply_to_message_id=reply_to, extra=extra)
 
 
-async def _post_edit(request: web.Request, bot: BotState) -> Any:
-    body = await _json_body(request)
-    profile = _profile(request, bot, body.get("user"))
-    return _acted(bot, edit_message(bot, profile, int(body.get("message_id", 0)), str(body.get("text") or "")))
+def _edit(bot: BotState, profile: UserProfile, body: dict[str, Any]) -> Update:
+    return edit_message(bot, profile, int(body.get("message_id", 0)), str(body.get("text") or ""))
 
 
-async def _post_press(request: web.Request, bot: BotState) -> Any:
-    body = await _json_body(request)
-    update = press_button(
-        bot,
-        _profile(request, bot, body.get("user")),
-        text=body.get("text"),
-        data=body.get("data"),
-        message_id=body.get("message_id"),
-        force=bool(body.get("force")),
-    )
-    return _acted(bot, update)
+def _press(bot: BotState, profile: UserProfile, body: dict[str, Any]) -> Update:
+    text, data, message_id = body.get("text"), body.get("data"), body.get("message_id")
+    return press_button(bot, profile, text=text, data=data, message_id=message_id, force=bool(body.get("force")))
+
+
+def _blocked(blocked: bool, bot: BotState, profile: UserProfile, body: dict[str, Any]) -> Update | None:
+    return set_blocked(bot, profile, blocked)
+
+
+_USER_ACTIONS: dict[str, UserAction] = {
+    "messages": _write,
+    "edits": _edit,
+    "press": _press,
+    "block": partial(_blocked, True),
+    "unblock": partial(_blocked, False),
+}
+
+
+def _user_id(request: web.Request) -> int:
+    return int(request.match_info["user_id"])
+
+
+async def _post_action(action: str, request: web.Request, bot: BotState) -> Any:
+    return user_acts(bot, _user_id(request), action, await _json_body(request))
 
 
 async def _post_file(request: web.Request, bot: BotState) -> Any:
@@ -141,27 +161,28 @@ async def _post_file(request: web.Request, bot: BotState) -> Any:
     stored = bot.files.add(
         kind, upload.data, file_name=upload.filename, mime_type=upload.content_type, duration=duration, size=size
     )
-    profile = _profile(request, bot, json.loads(params.get("user") or "null"))
+    profile = acting_profile(bot, _user_id(request), json.loads(params.get("user") or "null"))
     return _acted(bot, send_message(bot, profile, media=stored, caption=params.get("caption")))
 
 
-async def _post_blocked(blocked: bool, request: web.Request, bot: BotState) -> Any:
-    body = await _json_body(request)
-    return _acted(bot, set_blocked(bot, _profile(request, bot, body.get("user")), blocked))
-
-
-async def _get_messages(request: web.Request, bot: BotState) -> Any:
+async def user_messages(
+    bot: BotState,
+    user_id: int,
+    *,
+    after: int | None = None,
+    since: int | None = None,
+    include_deleted: bool = False,
+    timeout: float = 0.0,
+) -> dict[str, Any]:
     """Bot messages to the user in their current state (oldest first), optionally waiting for news.
 
     Without filters: all of them. ``since=R``: those sent, edited or deleted after revision R.
-    ``after=N``: those with an id above N or changed during this request. With ``timeout=T`` the
-    request waits up to T seconds for at least one. ``include_deleted=1`` keeps deleted ones.
+    ``after=N``: those with an id above N or changed during this call. With ``timeout=T`` the
+    call waits up to T seconds for at least one. ``include_deleted`` keeps deleted ones.
+    Answers ``{"messages": [...], "revision": ..., "reply_keyboard": ...}``.
     """
-    user_id = int(request.match_info["user_id"])
-    after, since = _int_query(request, "after"), _int_query(request, "since")
     if after is not None and since is None:
         since = bot.revision
-    include_deleted = request.query.get("include_deleted", "").lower() in ("1", "true")
 
     def wanted(message: StoredMessage) -> bool:
         if not include_deleted and message.deleted:
@@ -174,7 +195,7 @@ async def _get_messages(request: web.Request, bot: BotState) -> Any:
         chat = bot.chats.get(user_id)
         return [m for m in chat.bot_messages() if wanted(m)] if chat else []
 
-    found = await bot.chat_notifier(user_id).wait_until(select, _timeout(request))
+    found = await bot.chat_notifier(user_id).wait_until(select, timeout)
     chat = bot.chats.get(user_id)
     return {
         "messages": [m.view() for m in found],
@@ -183,12 +204,21 @@ async def _get_messages(request: web.Request, bot: BotState) -> Any:
     }
 
 
+async def _get_messages(request: web.Request, bot: BotState) -> Any:
+    """``user_messages`` with the query's ``after``, ``since``, ``include_deleted`` (1/true) and ``timeout``."""
+    after, since = _int_query(request, "after"), _int_query(request, "since")
+    include_deleted = request.query.get("include_deleted", "").lower() in ("1", "true")
+    return await user_messages(
+        bot, _user_id(request), after=after, since=since, include_deleted=include_deleted, timeout=_timeout(request)
+    )
+
+
 async def _get_callback_answers(request: web.Request, bot: BotState) -> Any:
     """The bot's answers to the user's button presses, in answer order.
 
     ``query_id`` with ``timeout`` first waits until that query is answered.
     """
-    user_id, query_id = int(request.match_info["user_id"]), request.query.get("query_id")
+    user_id, query_id = _user_id(request), request.query.get("query_id")
     if query_id is not None:
         query = bot.callback_queries.get(query_id)
         if query is None or query.user_id != user_id:

@@ -14,6 +14,7 @@ from aiohttp import ClientSession, web
 from bot.emulator.control import add_control_routes
 from bot.emulator.errors import ApiError, not_found
 from bot.emulator.limits import MB, Limits
+from bot.emulator.local import LocalUser
 from bot.emulator.methods import execute
 from bot.emulator.params import read_body
 from bot.emulator.spec import api_version
@@ -65,7 +66,7 @@ async def _handle_file(request: web.Request) -> web.Response:
 
 
 class RunningEmulator:
-    """A started emulator: its ``base_url``, in-process ``state`` and factories of HTTP clients."""
+    """A started emulator: its ``base_url``, in-process ``state``, factories of HTTP clients and of in-process users."""
 
     def __init__(self, base_url: str, state: EmulatorState, session: ClientSession) -> None:
         self.base_url = base_url
@@ -79,6 +80,10 @@ class RunningEmulator:
     def user(self, token: str, user_id: int, first_name: str | None = None, **profile: Any) -> SimulatedUser:
         """A simulated user of the bot ``token`` (``last_name``, ``username``, ``language_code`` optional)."""
         return SimulatedUser(self.base_url, token, user_id, first_name, session=self._session, **profile)
+
+    def local_user(self, token: str, user_id: int, first_name: str | None = None, **profile: Any) -> LocalUser:
+        """Like ``user``, but acting on ``state`` directly: for simulated users in the emulator's process."""
+        return LocalUser(self.state, token, user_id, first_name, **profile)
 
     def control(self, token: str) -> EmulatorControl:
         """Bot-wide controls (reset, flood limits, call log, raw updates) of ``token``."""

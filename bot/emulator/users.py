@@ -89,32 +89,42 @@ class EmulatorControl(_ControlApi):
         return result
 
 
-class SimulatedUser(_ControlApi):
-    """A Telegram user in a private chat with the bot of ``token``.
+class UserConversation:
+    """A user's side of a private chat: acting, then waiting for the bot's messages since the action.
 
-    Profile fields left None keep what the emulator already knows about this user id
-    (a user never seen before is called ``User <id>``).
+    ``SimulatedUser`` carries it over the control API's HTTP, ``LocalUser`` (``bot.emulator.local``)
+    calls the same functions in the emulator's process. Profile fields left None keep what the emulator
+    already knows about this user id (a user never seen before is called ``User <id>``).
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        token: str,
-        user_id: int,
-        first_name: str | None = None,
-        *,
-        last_name: str | None = None,
-        username: str | None = None,
-        language_code: str | None = None,
-        session: ClientSession | None = None,
-    ) -> None:
-        super().__init__(base_url, token, session=session)
+    def __init__(self, user_id: int, first_name: str | None = None, *, last_name: str | None = None,
+                 username: str | None = None, language_code: str | None = None) -> None:
         self.user_id = user_id
         profile = {"first_name": first_name, "last_name": last_name, "username": username}
         self.profile = {k: v for k, v in {**profile, "language_code": language_code}.items() if v is not None}
         self.last_callback_query_id: str | None = None
         self._mark = 0
         self._consumed: set[tuple[int, int]] = set()
+
+    async def _post(self, action: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Carry out a user action with the fields the control API takes; ``revision`` and ``update``."""
+        raise NotImplementedError
+
+    async def _messages_since(self, since: int, timeout: float) -> dict[str, Any]:
+        """The bot's messages to this user after revision ``since``, waiting up to ``timeout`` for one."""
+        raise NotImplementedError
+
+    async def _act(self, action: str, **fields: Any) -> dict[str, Any]:
+        """A user action; the update it produced."""
+        return self._acted(await self._post(action, {k: v for k, v in fields.items() if v is not None}
+                                            | {"user": self.profile}))
+
+    def _acted(self, result: dict[str, Any]) -> dict[str, Any]:
+        """After an action: later waits look past its revision; its update."""
+        self._mark = result["revision"]
+        self._consumed.clear()
+        update: dict[str, Any] = result["update"]
+        return update
 
     async def start(self, payload: str | None = None) -> Message:
         """Send ``/start`` or ``/start PAYLOAD`` (a deep link)."""
@@ -149,6 +159,72 @@ class SimulatedUser(_ControlApi):
             self.last_callback_query_id = update["callback_query"]["id"]
         return update
 
+    async def block(self) -> None:
+        """Block the bot: its sends answer 403 until the user writes again or unblocks."""
+        await self._act("block")
+
+    async def unblock(self) -> None:
+        """Unblock the bot."""
+        await self._act("unblock")
+
+    async def wait_for_message(
+        self, contains: str | None = None, timeout: float = 5.0, *, predicate: Callable[[Message], bool] | None = None
+    ) -> Message:
+        """The next bot message sent or edited since the user's last action that matches; each is returned once.
+
+        ``contains`` is looked for in the text or caption. Raises ``TimeoutError`` listing what arrived instead.
+        """
+        loop = asyncio.get_running_loop()
+        deadline, since = loop.time() + timeout, self._mark
+        seen: list[Message] = []
+        while (remaining := deadline - loop.time()) > 0:
+            result = await self._messages_since(since, remaining)
+            since = result["revision"]
+            for message in sorted(result["messages"], key=lambda m: m["revision"]):
+                key = (message["message_id"], message["revision"])
+                if key in self._consumed:
+                    continue
+                if _matches(message, contains, predicate):
+                    self._consumed.add(key)
+                    return message
+                seen.append(message)
+        wanted = f" containing {contains!r}" if contains else ""
+        got = [m.get("text") or m.get("caption") or "<media>" for m in seen]
+        raise TimeoutError(f"user {self.user_id}: no bot message{wanted} within {timeout}s; received {got}")
+
+
+class SimulatedUser(_ControlApi, UserConversation):
+    """A Telegram user in a private chat with the bot of ``token``, over the control API's HTTP.
+
+    Profile fields left None keep what the emulator already knows about this user id
+    (a user never seen before is called ``User <id>``).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        user_id: int,
+        first_name: str | None = None,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+        session: ClientSession | None = None,
+    ) -> None:
+        _ControlApi.__init__(self, base_url, token, session=session)
+        UserConversation.__init__(self, user_id, first_name, last_name=last_name, username=username,
+                                  language_code=language_code)
+
+    async def _post(self, action: str, fields: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = await self._call("POST", f"users/{self.user_id}/{action}", json=fields)
+        return result
+
+    async def _messages_since(self, since: int, timeout: float) -> dict[str, Any]:
+        result: dict[str, Any] = await self._call("GET", f"users/{self.user_id}/messages", wait=timeout,
+                                                  params=_query(since=since, timeout=timeout))
+        return result
+
     async def upload_document(
         self, data: bytes, filename: str = "file.bin", mime_type: str | None = None, caption: str | None = None
     ) -> Message:
@@ -164,14 +240,6 @@ class SimulatedUser(_ControlApi):
     ) -> Message:
         """Send a voice note."""
         return await self._upload("voice", data, "voice.ogg", mime_type, caption, duration=duration)
-
-    async def block(self) -> None:
-        """Block the bot: its sends answer 403 until the user writes again or unblocks."""
-        await self._act("block")
-
-    async def unblock(self) -> None:
-        """Unblock the bot."""
-        await self._act("unblock")
 
     async def messages(self, *, include_deleted: bool = False) -> list[Message]:
         """Every bot message to this user, oldest first, in its current state (extra keys: deleted, revision)."""
@@ -190,33 +258,6 @@ class SimulatedUser(_ControlApi):
         result = await self._call("GET", f"users/{self.user_id}/messages", params=no_messages)
         keyboard: dict[str, Any] | None = result["reply_keyboard"]
         return keyboard
-
-    async def wait_for_message(
-        self, contains: str | None = None, timeout: float = 5.0, *, predicate: Callable[[Message], bool] | None = None
-    ) -> Message:
-        """The next bot message sent or edited since the user's last action that matches; each is returned once.
-
-        ``contains`` is looked for in the text or caption. Raises ``TimeoutError`` listing what arrived instead.
-        """
-        loop = asyncio.get_running_loop()
-        deadline, since = loop.time() + timeout, self._mark
-        seen: list[Message] = []
-        while (remaining := deadline - loop.time()) > 0:
-            result = await self._call(
-                "GET", f"users/{self.user_id}/messages", wait=remaining, params=_query(since=since, timeout=remaining)
-            )
-            since = result["revision"]
-            for message in sorted(result["messages"], key=lambda m: m["revision"]):
-                key = (message["message_id"], message["revision"])
-                if key in self._consumed:
-                    continue
-                if _matches(message, contains, predicate):
-                    self._consumed.add(key)
-                    return message
-                seen.append(message)
-        wanted = f" containing {contains!r}" if contains else ""
-        got = [m.get("text") or m.get("caption") or "<media>" for m in seen]
-        raise TimeoutError(f"user {self.user_id}: no bot message{wanted} within {timeout}s; received {got}")
 
     async def callback_answers(self) -> list[dict[str, Any]]:
         """The bot's answers to this user's presses, oldest first.
@@ -238,19 +279,6 @@ class SimulatedUser(_ControlApi):
                 return dict(answer)
         raise TimeoutError(f"callback query {query_id} was not answered within {timeout}s")
 
-    async def _act(self, action: str, *, form: FormData | None = None, **fields: Any) -> dict[str, Any]:
-        """POST a user action (JSON ``fields`` or a multipart ``form``); later waits look past its revision."""
-        if form is None:
-            json_body = {k: v for k, v in fields.items() if v is not None} | {"user": self.profile}
-            body: dict[str, Any] = {"json": json_body}
-        else:
-            body = {"data": form}
-        result = await self._call("POST", f"users/{self.user_id}/{action}", **body)
-        self._mark = result["revision"]
-        self._consumed.clear()
-        update: dict[str, Any] = result["update"]
-        return update
-
     async def _upload(
         self, kind: str, data: bytes, filename: str, mime_type: str, caption: str | None, *, duration: int = 0
     ) -> Message:
@@ -261,7 +289,7 @@ class SimulatedUser(_ControlApi):
         if caption:
             form.add_field("caption", caption)
         form.add_field("file", data, filename=filename, content_type=mime_type)
-        update = await self._act("files", form=form)
+        update = self._acted(await self._call("POST", f"users/{self.user_id}/files", data=form))
         message: Message = update["message"]
         return message
 
