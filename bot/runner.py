@@ -8,11 +8,13 @@ the outbox sender (``bot.scheduling``).
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import gc
 import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager, nullcontext
+from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
@@ -57,12 +59,18 @@ async def connected_bot(settings: Settings) -> AsyncIterator[Bot]:
 
 @asynccontextmanager
 async def starting_alone(settings: Settings) -> AsyncIterator[None]:
-    """On PostgreSQL, start up (migrate, install the bundled surveys) one process at a time.
+    """Start up (migrate, install the bundled surveys) one process at a time.
 
     Processes started together (webhook workers, the scheduler) would otherwise race to create the
-    same tables and rows. A session advisory lock ends with its connection, so a crash frees it.
+    same tables and rows. On PostgreSQL a session advisory lock, on SQLite a lock on a file beside
+    the database; both end with their process, so a crash frees them.
     """
-    if settings.db_url.get_backend_name() != "postgresql":
+    url = settings.db_url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        async with _locked_file(Path(f"{url.database}.start-up.lock")):
+            yield
+        return
+    if url.get_backend_name() != "postgresql":
         yield
         return
     lock = PostgresLeaderLock(settings.db_url, f"{KEY_PREFIX}:start-up")
@@ -77,6 +85,18 @@ async def starting_alone(settings: Settings) -> AsyncIterator[None]:
         yield
     finally:
         await lock.release()
+
+
+@asynccontextmanager
+async def _locked_file(path: Path) -> AsyncIterator[None]:
+    """An exclusive ``flock`` on ``path`` (created if missing), waited for in a thread."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as lock:
+        await asyncio.to_thread(fcntl.flock, lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @asynccontextmanager
