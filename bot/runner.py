@@ -33,6 +33,11 @@ from bot.webhook import forget_registration, serving_webhook
 
 log = logging.getLogger("meydan.bot")
 
+# Each update allocates thousands of short-lived objects (pydantic models, SQL rows): with Python's default
+# (700, 10, 10) the youngest generation was collected every few updates, 0.7 ms of CPU per update in
+# all; collecting it every 50,000 allocations costs 0.1 ms, for a little more memory between collections.
+GC_THRESHOLDS = (50_000, 20, 20)
+
 
 async def check_bot_api(bot: Bot, api_base: str) -> None:
     """Call getMe once; a rejected token or an unreachable API becomes a one-line ConfigError."""
@@ -112,6 +117,7 @@ async def serving(
         election = await stack.enter_async_context(campaign)
         gc.collect()
         gc.freeze()  # start-up objects live for good: full collections stop rescanning them
+        gc.set_threshold(*GC_THRESHOLDS)
         yield app, dp, election
 
 
