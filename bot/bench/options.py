@@ -23,7 +23,10 @@ class BenchOptions:
     ``postgres_url``: a PostgreSQL server (create scratch databases with
     ``bot.bench.services.scratch_database``), None when not given. ``redis_url``: a Redis it may
     write keys of its own to, or None. ``size``/``concurrency``: overrides of the benchmark's main
-    size (citizens, rows...) and of how much runs at once, None for its defaults. ``progress(done,
+    size (citizens, rows...) and of how much runs at once, None for its defaults. ``workers``: the survey
+    bench's bot as that many webhook worker processes, None for one polling process. ``rate``: the answers
+    a second the survey bench's citizens offer together, pausing between actions; None: no pauses.
+    ``progress(done,
     total, note)`` updates the progress bar on stderr.
     """
 
@@ -33,6 +36,8 @@ class BenchOptions:
     redis_url: str | None = None
     size: int | None = None
     concurrency: int | None = None
+    workers: int | None = None
+    rate: float | None = None
     progress: Progress = _no_progress
 
 

@@ -60,6 +60,8 @@ def _by_name(*benchmarks: Benchmark) -> dict[str, Benchmark]:
 BENCHMARKS: dict[str, Benchmark] = _by_name(
     Benchmark("survey", "simulated citizens complete the bundled survey: emulator over HTTP, polling, handlers, "
               "database; answers/s and latency on SQLite and PostgreSQL", "bot.bench.survey.bench:run"),
+    Benchmark("floor", "the survey benchmark's citizens on a bot that only replies (the same Bot API calls, no "
+              "database or logic): the ceiling this machine sets for any bot", "bot.bench.survey.floor:run"),
     Benchmark("load", "1,000 users for a bounded time, 1% flooding: throughput, citizens' latency, throttled "
               "flooders, lost answers (0)", "bot.bench.load:run"),
     Benchmark("votes", "committee members vote on a pushed agenda with buttons (and change some votes) through the "

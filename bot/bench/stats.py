@@ -1,11 +1,11 @@
-"""Figures from raw measurements: latency percentiles and a process's peak memory."""
+"""Figures from raw measurements: latency percentiles, and the CPU time and peak memory of processes."""
 
 from __future__ import annotations
 
 import math
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 PERCENTILES = (50, 95, 99)
@@ -42,6 +42,37 @@ def cpu_seconds(pid: int | None = None) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its live descendants, parents first (Linux ``/proc/<pid>/task/*/children``; only ``pid``
+    elsewhere)."""
+    found = [pid]
+    for parent in found:  # grows while it is walked
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                found += [int(child) for child in children.read_text().split()]
+            except OSError:  # the thread or the process ended meanwhile
+                continue
+    return found
+
+
+def _tree_sum(pid: int, reading: Callable[[int], float | None]) -> float | None:
+    """``reading`` summed over ``pid`` and its descendants; None when ``pid`` itself cannot be read."""
+    values = [reading(member) for member in process_tree(pid)]
+    return None if values[0] is None else sum(value for value in values if value is not None)
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """``cpu_seconds`` of a live process and all its live descendants (a supervisor and its workers)."""
+    return _tree_sum(pid, cpu_seconds)
+
+
+def tree_peak_rss_mib(pid: int) -> float | None:
+    """The peak resident sets of a live process and its live descendants, added up, in MiB (an upper bound
+    of their joint peak)."""
+    total = _tree_sum(pid, peak_rss_mib)
+    return None if total is None else round(total, 1)
 
 
 def cpu_ms_per_update(before: tuple[float | None, ...], after: tuple[float | None, ...],

@@ -23,6 +23,12 @@ def command(
     size: Annotated[int | None, typer.Option("--citizens", "--size", min=1,
                                              help="Main size: citizens for survey, rows for imports.")] = None,
     concurrency: Annotated[int | None, typer.Option(min=1, help="How many run at once (survey: 50).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=64, help="Survey: the bot as N webhook worker "
+                                                "processes (N > 1 needs Redis); default: one polling process.")
+                       ] = None,
+    rate: Annotated[float | None, typer.Option(min=0.1, help="Survey: the answers a second the citizens offer "
+                                               "together, pausing between actions; default: no pauses "
+                                               "(throughput).")] = None,
     postgres_url: Annotated[str | None, typer.Option(
         envvar="MEYDAN_BENCH_POSTGRES_URL", help="PostgreSQL server for scratch databases; unset: skipped.")] = None,
     redis_url: Annotated[str | None, typer.Option(
@@ -37,7 +43,8 @@ def command(
     with tempfile.TemporaryDirectory(prefix="meydan-bench-") as temporary:
         scratch = (scratch_dir or Path(temporary)).resolve()
         options = BenchOptions(quick=quick, scratch=scratch, postgres_url=postgres_url or None,
-                               redis_url=redis_url or None, size=size, concurrency=concurrency)
+                               redis_url=redis_url or None, size=size, concurrency=concurrency, workers=workers,
+                               rate=rate)
         document = run(run_benchmarks(selected, options, Console(stderr=True)))
     text = json.dumps(document, ensure_ascii=False, indent=2)
     if json_out is not None:

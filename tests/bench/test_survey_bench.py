@@ -37,6 +37,7 @@ async def test_quick_run_on_sqlite_loses_nothing(tmp_path: Path) -> None:
     figures = await bench.run(BenchOptions(quick=True, scratch=tmp_path, size=3))
     assert_complete_run(figures["sqlite"], 3)
     assert figures["sqlite"]["database"] == "sqlite" and figures["sqlite"]["fsm_state"] == "memory"
+    assert figures["sqlite"]["bot_mode"] == "polling" and figures["sqlite"]["offered_answers_per_s"] is None
     assert "MEYDAN_BENCH_POSTGRES_URL" in figures["postgres"]["skipped"]
 
 

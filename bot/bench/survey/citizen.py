@@ -3,11 +3,13 @@
 The script is written from the survey definition, the plan and the locale files, so it follows
 what the bot really shows: consent, the profile's district, the list of open surveys, then one
 or more steps per question (a ranking takes one pick per place, a problem its text and its
-axis), the review and the submit button.
+axis), the review and the submit button. Any ``UserConversation`` plays it: in the benchmark a ``LocalUser``
+acting in the emulator's process, in the demo a ``SimulatedUser`` over HTTP.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from backend.services.surveys import load_definition
 from backend.surveys import bundled_surveys
 from backend.surveys.model import Question, QuestionType, SurveyDefinition, localize
 from backend.text import to_persian_digits
-from bot.emulator.users import Message, SimulatedUser
+from bot.emulator.users import Message, UserConversation
 from bot.i18n import t
 
 LANG = "fa"
@@ -181,7 +183,7 @@ class Run:
     error: str | None = None
 
 
-async def _act(user: SimulatedUser, step: Step) -> None:
+async def _act(user: UserConversation, step: Step) -> None:
     if step.action == "start":
         await user.start()
     elif step.action == "press":
@@ -190,14 +192,25 @@ async def _act(user: SimulatedUser, step: Step) -> None:
         await user.send(step.text)
 
 
-async def follow(user: SimulatedUser, script: Script, *, timeout: float = 30.0) -> Run:
-    """Play the script; each step waits for the bot to show the next step's prompt (or the thanks).
+Pause = Callable[[], float]  # seconds to think before the next action
 
-    Latency is timed from the action's HTTP request to the first bot message that follows it.
+
+def no_pause() -> float:
+    """Act as soon as the bot's reply is there."""
+    return 0.0
+
+
+async def follow(user: UserConversation, script: Script, *, timeout: float = 30.0, pause: Pause = no_pause) -> Run:
+    """Play the script; each step waits for the bot to show the next step's prompt (or the thanks),
+    then ``pause()`` seconds before the next action (also before the first).
+
+    Latency is timed from the action to the first bot message that follows it.
     """
     run = Run(user.user_id, script)
     prompts = [step.prompt for step in script.steps[1:]] + [script.done]
     for number, (step, prompt) in enumerate(zip(script.steps, prompts, strict=True), start=1):
+        if seconds := pause():
+            await asyncio.sleep(seconds)
         try:
             began = time.perf_counter()
             await _act(user, step)

@@ -1,0 +1,35 @@
+"""The survey benchmark's pace (``--rate``) and its floor (a bot that only replies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from random import Random
+
+from bot.bench.registry import BENCHMARKS, BenchOptions
+from bot.bench.survey import floor
+from bot.bench.survey.bench import pacing
+from bot.bench.survey.citizen import bundled_survey, no_pause, write_script
+from tests.bench.test_survey_bench import ANSWERS_PER_CITIZEN, UPDATES_PER_CITIZEN
+
+
+def test_without_a_rate_citizens_do_not_pause(tmp_path: Path) -> None:
+    script = write_script(bundled_survey(), Random(1))
+    assert pacing(BenchOptions(quick=True, scratch=tmp_path), 50, script, Random(1)) is no_pause
+
+
+def test_paced_citizens_together_offer_the_rate(tmp_path: Path) -> None:
+    script = write_script(bundled_survey(), Random(1))
+    pause = pacing(BenchOptions(quick=True, scratch=tmp_path, rate=40), 100, script, Random(2))
+    mean = sum(pause() for _ in range(20_000)) / 20_000
+    answers_per_step = ANSWERS_PER_CITIZEN / UPDATES_PER_CITIZEN
+    offered = 100 / mean * answers_per_step  # 100 citizens, each acting once per mean pause
+    assert 38 < offered < 42
+
+
+async def test_the_floor_bot_answers_every_step(tmp_path: Path) -> None:
+    figures = await floor.run(BenchOptions(quick=True, scratch=tmp_path, size=3, rate=200))
+    assert figures["bot_mode"] == "floor" and figures["offered_answers_per_s"] == 200
+    assert figures["errors"] == 0 and figures["bot_logged_errors"] == 0, figures
+    assert figures["updates"] == 3 * UPDATES_PER_CITIZEN and figures["answers"] == 3 * ANSWERS_PER_CITIZEN
+    assert figures["cpu_ms_per_update"]["bot"] > 0
+    assert "floor" in BENCHMARKS
