@@ -60,3 +60,4 @@ async def test_runner_collects_figures_and_errors(tmp_path: Path, monkeypatch: p
         "sized": {"sqlite": {"size": 10, "backend": "sqlite"}, "postgres": {"skipped": NO_POSTGRES}},
     }
     assert document["machine"]["postgres_version"] is None and document["started_at"]
+    assert 0 < document["machine"]["python_loop_ns"] < 10_000
