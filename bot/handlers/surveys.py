@@ -56,7 +56,7 @@ async def _claimed(app: AppContext, bot: Bot, user_id: int, update_id: int,
 
     None if the user answers nothing now or ``fresh`` refuses; AlreadyProcessed for a repeat.
     """
-    async with app.sessions() as session, session.begin():
+    async with app.write_turn(), app.sessions() as session, session.begin():
         await claim(session, bot.id, update_id)  # first: a repeated delivery is only ever answered once
         current = await flow.load(session, app, user_id)
         if current is None or not fresh(current):
