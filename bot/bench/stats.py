@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import statistics
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,6 +19,20 @@ def latency_ms(seconds: Sequence[float]) -> dict[str, float | None]:
         return {**{f"p{p}": None for p in PERCENTILES}, "max": None}
     figures = {f"p{p}": ordered[max(math.ceil(p / 100 * len(ordered)) - 1, 0)] for p in PERCENTILES}
     return {name: round(value * 1000, 1) for name, value in {**figures, "max": ordered[-1]}.items()}
+
+
+def steady_rate(moments: Sequence[float]) -> float | None:
+    """Events a second while a run is in full swing: the median count over the whole seconds between the
+    first and the last event (the ramp up and down of paced users would dilute a plain average)."""
+    if len(moments) < 2:
+        return None
+    first = min(moments)
+    counts = [0] * int(max(moments) - first)
+    for moment in moments:
+        second = int(moment - first)
+        if second < len(counts):
+            counts[second] += 1
+    return float(statistics.median(counts)) if counts else None
 
 
 def peak_rss_mib(pid: int | str = "self") -> float | None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from random import Random
 
 from bot.bench.registry import BENCHMARKS, BenchOptions
+from bot.bench.stats import steady_rate
 from bot.bench.survey import floor
 from bot.bench.survey.bench import pacing
 from bot.bench.survey.citizen import bundled_survey, no_pause, write_script
@@ -31,5 +32,13 @@ async def test_the_floor_bot_answers_every_step(tmp_path: Path) -> None:
     assert figures["bot_mode"] == "floor" and figures["offered_answers_per_s"] == 200
     assert figures["errors"] == 0 and figures["bot_logged_errors"] == 0, figures
     assert figures["updates"] == 3 * UPDATES_PER_CITIZEN and figures["answers"] == 3 * ANSWERS_PER_CITIZEN
-    assert figures["cpu_ms_per_update"]["bot"] > 0
+    assert figures["cpu_ms_per_update"]["bot"] > 0 and figures["steady_answers_per_s"] > 0
     assert "floor" in BENCHMARKS
+
+
+def test_the_steady_rate_ignores_the_ramps() -> None:
+    ramp_up = [i / 10 for i in range(10)]  # 10 in the first second
+    swing = [1 + i / 100 for i in range(500)]  # 100 a second for 5 s
+    ramp_down = [6 + i / 5 for i in range(10)]  # 5 a second for 2 s
+    assert steady_rate(ramp_up + swing + ramp_down) == 100
+    assert steady_rate([1.0]) is None

@@ -11,8 +11,8 @@ time, so the bot always has work queued): this measures throughput, and the late
 queueing (by Little's law 50 citizens at 300 answers/s wait at least 127 ms per step). With
 ``--rate R`` the citizens pause between actions (exponential pauses, as from many people acting
 independently) so that together they offer R answers a second: this measures the latency a
-citizen sees at that load, and whether the bot keeps up (``answers_per_s`` against
-``offered_answers_per_s``). ``meydan bench floor`` runs the same citizens against a bot that only
+citizen sees at that load, and whether the bot keeps up (``steady_answers_per_s``, the median
+answers a second while the run is in full swing, against ``offered_answers_per_s``). ``meydan bench floor`` runs the same citizens against a bot that only
 replies: the ceiling this machine sets.
 
 Figures per variant: ``answers`` (replies to survey questions the bot accepted, 16 a citizen),
@@ -40,7 +40,7 @@ from sqlalchemy.engine import URL
 from bot.bench.databases import each_stack
 from bot.bench.options import BenchOptions, Figures, skipped
 from bot.bench.services import delete_keys
-from bot.bench.stats import cpu_ms_per_update, latency_ms, with_samples
+from bot.bench.stats import cpu_ms_per_update, latency_ms, steady_rate, with_samples
 from bot.bench.survey.citizen import Pause, Run, Script, bundled_survey, follow, no_pause, write_script
 from bot.bench.survey.stack import Stack, running_stack, stack_cpu
 from bot.bench.survey.verify import check
@@ -119,6 +119,7 @@ def run_figures(stack: Stack, options: BenchOptions, driven: Drive) -> Figures:
         "updates": len(latencies),
         "wall_s": round(wall, 2),
         "answers_per_s": round(answers / wall, 1),
+        "steady_answers_per_s": steady_rate([moment for run in runs for moment in run.answered_at]),
         "updates_per_s": round(len(latencies) / wall, 1),
         "latency_ms": latency_ms(latencies),
         "cpu_ms_per_update": driven.cpu_ms_per_update,

@@ -180,7 +180,14 @@ class Run:
     script: Script
     latencies: list[float] = field(default_factory=list)
     answers: int = 0
+    answered_at: list[float] = field(default_factory=list)  # perf_counter() when each answer was taken
     error: str | None = None
+
+    def passed(self, step: Step) -> None:
+        """The bot took ``step``: count it if it answered a question."""
+        if step.answer:
+            self.answers += 1
+            self.answered_at.append(time.perf_counter())
 
 
 async def _act(user: UserConversation, step: Step) -> None:
@@ -221,5 +228,5 @@ async def follow(user: UserConversation, script: Script, *, timeout: float = 30.
         except Exception as exc:  # a citizen's failure is a figure of the benchmark, not its end
             run.error = f"step {number} ({step.action} {step.text!r}): {exc.__class__.__name__}: {exc}"
             break
-        run.answers += step.answer
+        run.passed(step)
     return run

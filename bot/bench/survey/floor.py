@@ -47,7 +47,7 @@ async def floor_play(user: UserConversation, script: Script, pause: Pause) -> Ru
             run.error = f"step {number} ({step.action}): {exc.__class__.__name__}: {exc}"
             break
         run.latencies.append(time.perf_counter() - began)
-        run.answers += step.answer
+        run.passed(step)
     return run
 
 
