@@ -16,13 +16,14 @@ pytestmark = pytest.mark.asyncio
 KEYBOARD = {"inline_keyboard": [[{"text": "Yes", "callback_data": "v:yes"}, {"text": "Docs", "url": "https://x.y"}]]}
 
 
-async def test_wait_for_message_returns_each_new_message_once(api: RawCall, emu: RunningEmulator) -> None:
-    user = emu.user(TOKEN, USER_ID)
+@pytest.mark.parametrize("kind", ["over HTTP", "in-process"])
+async def test_wait_for_message_returns_each_new_message_once(api: RawCall, emu: RunningEmulator, kind: str) -> None:
+    user = emu.user(TOKEN, USER_ID) if kind == "over HTTP" else emu.local_user(TOKEN, USER_ID)
     await user.send("hi")
     await api("sendMessage", json={"chat_id": USER_ID, "text": "one"})
     await api("sendMessage", json={"chat_id": USER_ID, "text": "two"})
     assert (await user.wait_for_message())["text"] == "one"
-    assert (await user.wait_for_message(contains="tw"))["text"] == "two"
+    assert (await user.wait_for_message(predicate=lambda m: m["text"].startswith("t")))["text"] == "two"
     with pytest.raises(TimeoutError, match="no bot message"):
         await user.wait_for_message(timeout=0.2)
 

@@ -54,26 +54,6 @@ async def test_a_polling_bot_answers_a_local_user(bot: Bot, emu: RunningEmulator
         await polling
 
 
-async def test_each_message_is_returned_once_and_an_edit_comes_back(api: RawCall, emu: RunningEmulator) -> None:
-    user = emu.local_user(TOKEN, USER_ID)
-    await user.send("hi")
-    await api("sendMessage", json={"chat_id": USER_ID, "text": "one"})
-    await api("sendMessage", json={"chat_id": USER_ID, "text": "two"})
-    assert (await user.wait_for_message())["text"] == "one"
-    assert (await user.wait_for_message(predicate=lambda m: m["text"].startswith("t")))["text"] == "two"
-    with pytest.raises(TimeoutError, match="no bot message"):
-        await user.wait_for_message(timeout=0.2)
-
-    async def edit_soon() -> None:
-        await asyncio.sleep(0.1)
-        await api("editMessageText", json={"chat_id": USER_ID, "message_id": 2, "text": "1!"})
-
-    editing = asyncio.create_task(edit_soon())
-    edited = await user.wait_for_message(timeout=2)  # waits until the edit happens
-    await editing
-    assert (edited["message_id"], edited["text"], edited["revision"] > 0) == (2, "1!", True)
-
-
 async def _timeout_and_refusals(api: RawCall, user: LocalUser | SimulatedUser) -> list[str]:
     """What a user meets when waiting in vain and doing what the emulator refuses, as comparable text."""
     outcomes = []
