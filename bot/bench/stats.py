@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import statistics
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,18 +20,24 @@ def latency_ms(seconds: Sequence[float]) -> dict[str, float | None]:
     return {name: round(value * 1000, 1) for name, value in {**figures, "max": ordered[-1]}.items()}
 
 
-def steady_rate(moments: Sequence[float]) -> float | None:
-    """Events a second while a run is in full swing: the median count over the whole seconds between the
-    first and the last event (the ramp up and down of paced users would dilute a plain average)."""
-    if len(moments) < 2:
+def steady_rate(moments: Sequence[float], spans: Sequence[tuple[float, float]], slots: int) -> float | None:
+    """Events a second while a run was in full swing: while ``slots`` users at once were active, each
+    active over one of ``spans`` (start, end). The ramp up and down of paced users would dilute a plain
+    average over the run. None if the run was never in full swing for a second."""
+    changes = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])
+    windows, active, since = [], 0, None
+    for moment, change in changes:
+        active += change
+        if active >= slots and since is None:
+            since = moment
+        elif active < slots and since is not None:
+            windows.append((since, moment))
+            since = None
+    seconds = sum(end - start for start, end in windows)
+    if seconds < 1:
         return None
-    first = min(moments)
-    counts = [0] * int(max(moments) - first)
-    for moment in moments:
-        second = int(moment - first)
-        if second < len(counts):
-            counts[second] += 1
-    return float(statistics.median(counts)) if counts else None
+    inside = sum(1 for moment in moments if any(start <= moment < end for start, end in windows))
+    return round(inside / seconds, 1)
 
 
 def peak_rss_mib(pid: int | str = "self") -> float | None:

@@ -12,7 +12,7 @@ queueing (by Little's law 50 citizens at 300 answers/s wait at least 127 ms per 
 ``--rate R`` the citizens pause between actions (exponential pauses, as from many people acting
 independently) so that together they offer R answers a second: this measures the latency a
 citizen sees at that load, and whether the bot keeps up (``steady_answers_per_s``, the median
-answers a second while the run is in full swing, against ``offered_answers_per_s``). ``meydan bench floor`` runs the same citizens against a bot that only
+answers a second while all ``concurrency`` citizens are answering, against ``offered_answers_per_s``). ``meydan bench floor`` runs the same citizens against a bot that only
 replies: the ceiling this machine sets.
 
 Figures per variant: ``answers`` (replies to survey questions the bot accepted, 16 a citizen),
@@ -92,7 +92,9 @@ async def drive(stack: Stack, options: BenchOptions, note: str, play: Play) -> D
         script = write_script(survey, rng)
         async with gate:
             user = stack.emulator.local_user(stack.token, user_id, "شهروند", language_code="fa")
+            began = time.perf_counter()
             run = await play(user, script, pacing(options, concurrency, script, rng))
+            run.span = (began, time.perf_counter())
         finished += 1
         options.progress(finished, citizens, note)
         return run
@@ -119,7 +121,8 @@ def run_figures(stack: Stack, options: BenchOptions, driven: Drive) -> Figures:
         "updates": len(latencies),
         "wall_s": round(wall, 2),
         "answers_per_s": round(answers / wall, 1),
-        "steady_answers_per_s": steady_rate([moment for run in runs for moment in run.answered_at]),
+        "steady_answers_per_s": steady_rate([moment for run in runs for moment in run.answered_at],
+                                            [run.span for run in runs], min(driven.concurrency, len(runs))),
         "updates_per_s": round(len(latencies) / wall, 1),
         "latency_ms": latency_ms(latencies),
         "cpu_ms_per_update": driven.cpu_ms_per_update,

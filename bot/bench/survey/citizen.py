@@ -182,6 +182,7 @@ class Run:
     answers: int = 0
     answered_at: list[float] = field(default_factory=list)  # perf_counter() when each answer was taken
     error: str | None = None
+    span: tuple[float, float] = (0.0, 0.0)  # perf_counter() when the citizen began and ended
 
     def passed(self, step: Step) -> None:
         """The bot took ``step``: count it if it answered a question."""
