@@ -180,15 +180,14 @@ class Run:
     script: Script
     latencies: list[float] = field(default_factory=list)
     answers: int = 0
-    answered_at: list[float] = field(default_factory=list)  # perf_counter() when each answer was taken
+    taken_at: list[float] = field(default_factory=list)  # perf_counter() when the bot took each step
     error: str | None = None
     span: tuple[float, float] = (0.0, 0.0)  # perf_counter() when the citizen began and ended
 
     def passed(self, step: Step) -> None:
-        """The bot took ``step``: count it if it answered a question."""
-        if step.answer:
-            self.answers += 1
-            self.answered_at.append(time.perf_counter())
+        """The bot took ``step`` (an answer to a question, or not)."""
+        self.answers += step.answer
+        self.taken_at.append(time.perf_counter())
 
 
 async def _act(user: UserConversation, step: Step) -> None:
