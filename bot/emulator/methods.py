@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.emulator.errors import ApiError, bad_request, conflict, not_found
 from bot.emulator.files import KINDS, StoredFile, image_size
-from bot.emulator.formatting import format_text
+from bot.emulator.formatting import format_text, utf16_len
 from bot.emulator.markup import check_reply_markup
 from bot.emulator.params import Params, Upload, Uploads, check_required, missing, typed_params
 from bot.emulator.spec import MethodSpec, find_method
@@ -238,19 +238,19 @@ async def _answer_callback_query(bot: BotState, p: Params) -> Any:
 
 
 def _text(bot: BotState, p: Params) -> dict[str, Any]:
-    """``text`` and ``entities`` of a message: 1-4096 characters after entity parsing."""
+    """``text`` and ``entities`` of a message: 1-4096 characters after entity parsing (UTF-16 code units)."""
     text, entities = format_text(str(p.get("text") or ""), p.get("parse_mode"), p.get("entities"))
     if not text:
         raise missing("text")
-    if len(text) > bot.limits.text_max:
+    if utf16_len(text) > bot.limits.text_max:
         raise bad_request("message is too long")
     return {"text": text, "entities": entities}
 
 
 def _caption(bot: BotState, p: Params) -> dict[str, Any]:
-    """``caption`` and ``caption_entities`` of a file message: 0-1024 characters after entity parsing."""
+    """``caption`` and ``caption_entities`` of a file message: 0-1024 characters after entity parsing (UTF-16)."""
     caption, entities = format_text(str(p.get("caption") or ""), p.get("parse_mode"), p.get("caption_entities"))
-    if len(caption) > bot.limits.caption_max:
+    if utf16_len(caption) > bot.limits.caption_max:
         raise bad_request("message caption is too long")
     return {"caption": caption, "caption_entities": entities}
 

@@ -78,6 +78,13 @@ async def test_text_length_is_counted_after_html_parsing(api: RawCall, bot: Bot,
     assert len(sent.text) == 4096 and sent.entities[0].type == "bold"
 
 
+async def test_lengths_are_counted_in_utf16_code_units(api: RawCall, chat: int) -> None:
+    """An emoji outside the BMP counts twice, as Telegram counts it (2,049 of them are 4,098 units)."""
+    status, body = await api("sendMessage", json={"chat_id": chat, "text": "😀" * 2049})
+    assert (status, body["description"]) == (400, "Bad Request: message is too long")
+    assert (await api("sendMessage", json={"chat_id": chat, "text": "😀" * 2048}))[0] == 200
+
+
 async def test_unparseable_html_is_refused(api: RawCall, bot: Bot, chat: int) -> None:
     status, body = await api("sendMessage", json={"chat_id": chat, "text": "1 < 2", "parse_mode": "HTML"})
     assert status == 400 and body["description"].startswith("Bad Request: can't parse entities:")
