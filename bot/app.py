@@ -19,6 +19,7 @@ from backend.plan import load_plan
 from backend.services import surveys
 from bot import oversize, throttle
 from bot.api_session import BotApiSession
+from bot.fitting import FitToLimits
 from bot.context import AppContext
 from bot.counters import counters_for
 from bot.handlers import routers
@@ -30,8 +31,10 @@ COMMANDS = ("start", "surveys", "back", "skip", "cancel", "language", "forget", 
 
 
 def create_bot(settings: Settings) -> Bot:
-    """A Bot talking to MEYDAN_API_BASE (Telegram, Bale or the emulator), HTML parse mode."""
+    """A Bot talking to MEYDAN_API_BASE (Telegram, Bale or the emulator), HTML parse mode, every text
+fitted to the messenger's limits."""
     session = BotApiSession(api=TelegramAPIServer.from_base(settings.api_base))
+    session.middleware(FitToLimits())
     return Bot(settings.require_token(), session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

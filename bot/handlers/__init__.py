@@ -2,10 +2,10 @@
 
 from aiogram import Router
 
-from bot.handlers import common, errors, forums, invites, meetings, onboarding, surveys, voting
+from bot.handlers import common, errors, forums, invites, meetings, more, onboarding, surveys, voting
 
 
 def routers() -> list[Router]:
     """All routers, built fresh for each dispatcher; the fallback (unknown commands) comes last."""
-    return [errors.router(), invites.router(), voting.router(), meetings.router(), forums.router(),
+    return [errors.router(), invites.router(), voting.router(), more.router(), meetings.router(), forums.router(),
             onboarding.router(), common.router(), surveys.router(), common.fallback()]

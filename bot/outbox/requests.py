@@ -8,7 +8,9 @@ from typing import Any
 from aiogram.methods import SendDocument, SendMessage, SendPhoto, TelegramMethod
 from aiogram.types import FSInputFile, Message
 
+from backend.locales import DEFAULT_LANGUAGE
 from backend.models import OutboxMessage
+from bot.outbox.more import with_more
 
 REQUESTS: dict[str, type[TelegramMethod[Message]]] = {
     "sendMessage": SendMessage, "sendDocument": SendDocument, "sendPhoto": SendPhoto,
@@ -25,10 +27,11 @@ def _file(value: Any) -> Any:
     return FSInputFile(path, filename=value.get("filename") or path.name)
 
 
-def build_request(message: OutboxMessage) -> TelegramMethod[Message]:
-    """The request for ``message``; ValueError (pydantic's included) or FileNotFoundError if it cannot be."""
+def build_request(message: OutboxMessage, lang: str = DEFAULT_LANGUAGE) -> TelegramMethod[Message]:
+    """The request for ``message``, a text too long for the messenger shortened with a "more" button
+    labelled in ``lang``; ValueError (pydantic's included) or FileNotFoundError if it cannot be."""
     request = REQUESTS.get(message.method)
     if request is None:
         raise ValueError(f"unsupported outbox method {message.method!r}")
     params = {name: _file(value) for name, value in message.payload.items()}
-    return request.model_validate({**params, "chat_id": message.chat_id})
+    return request.model_validate({**with_more(message, params, lang), "chat_id": message.chat_id})

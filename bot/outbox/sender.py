@@ -33,8 +33,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.models import OutboxMessage, utcnow
-from backend.services import outbox
+from backend.locales import DEFAULT_LANGUAGE, pick_language
+from backend.services import outbox, participants
 from bot.outbox.limiter import RateLimiter
+from bot.outbox.more import needs_more
 from bot.outbox.notices import notify_unreachable
 from bot.outbox.requests import build_request
 
@@ -159,7 +161,7 @@ class OutboxSender:
         """Send one claimed message, waiting out 429s, and record how it went."""
         try:
             try:
-                request = build_request(message)
+                request = build_request(message, await self._language(message))
             except (ValueError, OSError) as exc:
                 await self._fail(message, f"cannot build the request: {exc}")
                 return
@@ -189,6 +191,14 @@ class OutboxSender:
             log.exception("outbox: unexpected error sending message %s", message.id)
         finally:
             self._in_request.discard(message.id)
+
+    async def _language(self, message: OutboxMessage) -> str:
+        """The recipient's language, looked up only for a message that gets a "more" button."""
+        if not needs_more(message.payload):
+            return DEFAULT_LANGUAGE
+        async with self.sessions() as session:
+            known = await participants.by_messenger_id(session, message.chat_id)
+        return pick_language(known.language if known else None)
 
     async def _attempt(self, message: OutboxMessage, request: TelegramMethod[Message]) -> int | None:
         """One HTTP call and its outcome recorded; a 429's ``retry_after`` is returned instead."""

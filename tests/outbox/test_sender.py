@@ -105,7 +105,7 @@ async def test_refused_and_unsendable_messages_fail_with_the_reason(
     open_chats(emulator, TOKEN, [33_001])
     photo = outbox.store_file(tmp_path, b"not an image", "x.png")
     async with sqlite_sessions() as session, session.begin():
-        await outbox.enqueue(session, key="long", chat_id=33_001, method="sendMessage", payload={"text": "x" * 5000})
+        await outbox.enqueue(session, key="broken", chat_id=33_001, method="sendMessage", payload={"text": "<b>x", "parse_mode": "HTML"})
         await outbox.enqueue(session, key="stranger", chat_id=33_999, method="sendMessage", payload={"text": "hi"})
         await outbox.enqueue(session, key="photo", chat_id=33_001, method="sendPhoto", payload={"photo": photo})
         await outbox.enqueue(session, key="gone", chat_id=33_001, method="sendDocument",
@@ -113,10 +113,34 @@ async def test_refused_and_unsendable_messages_fail_with_the_reason(
     counts = await OutboxSender(emulated_bot, sqlite_sessions).drain(timeout=30)
     errors = {m.dedupe_key: (m.status, m.error) for m in await _rows(sqlite_sessions)}
     assert counts.failed == 4
-    assert errors["long"] == ("failed", "Bad Request: message is too long")
+    assert errors["broken"][0] == "failed" and "can't parse entities" in (errors["broken"][1] or "")
     assert errors["stranger"] == ("failed", "Bad Request: chat not found")
     assert "IMAGE_PROCESS_FAILED" in (errors["photo"][1] or "")
     assert "missing.pdf is missing" in (errors["gone"][1] or "")
+
+
+async def test_a_push_too_long_for_the_messenger_goes_shortened_with_more(
+    sqlite_sessions: Sessions, emulator: RunningEmulator, emulated_bot: Bot, tmp_path: Path
+) -> None:
+    """Counted as the messenger counts (visible text, UTF-16): 2,100 emoji words are 6,300 units."""
+    open_chats(emulator, TOKEN, [33_002])
+    text, caption = "<b>" + " ".join(["😀"] * 2100) + "</b>", "<i>" + "کلمه " * 300 + "</i>"
+    async with sqlite_sessions() as session, session.begin():
+        await outbox.enqueue(session, key="text", chat_id=33_002, method="sendMessage",
+                             payload={"text": text, "parse_mode": "HTML"})
+        await outbox.enqueue(session, key="caption", chat_id=33_002, method="sendDocument",
+                             payload={"document": outbox.store_file(tmp_path, b"%PDF-1.4", "m.pdf"), "caption": caption,
+                                      "parse_mode": "HTML"})
+    counts = await OutboxSender(emulated_bot, sqlite_sessions).drain(timeout=30)
+    assert (counts.sent, counts.failed) == (2, 0)
+    sent = [m.data for m in emulator.bot(TOKEN).chats[33_002].bot_messages()]
+    short_text, short_caption = sent[-2]["text"], sent[-1]["caption"]
+    assert short_text.endswith("😀 …") and 4000 < len(short_text.encode("utf-16-le")) // 2 <= 4096
+    assert sent[-2]["entities"][0]["type"] == "bold"
+    assert short_caption.endswith("کلمه …") and 1000 < len(short_caption) <= 1024
+    for message in sent[-2:]:
+        [[more]] = message["reply_markup"]["inline_keyboard"]
+        assert more["callback_data"].startswith("more:")
 
 
 async def test_documents_and_photos_are_uploaded_from_the_data_directory(
