@@ -127,24 +127,48 @@ async def open_agenda(session: AsyncSession, plan: Plan, body_code: str, entries
     return agenda
 
 
-async def cast(session: AsyncSession, plan: Plan, *, item_id: int, participant: Participant, choice: str,
-               reason: str | None = None, now: datetime | None = None) -> Vote:
-    """Record (or change) a member's vote on an item while its agenda is open; VoteRefused otherwise."""
-    if choice not in VOTE_CHOICES:
-        raise VoteRefused("bad_choice")
+async def member_item(session: AsyncSession, item_id: int, participant: Participant | None) -> tuple[AgendaItem, Agenda]:
+    """The item and its agenda, for a member of the body it is before; VoteRefused otherwise."""
     item = await session.get(AgendaItem, item_id)
     if item is None:
         raise VoteRefused("unknown_item")
     agenda = await session.get(Agenda, item.agenda_id)
-    now = now or utcnow()
-    if agenda is None or agenda.status != "open" or now >= agenda.deadline:
-        raise VoteRefused("closed")
-    if not await is_member(session, participant.id, agenda.body):
+    if participant is None or agenda is None or not await is_member(session, participant.id, agenda.body):
         raise VoteRefused("not_member")
-    if choice == "reject" and body_of(plan, agenda.body).reject_needs_reason and not (reason or "").strip():
-        raise VoteRefused("needs_reason")
+    return item, agenda
+
+
+def accepting(agenda: Agenda, now: datetime | None = None) -> bool:
+    """Whether the agenda still takes votes (open and before its deadline)."""
+    return agenda.status == "open" and (now or utcnow()) < agenda.deadline
+
+
+async def item_accepting(session: AsyncSession, item_id: int, now: datetime | None = None) -> bool:
+    """Whether the item's agenda still takes votes (a prompt for it expires with it)."""
+    item = await session.get(AgendaItem, item_id)
+    agenda = None if item is None else await session.get(Agenda, item.agenda_id)
+    return agenda is not None and accepting(agenda, now)
+
+
+async def cast(session: AsyncSession, plan: Plan, *, item_id: int, participant: Participant, choice: str,
+               reason: str | None = None, now: datetime | None = None) -> bool:
+    """Record (or change) a member's vote on an item while its agenda is open; VoteRefused otherwise.
+
+    False, with nothing written, when the press changes nothing (the same choice again, and for a
+    rejection no other reason).
+    """
+    if choice not in VOTE_CHOICES:
+        raise VoteRefused("bad_choice")
+    item, agenda = await member_item(session, item_id, participant)
+    now = now or utcnow()
+    if not accepting(agenda, now):
+        raise VoteRefused("closed")
     vote = await session.scalar(select(Vote).where(Vote.agenda_item_id == item.id,
                                                    Vote.participant_id == participant.id))
+    if vote is not None and vote.choice == choice and reason in (None, vote.reason):
+        return False
+    if choice == "reject" and body_of(plan, agenda.body).reject_needs_reason and not (reason or "").strip():
+        raise VoteRefused("needs_reason")
     previous = None if vote is None else vote.choice
     if vote is None:
         vote = Vote(agenda_item_id=item.id, participant_id=participant.id)
@@ -153,7 +177,7 @@ async def cast(session: AsyncSession, plan: Plan, *, item_id: int, participant: 
     await session.flush()
     audit(session, "vote.cast" if previous is None else "vote.changed", "agenda_item", item.id,
           participant.pseudonym, choice=choice, previous=previous, reason=vote.reason, body=agenda.body)
-    return vote
+    return True
 
 
 async def tallies(session: AsyncSession, agenda: Agenda, member_count: int) -> dict[int, Tally]:
@@ -223,12 +247,11 @@ async def _decision(session: AsyncSession, plan: Plan, body: ApprovalBody, item:
 
 async def comment(session: AsyncSession, *, item_id: int, participant: Participant | None, text: str) -> str | None:
     """Keep a member's comment on an item (audit log and their vote); a refusal code otherwise."""
-    item = await session.get(AgendaItem, item_id)
-    if item is None:
-        return "unknown_item"
-    agenda = await session.get(Agenda, item.agenda_id)
-    if participant is None or agenda is None or not await is_member(session, participant.id, agenda.body):
-        return "not_member"
+    try:
+        item, agenda = await member_item(session, item_id, participant)
+    except VoteRefused as refused:
+        return refused.code
+    assert participant is not None  # a member
     vote = await session.scalar(select(Vote).where(Vote.agenda_item_id == item.id,
                                                    Vote.participant_id == participant.id))
     if vote is not None:

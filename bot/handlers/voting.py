@@ -1,23 +1,32 @@
-"""Members vote on agenda items with inline buttons; a rejection may need a typed reason."""
+"""Members vote on agenda items with inline buttons; a rejection may need a typed reason.
+
+A prompt for a reason or a comment is disarmed by any command (``/cancel`` says so, others go on
+to their own handler) and expires with the item's agenda: what the member sends then is handled as
+any other message.
+"""
 
 from __future__ import annotations
 
-from html import escape
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from backend.models import AgendaItem
 from backend.services import participants, voting
 from backend.services.voting import VoteRefused
 from bot.context import AppContext
+from bot.fitting import TEXT_MAX, pieces, rest, send_parts
 from bot.i18n import t
+from bot.meetings.render import snippet
 from bot.voting.callbacks import VoteButton
-from bot.voting.render import CHOICES, explanation_text, item_keyboard
+from bot.voting.render import CHOICES, explanation_text, item_heading, item_keyboard, item_message, item_text
 
 ITEM = "vote_item"
 MESSAGE = "vote_message"
+READING = ("why", "more", "comment")  # buttons that show a member something, or ask them to write
 
 
 class Typing(StatesGroup):
@@ -27,17 +36,29 @@ class Typing(StatesGroup):
     comment = State()
 
 
-async def _cast(app: AppContext, user_id: int, item_id: int, choice: str, reason: str | None = None) -> str | None:
-    """Cast the vote; None when recorded, else the refusal code."""
+async def _cast(app: AppContext, user_id: int, item_id: int, choice: str,
+                reason: str | None = None) -> tuple[bool, str | None]:
+    """Cast the vote: whether it changed anything, and the refusal code if it was refused."""
     try:
         async with app.sessions() as session, session.begin():
             member = await participants.by_messenger_id(session, user_id)
             if member is None:
                 raise VoteRefused("not_member")
-            await voting.cast(session, app.plan, item_id=item_id, participant=member, choice=choice, reason=reason)
+            return await voting.cast(session, app.plan, item_id=item_id, participant=member, choice=choice,
+                                     reason=reason), None
     except VoteRefused as refused:
-        return refused.code
-    return None
+        return False, refused.code
+
+
+async def _member_item(app: AppContext, user_id: int, item_id: int) -> tuple[AgendaItem | None, str | None]:
+    """The item, if the user is a member of the body voting on it; else the refusal code."""
+    try:
+        async with app.sessions() as session:
+            member = await participants.by_messenger_id(session, user_id)
+            item, _ = await voting.member_item(session, item_id, member)
+    except VoteRefused as refused:
+        return None, refused.code
+    return item, None
 
 
 async def _item(app: AppContext, item_id: int) -> AgendaItem | None:
@@ -45,67 +66,101 @@ async def _item(app: AppContext, item_id: int) -> AgendaItem | None:
         return await session.get(AgendaItem, item_id)
 
 
+def _keyboard(app: AppContext, item: AgendaItem, choice: str, lang: str) -> InlineKeyboardMarkup:
+    return item_keyboard(item.id, choice, lang, more=item_message(app.plan, item, lang)[1])
+
+
 async def pressed(query: CallbackQuery, callback_data: VoteButton, bot: Bot, app: AppContext, state: FSMContext,
                   lang: str) -> None:
-    """Approve and abstain count at once; reject may ask for a reason; comment and why? open their texts."""
+    """Approve and abstain count at once; reject may ask for a reason; the others are for members only."""
     item_id, action = callback_data.i, callback_data.a
-    item = await _item(app, item_id)
+    if action not in CHOICES and action not in READING:
+        await query.answer(t("voting.refused.bad_choice", lang), show_alert=True)
+        return
+    item, refusal = await _member_item(app, query.from_user.id, item_id)
     if item is None:
-        await query.answer(t("voting.refused.unknown_item", lang), show_alert=True)
+        await query.answer(t(f"voting.refused.{refusal}", lang), show_alert=True)
         return
-    if action == "why":
-        await query.answer()
-        await bot.send_message(query.from_user.id, explanation_text(app.plan, item, lang))
-        return
-    title = item.explanation.get("title", "")
     if action in CHOICES:
-        refusal = await _cast(app, query.from_user.id, item_id, action)
+        changed, refusal = await _cast(app, query.from_user.id, item_id, action)
         if refusal is None:
             await query.answer(t("voting.recorded", lang, choice=t(f"voting.{action}", lang)))
-            await query.message.edit_reply_markup(reply_markup=item_keyboard(item_id, action, lang))
+            if changed:  # the same choice again: answered alike, the message left as it is
+                await query.message.edit_reply_markup(reply_markup=_keyboard(app, item, action, lang))
             return
         if refusal != "needs_reason":
             await query.answer(t(f"voting.refused.{refusal}", lang), show_alert=True)
             return
-        await state.set_state(Typing.reason)
-    elif action == "comment":
-        await state.set_state(Typing.comment)
-    else:
-        await query.answer(t("voting.refused.bad_choice", lang), show_alert=True)
-        return
-    await state.update_data({ITEM: item_id, MESSAGE: query.message.message_id})
     await query.answer()
+    if action == "why":
+        await send_parts(bot, query.from_user.id, pieces(explanation_text(app.plan, item, lang), TEXT_MAX))
+        return
+    if action == "more":
+        await send_parts(bot, query.from_user.id, rest(item_text(app.plan, item, lang), TEXT_MAX))
+        return
+    await state.set_state(Typing.reason if action == "reject" else Typing.comment)
+    await state.update_data({ITEM: item_id, MESSAGE: query.message.message_id})
     prompt = "voting.reason_prompt" if action == "reject" else "voting.comment_prompt"
-    await bot.send_message(query.from_user.id, t(prompt, lang, title=escape(title)))
+    await bot.send_message(query.from_user.id, t(prompt, lang, item=item_heading(item, lang)))
+
+
+async def _expired(app: AppContext, state: FSMContext) -> AgendaItem:
+    """The item the prompt is for; the prompt disarmed and the message passed on if its agenda closed."""
+    item_id = (await state.get_data())[ITEM]
+    async with app.sessions() as session:
+        item = await session.get(AgendaItem, item_id)
+        open_ = await voting.item_accepting(session, item_id)
+    if item is None or not open_:
+        await state.set_state(None)
+        raise SkipHandler
+    return item
 
 
 async def reason_typed(message: Message, bot: Bot, app: AppContext, state: FSMContext, lang: str) -> None:
-    """The typed reason completes a rejection; the item's message then shows the vote."""
+    """The typed reason completes a rejection; the member sees what it was saved for."""
+    item = await _expired(app, state)
     data = await state.get_data()
     await state.set_state(None)
-    refusal = await _cast(app, message.from_user.id, data[ITEM], "reject", reason=message.text)
+    _, refusal = await _cast(app, message.from_user.id, item.id, "reject", reason=message.text)
     if refusal is not None:
         await message.answer(t(f"voting.refused.{refusal}", lang))
         return
-    await message.answer(t("voting.recorded", lang, choice=t("voting.reject", lang)))
+    await message.answer(t("voting.reason_saved", lang, choice=t("voting.reject", lang),
+                           item=item_heading(item, lang), reason=snippet(message.text)))
     await bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=data[MESSAGE],
-                                        reply_markup=item_keyboard(data[ITEM], "reject", lang))
+                                        reply_markup=_keyboard(app, item, "reject", lang))
 
 
 async def comment_typed(message: Message, app: AppContext, state: FSMContext, lang: str) -> None:
     """A member's comment on an item, kept in the audit log beside the votes."""
-    data = await state.get_data()
+    item = await _expired(app, state)
     await state.set_state(None)
     async with app.sessions() as session, session.begin():
         member = await participants.by_messenger_id(session, message.from_user.id)
-        refusal = await voting.comment(session, item_id=data[ITEM], participant=member, text=message.text or "")
+        refusal = await voting.comment(session, item_id=item.id, participant=member, text=message.text or "")
     await message.answer(t(f"voting.refused.{refusal}" if refusal else "voting.comment_saved", lang))
+
+
+async def cancelled(message: Message, app: AppContext, state: FSMContext, lang: str) -> None:
+    """/cancel while a prompt waits: nothing is recorded, and the member is told so."""
+    item = await _item(app, (await state.get_data())[ITEM])
+    await state.set_state(None)
+    await message.answer(t("voting.prompt_cancelled", lang, item=item_heading(item, lang) if item else "—"))
+
+
+async def disarmed(message: Message, state: FSMContext) -> None:
+    """Any other command while a prompt waits: the prompt is dropped and the command runs as usual."""
+    await state.set_state(None)
+    raise SkipHandler
 
 
 def router() -> Router:
     """Vote buttons and the texts they ask for."""
     r = Router(name="voting")
     r.callback_query.register(pressed, VoteButton.filter())
+    typing = StateFilter(Typing.reason, Typing.comment)
+    r.message.register(cancelled, typing, Command("cancel"))
+    r.message.register(disarmed, typing, F.text.startswith("/"))
     r.message.register(reason_typed, Typing.reason, F.text & ~F.text.startswith("/"))
     r.message.register(comment_typed, Typing.comment, F.text & ~F.text.startswith("/"))
     return r

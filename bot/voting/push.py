@@ -18,7 +18,7 @@ from backend.services.outbox import Outgoing, enqueue_many
 from backend.services.voting import AgendaClosing
 from bot.context import AppContext
 from bot.i18n import t
-from bot.voting.render import body_name, deadline_text, header, item_keyboard, item_text
+from bot.voting.render import body_name, deadline_text, header, item_keyboard, item_message
 
 
 def _message(key: str, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> Outgoing:
@@ -29,7 +29,8 @@ def _message(key: str, chat_id: int, text: str, markup: InlineKeyboardMarkup | N
 
 
 async def push_agenda(session: AsyncSession, app: AppContext, agenda: Agenda) -> int:
-    """Each member gets the header and one message per item with the vote buttons."""
+    """Each member gets the header and one message per item with the vote buttons (and "more" for an
+    item too long for one message)."""
     await session.refresh(agenda, ["items"])
     messages = []
     for member in await voting.members(session, agenda.body):
@@ -37,8 +38,9 @@ async def push_agenda(session: AsyncSession, app: AppContext, agenda: Agenda) ->
         assert chat is not None
         base = f"agenda:{agenda.id}:member:{member.id}"
         messages.append(_message(f"{base}:header", chat, header(app.plan, agenda, len(agenda.items), lang)))
-        messages += [_message(f"{base}:item:{item.id}", chat, item_text(app.plan, item, lang),
-                              item_keyboard(item.id, None, lang)) for item in agenda.items]
+        for item in agenda.items:
+            text, shortened = item_message(app.plan, item, lang)
+            messages.append(_message(f"{base}:item:{item.id}", chat, text, item_keyboard(item.id, None, lang, shortened)))
     return await enqueue_many(session, messages)
 
 

@@ -17,7 +17,9 @@ from backend.jalali import format_datetime
 from backend.models import Agenda, AgendaItem
 from backend.plan import Plan
 from backend.text import to_persian_digits
+from bot.fitting import TEXT_MAX, fit
 from bot.i18n import localize_number, t
+from bot.meetings.render import snippet
 from bot.voting.callbacks import VoteButton
 
 CHOICES = ("approve", "reject", "abstain")
@@ -74,16 +76,29 @@ def item_text(plan: Plan, item: AgendaItem, lang: str) -> str:
     return text
 
 
-def item_keyboard(item_id: int, choice: str | None, lang: str) -> InlineKeyboardMarkup:
-    """Approve / Reject / Abstain (the current choice marked), then Comment and Why?."""
+def item_message(plan: Plan, item: AgendaItem, lang: str) -> tuple[str, bool]:
+    """The item's text fitted to a message, and whether it was shortened (its keyboard then has "more")."""
+    text = item_text(plan, item, lang)
+    fitted = fit(text, TEXT_MAX)
+    return fitted, fitted != text
+
+
+def item_keyboard(item_id: int, choice: str | None, lang: str, more: bool = False) -> InlineKeyboardMarkup:
+    """Approve / Reject / Abstain (the current choice marked), then Comment and Why?, and "more" for a
+    shortened item."""
     builder = InlineKeyboardBuilder()
     for action in CHOICES:
         label = t(f"voting.{action}", lang)
         builder.button(text=f"• {label} •" if action == choice else label, callback_data=VoteButton(i=item_id, a=action))
-    for action in ("comment", "why"):
+    for action in ("comment", "why", "more")[: 3 if more else 2]:
         builder.button(text=t(f"voting.{action}", lang), callback_data=VoteButton(i=item_id, a=action))
-    builder.adjust(3, 2)
+    builder.adjust(3, 2, 1)
     return builder.as_markup()
+
+
+def item_heading(item: AgendaItem, lang: str) -> str:
+    """The item's rank and the start of its title, for prompts and confirmations."""
+    return t("voting.heading", lang, rank=item.rank, title=snippet(item.explanation.get("title", "")))
 
 
 def explanation_text(plan: Plan, item: AgendaItem, lang: str) -> str:

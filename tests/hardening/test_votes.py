@@ -139,3 +139,87 @@ async def test_the_comment_prompt_quotes_the_title_as_text(settings_for, emulato
         await agenda.member.wait_for_answer()
         prompt = (await agenda.member.messages())[-1]
         assert shows_literally(prompt, TITLE), (text_of(prompt), prompt.get("entities"))
+
+
+REJECT, WHY = "مخالف ❌", "چرا؟ ❓"
+NO_SURVEY = "اکنون در حال پاسخ به پرسشنامه‌ای نیستید"  # what an ordinary message gets from a member
+
+
+async def _reason_prompt(agenda: Voting) -> None:
+    await agenda.member.press(REJECT, message_id=agenda.item_message["message_id"])
+    await agenda.member.wait_for_message(contains="دلیل مخالفت")
+
+
+async def _set_deadline(settings: Settings, delta: timedelta) -> None:
+    async with database(settings) as sessions, sessions() as session, session.begin():
+        await session.execute(update(Agenda).values(deadline=utcnow() + delta))
+
+
+async def test_a_reason_prompt_ends_with_any_command_and_with_the_agenda(settings_for, emulator, stack) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15.1: after /cancel, another command or the deadline, "thanks for following up" is no reason."""
+    settings = settings_for()
+    async with open_agenda(settings, emulator) as agenda:
+        member = agenda.member
+        await _reason_prompt(agenda)
+        await member.send("/cancel")
+        cancelled = await member.wait_for_message(contains="انصراف داده شد")
+        assert shows_literally(cancelled, TITLE)  # which item nothing was recorded for
+        await member.send("ممنون از پیگیری")
+        await member.wait_for_message(contains=NO_SURVEY)
+
+        await _reason_prompt(agenda)
+        await member.send("/help")
+        await member.wait_for_message(contains="راهنمای میدان")  # the command itself still works
+        await member.send("ممنون از پیگیری")
+        await member.wait_for_message(contains=NO_SURVEY)
+
+        await _reason_prompt(agenda)
+        await _set_deadline(settings, -timedelta(seconds=1))
+        await member.send("ممنون از پیگیری")
+        await member.wait_for_message(contains=NO_SURVEY)  # the prompt expired with the agenda
+        assert await _votes(settings) == []
+
+        await _set_deadline(settings, timedelta(hours=1))
+        await _reason_prompt(agenda)
+        await member.send("هزینه اجرا بیش از بودجه منطقه است")
+        saved = await member.wait_for_message(contains="ثبت شد")
+        assert REJECT in text_of(saved) and "هزینه اجرا" in text_of(saved) and shows_literally(saved, TITLE)
+    async with database(settings) as sessions, sessions() as session:
+        assert (await session.scalars(select(Vote.reason))).all() == ["هزینه اجرا بیش از بودجه منطقه است"]
+
+
+async def test_non_members_cannot_read_why_or_open_a_comment(settings_for, emulator, stack) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15.3: a replayed "Why?" or "Comment" of a member is refused to a non-member, as a vote is."""
+    settings = settings_for()
+    async with open_agenda(settings, emulator) as agenda:
+        other_body = await invited(emulator, settings, 9503, "member", "strategic_commission", "اکنون عضو")
+        welcome = (await other_body.messages())[-1]["message_id"]
+        for action in ("why", "comment", "more"):
+            assert await _refusal(other_body, f"v:{agenda.item_id}:{action}", welcome) == REFUSED["not_member"]
+        await other_body.send("این را می‌خواستم بگویم")
+        await other_body.wait_for_message(contains=NO_SURVEY)  # no comment prompt was armed
+        assert [text_of(m) for m in await other_body.messages() if "چرا" in text_of(m) or "نظرتان" in text_of(m)] == []
+        await agenda.member.press(WHY, message_id=agenda.item_message["message_id"])
+        assert shows_literally(await agenda.member.wait_for_message(contains="چرا"), TITLE)  # members still can
+    async with database(settings) as sessions, sessions() as session:
+        assert (await session.scalars(select(AuditEntry.action).where(AuditEntry.action == "vote.comment"))).all() == []
+
+
+async def test_a_press_that_changes_nothing_writes_nothing(settings_for, emulator, stack) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15.4: the choice one already has, pressed again, is answered and leaves no audit entry."""
+    settings = settings_for()
+    async with open_agenda(settings, emulator) as agenda:
+        member, message_id = agenda.member, agenda.item_message["message_id"]
+        for _ in range(3):
+            pressed = await member.press(data=f"v:{agenda.item_id}:approve", message_id=message_id, force=True)
+            assert (await member.wait_for_answer(pressed["callback_query"]["id"]))["text"] == "ثبت شد: موافق ✅"
+        await _reason_prompt(agenda)
+        await member.send("تکراری است")
+        await member.wait_for_message(contains="ثبت شد")
+        pressed = await member.press(data=f"v:{agenda.item_id}:reject", message_id=message_id, force=True)
+        assert (await member.wait_for_answer(pressed["callback_query"]["id"]))["text"] == f"ثبت شد: {REJECT}"
+    async with database(settings) as sessions, sessions() as session:
+        entries = (await session.execute(select(AuditEntry.action, AuditEntry.data)
+                                         .where(AuditEntry.entity == "agenda_item").order_by(AuditEntry.id))).all()
+    assert [(action, data["choice"]) for action, data in entries] == [("vote.cast", "approve"),
+                                                                        ("vote.changed", "reject")]
