@@ -1,0 +1,52 @@
+"""Fitting Telegram HTML to the messenger's limits: parts that fit as the emulator (and Telegram)
+counts, cut between words, valid HTML whose entities survive the cut, nothing lost."""
+
+from __future__ import annotations
+
+from html import escape
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.emulator.formatting import format_text, utf16_len
+from bot.fitting import TAIL, fit, pieces, rest, visible_length
+
+WORD = st.text(alphabet=st.sampled_from(list("ابپتثجکگ😀x&<>\"'")), min_size=1, max_size=12)
+
+
+def _html(words: list[str], bold: bool) -> str:
+    text = " ".join(escape(w) for w in words)
+    return f'<b>سلام</b> <a href="https://example.org/?a=1&amp;b=2">{text}</a>' if bold else text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(WORD, min_size=1, max_size=300), st.booleans(), st.integers(min_value=20, max_value=400))
+def test_parts_fit_parse_and_keep_every_word(words: list[str], bold: bool, limit: int) -> None:
+    text = _html(words, bold)
+    whole, _ = format_text(text, "HTML")
+    parts = pieces(text, limit)
+    shown = [format_text(part, "HTML") for part in parts]
+    assert all(utf16_len(plain) <= limit for plain, _ in shown)
+    assert visible_length(text) == utf16_len(whole)
+    if all(utf16_len(w) <= limit // 2 for w in words):  # only a word longer than half a part is cut inside
+        assert " ".join(plain for plain, _ in shown).split() == whole.split()
+    else:
+        assert "".join(plain for plain, _ in shown).replace(" ", "") == whole.replace(" ", "")
+    if bold:
+        assert all(e["url"] == "https://example.org/?a=1&b=2" for _, es in shown for e in es if e["type"] == "text_link")
+
+
+def test_a_long_item_is_cut_between_words_with_its_bold_closed_and_reopened() -> None:
+    text = "<b>" + "کلمه " * 1000 + "</b>\nمحور: حمل‌ونقل"
+    short = fit(text, 4096)
+    plain, entities = format_text(short, "HTML")
+    assert plain.endswith("کلمه" + TAIL) and utf16_len(plain) <= 4096 and entities[0]["type"] == "bold"
+    [tail] = rest(text, 4096)
+    plain, entities = format_text(tail, "HTML")
+    assert plain.startswith("کلمه") and plain.endswith("محور: حمل‌ونقل") and entities[0]["type"] == "bold"
+
+
+def test_what_fits_is_left_as_it_is() -> None:
+    text = "<i>" + "😀" * 2048 + "</i>"  # 4,096 UTF-16 units exactly
+    assert fit(text, 4096) is text and rest(text, 4096) == []
+    assert visible_length(text + "x") == 4097
