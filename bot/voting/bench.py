@@ -56,7 +56,7 @@ from bot.meetings.links import INVITE_PREFIX
 from bot.sessions import KEY_PREFIX
 from bot.voting.agendas import open_next_agenda
 from bot.voting.callbacks import VoteButton
-from bot.voting.render import CHOICES, body_name
+from bot.voting.render import CHOICES, body_name, item_heading
 
 MEMBERS, QUICK_MEMBERS = 24, 4
 ITEMS, QUICK_ITEMS = len(PROBLEMS), 3  # agenda items, one per problem statement
@@ -143,7 +143,7 @@ async def _receive(member: Member, items: int) -> None:
         raise RuntimeError(f"member {member.user.user_id} got {len(member.messages)} of {items} agenda items")
 
 
-async def _vote(member: Member, press: Press, titles: dict[int, str]) -> None:
+async def _vote(member: Member, press: Press, headings: dict[int, str]) -> None:
     """Press the choice and time the answer; after a rejection, type the reason when asked."""
     user, data = member.user, VoteButton(i=press.item, a=press.choice).pack()
     began = time.perf_counter()
@@ -157,19 +157,19 @@ async def _vote(member: Member, press: Press, titles: dict[int, str]) -> None:
         raise RuntimeError(f"item {press.item}: the press on {press.choice} was answered {answer.get('text')!r}")
     member.answered += 1
     if press.reason is not None:
-        await user.wait_for_message(t("voting.reason_prompt", LANG, title=titles[press.item]), STEP_TIMEOUT)
+        await user.wait_for_message(t("voting.reason_prompt", LANG, item=headings[press.item]), STEP_TIMEOUT)
         await user.send(press.reason)
         await user.wait_for_message(recorded, STEP_TIMEOUT)
     member.done.append(press)
 
 
-async def _take_part(member: Member, titles: dict[int, str], gate: asyncio.Semaphore,
+async def _take_part(member: Member, headings: dict[int, str], gate: asyncio.Semaphore,
                      pressed: Callable[[], None]) -> None:
     """All of a member's presses, one after another; a failure stops the member and is kept."""
     async with gate:
         for number, press in enumerate(member.presses, start=1):
             try:
-                await _vote(member, press, titles)
+                await _vote(member, press, headings)
             except Exception as exc:  # a member's failure is a figure of the benchmark, not its end
                 member.error = f"press {number} ({press.choice} on {press.item}): {exc.__class__.__name__}: {exc}"
                 return
@@ -227,7 +227,7 @@ def _app(stack: Stack, database_url: str, redis_url: str | None, workdir: Path) 
 
 
 async def _agenda(app: AppContext, body: str, count: int) -> dict[int, str]:
-    """Open the body's agenda (pushed through the outbox); its items' ids and titles in rank order."""
+    """Open the body's agenda (pushed through the outbox); its items' ids and headings in rank order."""
     async with app.sessions() as session, session.begin():
         # the bot's weekly job may have opened it first (its push reaches the same members)
         agenda = await open_next_agenda(session, app, body) or await voting.open_agenda_of(session, body)
@@ -237,7 +237,7 @@ async def _agenda(app: AppContext, body: str, count: int) -> dict[int, str]:
                                        .order_by(AgendaItem.rank))).all()
     if len(items) != count:
         raise RuntimeError(f"the agenda has {len(items)} items, expected {count}")
-    return {item.id: item.explanation.get("title", "") for item in items}
+    return {item.id: item_heading(item, LANG) for item in items}
 
 
 async def _vote_through(options: BenchOptions, stack: Stack, app: AppContext, name: str) -> Figures:
@@ -251,8 +251,8 @@ async def _vote_through(options: BenchOptions, stack: Stack, app: AppContext, na
         await asyncio.gather(*(_join(app, body, user) for user in users))
         await _seed_problems(app.sessions, app.plan, count)
         began = time.perf_counter()
-        titles = await _agenda(app, body, count)
-        members = [Member(user, plan_presses(list(titles), Random(user.user_id))) for user in users]
+        headings = await _agenda(app, body, count)
+        members = [Member(user, plan_presses(list(headings), Random(user.user_id))) for user in users]
         total, made = sum(len(m.presses) for m in members), 0
         options.progress(made, total, f"{name} push")
         await asyncio.gather(*(_receive(member, count) for member in members))
@@ -265,9 +265,9 @@ async def _vote_through(options: BenchOptions, stack: Stack, app: AppContext, na
 
         gate = asyncio.Semaphore(options.concurrency or size)
         cpu_before, began = stack_cpu(stack), time.perf_counter()
-        await asyncio.gather(*(_take_part(member, titles, gate, pressed) for member in members))
+        await asyncio.gather(*(_take_part(member, headings, gate, pressed) for member in members))
         wall, cpu_after = time.perf_counter() - began, stack_cpu(stack)
-    verified = await check(app.sessions, members, list(titles))
+    verified = await check(app.sessions, members, list(headings))
     presses = sum(m.made for m in members)
     reasons = sum(p.reason is not None for m in members for p in m.done)
     failures = [m.error for m in members if m.error]
