@@ -246,11 +246,14 @@ async def _decision(session: AsyncSession, plan: Plan, body: ApprovalBody, item:
 
 
 async def comment(session: AsyncSession, *, item_id: int, participant: Participant | None, text: str) -> str | None:
-    """Keep a member's comment on an item (audit log and their vote); a refusal code otherwise."""
+    """Keep a member's comment on an item while its agenda is open (audit log and their vote); a
+    refusal code otherwise."""
     try:
         item, agenda = await member_item(session, item_id, participant)
     except VoteRefused as refused:
         return refused.code
+    if not accepting(agenda):
+        return "closed"
     assert participant is not None  # a member
     vote = await session.scalar(select(Vote).where(Vote.agenda_item_id == item.id,
                                                    Vote.participant_id == participant.id))

@@ -1,8 +1,8 @@
 """Members vote on agenda items with inline buttons; a rejection may need a typed reason.
 
 A prompt for a reason or a comment is disarmed by any command (``/cancel`` says so, others go on
-to their own handler) and expires with the item's agenda: what the member sends then is handled as
-any other message.
+to their own handler) and lapses with the item's agenda: the member is told, and what they sent is
+handled as any other message.
 """
 
 from __future__ import annotations
@@ -50,15 +50,16 @@ async def _cast(app: AppContext, user_id: int, item_id: int, choice: str,
         return False, refused.code
 
 
-async def _member_item(app: AppContext, user_id: int, item_id: int) -> tuple[AgendaItem | None, str | None]:
-    """The item, if the user is a member of the body voting on it; else the refusal code."""
+async def _member_item(app: AppContext, user_id: int, item_id: int) -> tuple[AgendaItem | None, bool, str | None]:
+    """The item and whether its agenda still takes votes, if the user is a member of the body voting
+    on it; else None and the refusal code."""
     try:
         async with app.sessions() as session:
             member = await participants.by_messenger_id(session, user_id)
-            item, _ = await voting.member_item(session, item_id, member)
+            item, agenda = await voting.member_item(session, item_id, member)
     except VoteRefused as refused:
-        return None, refused.code
-    return item, None
+        return None, False, refused.code
+    return item, voting.accepting(agenda), None
 
 
 async def _item(app: AppContext, item_id: int) -> AgendaItem | None:
@@ -77,20 +78,23 @@ async def pressed(query: CallbackQuery, callback_data: VoteButton, bot: Bot, app
     if action not in CHOICES and action not in READING:
         await query.answer(t("voting.refused.bad_choice", lang), show_alert=True)
         return
-    item, refusal = await _member_item(app, query.from_user.id, item_id)
-    if item is None:
-        await query.answer(t(f"voting.refused.{refusal}", lang), show_alert=True)
-        return
     if action in CHOICES:
         changed, refusal = await _cast(app, query.from_user.id, item_id, action)
         if refusal is None:
             await query.answer(t("voting.recorded", lang, choice=t(f"voting.{action}", lang)))
-            if changed:  # the same choice again: answered alike, the message left as it is
+            item = await _item(app, item_id) if changed else None  # the same choice again: message left as is
+            if item is not None:
                 await query.message.edit_reply_markup(reply_markup=_keyboard(app, item, action, lang))
             return
         if refusal != "needs_reason":
             await query.answer(t(f"voting.refused.{refusal}", lang), show_alert=True)
             return
+    item, accepting, refusal = await _member_item(app, query.from_user.id, item_id)
+    if item is not None and action == "comment" and not accepting:
+        item, refusal = None, "closed"
+    if item is None:
+        await query.answer(t(f"voting.refused.{refusal}", lang), show_alert=True)
+        return
     await query.answer()
     if action == "why":
         await send_parts(bot, query.from_user.id, pieces(explanation_text(app.plan, item, lang), TEXT_MAX))
@@ -104,21 +108,24 @@ async def pressed(query: CallbackQuery, callback_data: VoteButton, bot: Bot, app
     await bot.send_message(query.from_user.id, t(prompt, lang, item=item_heading(item, lang)))
 
 
-async def _expired(app: AppContext, state: FSMContext) -> AgendaItem:
-    """The item the prompt is for; the prompt disarmed and the message passed on if its agenda closed."""
+async def _expired(message: Message, app: AppContext, state: FSMContext, lang: str) -> AgendaItem:
+    """The item the prompt is for. If its agenda has closed, the prompt lapses: the member is told,
+    and the message goes on to be handled as any other."""
     item_id = (await state.get_data())[ITEM]
     async with app.sessions() as session:
         item = await session.get(AgendaItem, item_id)
-        open_ = await voting.item_accepting(session, item_id)
-    if item is None or not open_:
+        accepting = await voting.item_accepting(session, item_id)
+    if item is None or not accepting:
         await state.set_state(None)
+        if item is not None:
+            await message.answer(t("voting.prompt_lapsed", lang, item=item_heading(item, lang)))
         raise SkipHandler
     return item
 
 
 async def reason_typed(message: Message, bot: Bot, app: AppContext, state: FSMContext, lang: str) -> None:
     """The typed reason completes a rejection; the member sees what it was saved for."""
-    item = await _expired(app, state)
+    item = await _expired(message, app, state, lang)
     data = await state.get_data()
     await state.set_state(None)
     _, refusal = await _cast(app, message.from_user.id, item.id, "reject", reason=message.text)
@@ -133,7 +140,7 @@ async def reason_typed(message: Message, bot: Bot, app: AppContext, state: FSMCo
 
 async def comment_typed(message: Message, app: AppContext, state: FSMContext, lang: str) -> None:
     """A member's comment on an item, kept in the audit log beside the votes."""
-    item = await _expired(app, state)
+    item = await _expired(message, app, state, lang)
     await state.set_state(None)
     async with app.sessions() as session, session.begin():
         member = await participants.by_messenger_id(session, message.from_user.id)

@@ -176,7 +176,11 @@ async def test_a_reason_prompt_ends_with_any_command_and_with_the_agenda(setting
         await _reason_prompt(agenda)
         await _set_deadline(settings, -timedelta(seconds=1))
         await member.send("ممنون از پیگیری")
-        await member.wait_for_message(contains=NO_SURVEY)  # the prompt expired with the agenda
+        lapsed = await member.wait_for_message(contains="تمام شده است")  # the prompt expired with the agenda
+        assert shows_literally(lapsed, TITLE)
+        await member.wait_for_message(contains=NO_SURVEY)  # and the message is handled as any other
+        comment = await _refusal(member, f"v:{agenda.item_id}:comment", agenda.item_message["message_id"])
+        assert comment == REFUSED["closed"]  # no prompt is armed for a closed agenda
         assert await _votes(settings) == []
 
         await _set_deadline(settings, timedelta(hours=1))
