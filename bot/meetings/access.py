@@ -108,3 +108,14 @@ async def closed_notice(app: AppContext, user_id: int, lang: str) -> str | None:
         participant = await participants.by_messenger_id(session, user_id)
     facilitator = participant is not None and meeting.facilitator_id == participant.id
     return t(of_kind(meeting, "after_close") if facilitator else "forums.closed", lang, number=meeting.id)
+
+
+class AfterClose(Filter):
+    """Passes a message that is not text (text goes to the surveys, which say the same) from someone whose
+    last meeting or forum has closed, handing ``notice``: what to tell them."""
+
+    async def __call__(self, message: Message, app: AppContext, lang: str) -> bool | dict[str, str]:
+        if message.from_user is None or message.text is not None:
+            return False
+        notice = await closed_notice(app, message.from_user.id, lang)
+        return False if notice is None else {"notice": notice}

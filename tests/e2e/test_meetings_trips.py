@@ -13,7 +13,7 @@ from backend.models import Meeting, OutboxMessage
 from backend.services import outbox
 from bot.i18n import t
 from bot.runner import running_bot
-from tests.e2e.test_meetings import buttons, database, facilitator, set_up, start
+from tests.e2e.test_meetings import buttons, database, facilitator, png, set_up, start
 
 KEEP, CHANGE = t("meetings.keep_button", "fa"), t("meetings.change_button", "fa")
 
@@ -81,6 +81,8 @@ async def test_the_minutes_are_queued_with_the_close_and_sent_once(settings_for,
         await user.send("یک یادداشت دیگر")  # item 9: not the citizens' "no survey" text
         after = await user.wait_for_message()
         assert after["text"] == t("meetings.after_close", "fa", number=1) and "/meeting" in after["text"]
+        await user.upload_photo(png(), caption="عکسی پس از پایان")  # not text: told the same
+        assert (await user.wait_for_message())["text"] == after["text"]
         assert sum("document" in m for m in await user.messages()) == 1
 
     async with database(settings) as sessions, sessions() as session:
