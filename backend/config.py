@@ -23,6 +23,7 @@ from backend.errors import ConfigError
 TELEGRAM_API_BASE = "https://api.telegram.org"
 BALE_API_BASE = "https://tapi.bale.ai"
 
+MAX_TEXT_LENGTH = 4096  # the longest text or caption a user may send (a Telegram message's own limit)
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram's secret_token allows
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
 
@@ -73,7 +74,8 @@ class Settings(BaseSettings):
     throttle_limit: int = Field(default=40, ge=0)  # updates one user may send per window; 0: no throttling
     throttle_window: int = Field(default=60, ge=1)  # seconds
     throttle_pause: int = Field(default=60, ge=1)  # seconds a user over the limit is ignored
-    max_text_length: int = Field(default=4096, ge=1)  # characters of a text or caption
+    throttle_work_limit: int = Field(default=200, ge=0)  # the limit of a facilitator or NGO at an open meeting
+    max_text_length: int = Field(default=MAX_TEXT_LENGTH, ge=1)  # characters of a text or caption; survey answers too
     max_file_mb: int = Field(default=20, ge=1)  # the Bot API lets a bot download at most 20 MB
 
     @field_validator("admin_ids", mode="before")

@@ -30,6 +30,9 @@ class Counters(Protocol):
     async def hold(self, key: str, ttl: int) -> None:
         """Let ``key`` live ``ttl`` seconds from now (nothing if it has expired)."""
 
+    async def count(self, key: str) -> int:
+        """The count of ``key`` now (0 if it has expired or never started)."""
+
 
 class MemoryCounters:
     """Counters of one process; expired ones are swept now and then so memory stays bounded."""
@@ -59,6 +62,11 @@ class MemoryCounters:
         if expires > now:
             self._counts[key] = (count, now + ttl)
 
+    async def count(self, key: str) -> int:
+        """The count of ``key`` now (0 if it has expired or never started)."""
+        count, expires = self._counts.get(key, (0, 0.0))
+        return count if expires > self._clock() else 0
+
     def _sweep(self, now: float) -> None:
         if now >= self._next_sweep:
             self._counts = {key: value for key, value in self._counts.items() if value[1] > now}
@@ -83,6 +91,10 @@ class RedisCounters:
     async def hold(self, key: str, ttl: int) -> None:
         """Let ``key`` live ``ttl`` seconds from now (nothing if it has expired)."""
         await self._redis.expire(f"{KEY_PREFIX}:{key}", ttl)
+
+    async def count(self, key: str) -> int:
+        """The count of ``key`` now (0 if it has expired or never started)."""
+        return int(await self._redis.get(f"{KEY_PREFIX}:{key}") or 0)
 
 
 def counters_for(storage: BaseStorage) -> Counters:

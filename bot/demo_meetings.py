@@ -227,7 +227,7 @@ class _Facilitator(_Person):
         before = self.problems  # in a forum each NGO's feedback is a problem of the meeting too
         for statement in meeting.findings:
             await self.record(statement, before)
-        self.tally.minutes = await self.close()
+        self.tally.minutes = await self.close("forums" if meeting.source == FORUM_SOURCE else "meetings")
         return self.tally
 
     async def set_up(self, meeting: MeetingScript) -> Message:
@@ -240,14 +240,17 @@ class _Facilitator(_Person):
             await self.tap(await self.expect("meetings.ask.source"), self.name("source", meeting.source))
         await self.tap(await self.expect("meetings.ask.working_group"),
                        self.name("working_group", meeting.working_group))
-        group_axis = self.app.plan.get("working_group", meeting.working_group).axis  # type: ignore[union-attr]
-        await self.tick(await self.expect("meetings.ask.axes"), "axis", [group_axis], meeting.axes)
+        group = self.app.plan.get("working_group", meeting.working_group)
+        await self.tick(await self.expect("meetings.ask.axes"), "axis", [group.axis], meeting.axes)  # type: ignore[union-attr]
         await self.expect("meetings.ask.date")
         held_on = today_local(self.app.settings.timezone) - timedelta(days=meeting.days_ago)
         await self.user.send(format_date(held_on, LANG))
-        district = await self.expect("meetings.ask.district")
-        await self.tap(district, self.name("district", meeting.district) if meeting.district
-                       else t("meetings.citywide_button", LANG))
+        district = await self.kept(await self.expect("meetings.ask.district"),
+                                   [group.unit] if group.level == "district" else [],  # type: ignore[union-attr]
+                                   [meeting.district] if meeting.district else [])
+        if district is not None:
+            await self.tap(district, self.name("district", meeting.district) if meeting.district
+                           else t("meetings.citywide_button", LANG))
         usual = [g for g in [SOURCE_GROUPS.get(meeting.source)] if g and self.app.plan.get("stakeholder_group", g)]
         await self.tick(await self.expect("meetings.ask.groups"), "stakeholder_group", usual, meeting.groups)
         await self.answer(await self.expect("meetings.ask.attendees"),
@@ -255,12 +258,26 @@ class _Facilitator(_Person):
         await self.answer(await self.expect("meetings.ask.organizations"), meeting.organizations)
         return await self.expect("forums.opened" if forum else "meetings.opened")
 
-    async def tick(self, question: Message, kind: str, ticked: list[str], wanted: list[str]) -> None:
-        """Tick and untick a many-choice question's buttons until ``wanted`` are ticked, then confirm."""
-        for code in [c for c in wanted if c not in ticked] + [c for c in ticked if c not in wanted]:
-            await self.tap(question, self.name(kind, code))
-            question = await self.redrawn(question)
-        await self.tap(question, t("meetings.done_button", LANG))
+    async def kept(self, question: Message, preselected: list[str], wanted: list[str]) -> Message | None:
+        """Keep a pre-selected answer that is the one wanted (None), or ask to change it: the question
+        with every option."""
+        if preselected and sorted(preselected) == sorted(wanted):
+            await self.tap(question, t("meetings.keep_button", LANG))
+            return None
+        if preselected:
+            await self.tap(question, t("meetings.change_button", LANG))
+            return await self.redrawn(question)
+        return question
+
+    async def tick(self, question: Message, kind: str, preselected: list[str], wanted: list[str]) -> None:
+        """Keep the pre-selected options if they are ``wanted``, else tick ``wanted`` afresh and confirm."""
+        listed = await self.kept(question, preselected, wanted)
+        if listed is None:
+            return
+        for code in wanted:
+            await self.tap(listed, self.name(kind, code))
+            listed = await self.redrawn(listed)
+        await self.tap(listed, t("meetings.done_button", LANG))
 
     async def answer(self, question: Message, typed: str | None) -> None:
         """Type the answer, or press "skip" when there is none."""
@@ -317,11 +334,11 @@ class _Facilitator(_Person):
             self.problems += 1
             self.step()
 
-    async def close(self) -> Path:
-        """/close, confirm, and keep the minutes the bot sends."""
+    async def close(self, kind: str) -> Path:
+        """/close, confirm, and keep the minutes the bot sends; ``kind``: meetings or forums."""
         await self.user.send("/close")
-        await self.tap(await self.expect("meetings.summary"), t("meetings.close_confirm", LANG))
-        document = (await self.expect("meetings.closed"))["document"]
+        await self.tap(await self.expect(f"{kind}.summary"), t("meetings.close_confirm", LANG))
+        document = (await self.expect(f"{kind}.minutes"))["document"]
         path = await _download(self.http, self.emu.base_url, self.token, document,
                                self.app.settings.data_dir / "minutes")
         self.step()

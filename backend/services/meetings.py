@@ -11,14 +11,16 @@ import hashlib
 import hmac
 from base64 import urlsafe_b64encode
 from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import ScalarSelect, Select, String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.models import Finding, Meeting, Note, Participant, Role, utcnow
+from backend.models import Finding, Meeting, Note, OutboxMessage, Participant, Role, utcnow
 from backend.plan import Plan
-from backend.services import roles
+from backend.services import outbox, roles
 from backend.services.findings import record_finding
 from backend.text import normalize_persian
 
@@ -96,6 +98,13 @@ async def active(session: AsyncSession, participant_id: int) -> Meeting | None:
 async def active_of_account(session: AsyncSession, messenger_id: int) -> Meeting | None:
     """``active`` for the participant of a messenger account, in one query (checked on every typed message)."""
     return await session.scalar(_active(_account(messenger_id)))
+
+
+async def at_work(session: AsyncSession, messenger_id: int) -> bool:
+    """Whether a messenger account's participant is logging an open (or paused) meeting or is seated in
+    an open forum: someone whose messages are the meeting's record."""
+    meeting = await active_of_account(session, messenger_id)
+    return (meeting is not None and meeting.status in LOGGING) or await seat_of_account(session, messenger_id) is not None
 
 
 async def start_draft(session: AsyncSession, plan: Plan, facilitator_id: int, source: str, today: date, *,
@@ -238,10 +247,24 @@ async def summary(session: AsyncSession, meeting: Meeting) -> Summary:
     return Summary(notes, findings, meeting.attendees)
 
 
-async def close(session: AsyncSession, meeting: Meeting, now: datetime | None = None) -> MeetingRecord:
-    """Close the meeting and return what its minutes are made of."""
+@dataclass(frozen=True)
+class Minutes:
+    """A meeting's minutes as sent: the HTML page and the caption of the document."""
+
+    html: str
+    caption: str
+
+
+async def close(session: AsyncSession, meeting: Meeting, chat_id: int, directory: Path,
+                write: Callable[[MeetingRecord], Minutes], now: datetime | None = None) -> OutboxMessage:
+    """Close the meeting and queue its minutes (``write`` makes them) as a document to ``chat_id``, in
+    the caller's transaction: the minutes are kept under ``directory`` and sent, and retried, by the
+    outbox; a meeting is never closed without them, and they are queued once."""
     meeting.status, meeting.closed_at = "closed", now or utcnow()
-    return await record(session, meeting)
+    minutes = write(await record(session, meeting))
+    document = outbox.store_file(directory, minutes.html.encode("utf-8"), f"minutes-{meeting.id}.html")
+    return await outbox.enqueue(session, key=f"minutes:{meeting.id}", chat_id=chat_id, method="sendDocument",
+                                payload={"document": document, "caption": minutes.caption})
 
 
 async def record(session: AsyncSession, meeting: Meeting) -> MeetingRecord:
@@ -251,6 +274,17 @@ async def record(session: AsyncSession, meeting: Meeting) -> MeetingRecord:
     findings = (await session.scalars(select(Finding).where(
         Finding.meeting_id == meeting.id, Finding.deleted_at.is_(None)).order_by(Finding.id))).all()
     return MeetingRecord(meeting, list(notes), list(findings))
+
+
+async def last_closed_of_account(session: AsyncSession, messenger_id: int) -> Meeting | None:
+    """The meeting or forum a messenger account's participant last saw closed, as its facilitator or as
+    an NGO seated in it; None if there is none."""
+    who = _account(messenger_id)
+    seats = select(Role.scope).where(Role.participant_id == who, Role.role == "ngo")
+    return await session.scalar(
+        select(Meeting).where(Meeting.status == "closed",
+                              (Meeting.facilitator_id == who) | cast(Meeting.id, String).in_(seats))
+        .order_by(Meeting.closed_at.desc(), Meeting.id.desc()).limit(1))
 
 
 async def remind_due(session: AsyncSession, now: datetime, after: timedelta = STALE_AFTER) -> list[Reminder]:

@@ -2,7 +2,7 @@
 
 Error codes (the bot maps each to a localized default message): ``required`` (blank reply to
 a required question), ``empty`` (blank reply to an optional one; use skip instead),
-``too_long``, ``not_integer``, ``not_decimal``, ``not_number``, ``out_of_range``,
+``not_integer``, ``not_decimal``, ``not_number``, ``out_of_range``,
 ``not_in_step``, ``not_a_choice``, ``incomplete`` (a submitted ranking of the wrong length),
 ``not_date``, ``not_acknowledged`` and ``constraint`` (the question's constraint failed;
 ``message`` is then the survey's constraint_message, or None if it gives none).
@@ -41,7 +41,6 @@ from backend.surveys.state import (
 )
 from backend.text import normalize_persian, parse_decimal, parse_int
 
-MAX_TEXT_LENGTH = 2000
 ACKNOWLEDGED = "OK"
 _LIST_SEPARATORS = re.compile(r"[\s,،]+")
 
@@ -117,8 +116,7 @@ def _as_list(raw: Raw) -> list[str]:
 
 
 def _text(reply: _Reply) -> Result:
-    text = reply.text.strip()
-    return Invalid("too_long") if len(text) > MAX_TEXT_LENGTH else Valid(text)
+    return Valid(reply.text.strip())  # its length is checked on arrival, against MEYDAN_MAX_TEXT_LENGTH
 
 
 def _integer(reply: _Reply) -> Result:

@@ -13,7 +13,7 @@ from backend.services import meetings, roles
 from bot.context import AppContext
 from bot.i18n import t
 from bot.meetings import access, links, render, setup
-from bot.meetings.access import AtForum
+from bot.meetings.access import AfterClose, AtForum
 from bot.meetings.guard import Refused, guarded, once
 
 
@@ -78,10 +78,17 @@ async def feedback(message: Message, bot: Bot, app: AppContext, event_update: Up
             organization=escape(seat.organization or ""), text=render.snippet(finding.text)))
 
 
+async def after_close(message: Message, notice: str) -> None:
+    """A file, photo or voice note from someone whose meeting or forum has closed: not recorded, and why."""
+    await message.answer(notice)
+
+
 def router() -> Router:
-    """Forum set-up, joining by link (before onboarding's /start) and feedback."""
+    """Forum set-up, joining by link (before onboarding's /start), feedback, and what comes after a
+    meeting or forum has closed."""
     r = Router(name="forums")
     r.message.register(join, CommandStart(deep_link=True, magic=F.args.regexp(f"^{links.FORUM_PREFIX}")))
     r.message.register(forum_command, Command("forum"))
     r.message.register(feedback, AtForum())
+    r.message.register(after_close, AfterClose())
     return r

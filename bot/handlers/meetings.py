@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
+from aiogram.types import CallbackQuery, Message, Update
 
-from backend.jalali import today_local
+from backend.jalali import format_date, today_local
 from backend.models import Meeting, Note
 from backend.services import meetings, roles
 from bot.context import AppContext
@@ -56,9 +56,9 @@ async def setup_pick(query: CallbackQuery, callback_data: SetupPick, bot: Bot, a
             if outcome in ("stale", "pick_one"):
                 raise Refused("errors.stale_button" if outcome == "stale" else "meetings.pick_one")
     await query.answer()
-    if outcome == "toggled":
-        _, markup = setup.question(app.plan, meeting, groups, today, lang)
-        await query.message.edit_reply_markup(reply_markup=markup)
+    if outcome in ("toggled", "listed"):
+        text, markup = setup.question(app.plan, meeting, groups, today, lang, listing=True)
+        await query.message.edit_text(text, reply_markup=markup)
         return
     await query.message.edit_text(setup.answered(app.plan, meeting, step, lang))
     await setup.ask_next(bot, app, query.from_user.id, meeting, groups, lang)
@@ -89,9 +89,10 @@ async def _typed_setup(message: Message, bot: Bot, app: AppContext, event_update
         meeting = await meetings.active(session, participant.id)
         if meeting is None or meeting.status != "draft":
             raise Refused("meetings.none_open")
-        error = setup.apply_typed(meeting, message.text or "", today_local(app.settings.timezone))
+        today = today_local(app.settings.timezone)
+        error = setup.apply_typed(meeting, message.text or "", today)
         if error is not None:
-            raise Refused(error, max=meetings.MAX_ATTENDEES)
+            raise Refused(error, max=meetings.MAX_ATTENDEES, today=format_date(today, lang))
         groups = await roles.scopes(session, participant.id, "facilitator")
     await setup.ask_next(bot, app, message.chat.id, meeting, groups, lang)
 
@@ -227,21 +228,25 @@ async def close_command(message: Message, app: AppContext, lang: str) -> None:
 @guarded
 async def close_pressed(query: CallbackQuery, callback_data: CloseMeeting, bot: Bot, app: AppContext,
                         event_update: Update, lang: str) -> None:
-    """Confirm: close the meeting and send the minutes as an HTML document. Continue: keep logging."""
+    """Confirm: close the meeting and queue its minutes (an HTML document) in one transaction; the
+    outbox sends them. Continue: keep logging."""
     async with once(app, bot, event_update) as session:
         _, meeting = await access.open_meeting(session, query.from_user.id, paused_too=True)
         if meeting.id != callback_data.m:
             raise Refused("errors.stale_button")
-        minutes = None
         if callback_data.ok:
-            minutes = render_minutes(await meetings.close(session, meeting), app.plan, lang)
+            await meetings.close(session, meeting, query.from_user.id, app.settings.data_dir,
+                                 lambda record: _minutes(app, record, lang))
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    if minutes is None:
-        await query.message.answer(t("meetings.continuing", lang, number=meeting.id))
-        return
-    document = BufferedInputFile(minutes.encode("utf-8"), filename=f"minutes-{meeting.id}.html")
-    await bot.send_document(query.from_user.id, document, caption=t("meetings.closed", lang, number=meeting.id))
+    key = "closing" if callback_data.ok else "continuing"
+    await query.message.answer(t(render.of_kind(meeting, key), lang, number=meeting.id))
+
+
+def _minutes(app: AppContext, record: meetings.MeetingRecord, lang: str) -> meetings.Minutes:
+    meeting = record.meeting
+    return meetings.Minutes(render_minutes(record, app.plan, lang),
+                            t(render.of_kind(meeting, "minutes"), lang, number=meeting.id))
 
 
 def router() -> Router:

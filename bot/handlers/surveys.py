@@ -16,6 +16,7 @@ from backend.services.updates import AlreadyProcessed, claim
 from backend.surveys.engine import Invalid, SurveyState, can_skip, step_back
 from bot.context import AppContext
 from bot.i18n import t
+from bot.meetings import access
 from bot.surveys import flow
 from bot.surveys.callbacks import Done, Edit, Nav, OpenSurvey, Pick, Submit, Toggle
 from bot.surveys.render import options, picked
@@ -126,7 +127,8 @@ async def typed_reply(message: Message, bot: Bot, app: AppContext, event_update:
     async with app.sessions() as session:  # nothing to answer: at the review, or no survey at all
         current = await flow.load(session, app, message.from_user.id)
     if current is None:
-        await message.answer(t("surveys.no_active", lang))
+        await message.answer(await access.closed_notice(app, message.from_user.id, lang)
+                             or t("surveys.no_active", lang))
     else:
         await flow.show(bot, app, message.chat.id, current, lang)
 

@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.models import Finding, Meeting, Participant, Role
 from backend.services import meetings, participants, roles
 from bot.context import AppContext
+from bot.i18n import t
 from bot.meetings.guard import Refused
+from bot.meetings.render import of_kind
 
 
 async def facilitator(session: AsyncSession, user_id: int) -> Participant:
@@ -94,3 +96,26 @@ async def forum_seat(session: AsyncSession, user_id: int) -> tuple[Role, Meeting
     if found is None:
         raise Refused("forums.closed")
     return found
+
+
+async def closed_notice(app: AppContext, user_id: int, lang: str) -> str | None:
+    """For a message nothing else took: if the sender's last meeting or forum has closed, the text that
+    says so (and, to its facilitator, how to open another); else None."""
+    async with app.sessions() as session:
+        meeting = await meetings.last_closed_of_account(session, user_id)
+        if meeting is None:
+            return None
+        participant = await participants.by_messenger_id(session, user_id)
+    facilitator = participant is not None and meeting.facilitator_id == participant.id
+    return t(of_kind(meeting, "after_close") if facilitator else "forums.closed", lang, number=meeting.id)
+
+
+class AfterClose(Filter):
+    """Passes a message that is not text (text goes to the surveys, which say the same) from someone whose
+    last meeting or forum has closed, handing ``notice``: what to tell them."""
+
+    async def __call__(self, message: Message, app: AppContext, lang: str) -> bool | dict[str, str]:
+        if message.from_user is None or message.text is not None:
+            return False
+        notice = await closed_notice(app, message.from_user.id, lang)
+        return False if notice is None else {"notice": notice}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 
 DONE = -1  # ``i`` of the done / skip / citywide buttons
+KEEP, CHANGE = -2, -3  # ``i`` of the buttons that keep or change a pre-selected answer
 
 
 class SetupPick(CallbackData, prefix="mk"):

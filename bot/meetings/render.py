@@ -82,9 +82,14 @@ def parent_keyboard(finding: Finding, problems: list[Finding], lang: str) -> Inl
     return builder.as_markup()
 
 
+def of_kind(meeting: Meeting, key: str) -> str:
+    """The locale key ``key`` for the meeting's kind: under ``forums.`` for a forum, else ``meetings.``."""
+    return f"{'forums' if meeting.kind == 'forum' else 'meetings'}.{key}"
+
+
 def summary_message(plan: Plan, meeting: Meeting, summary: Summary, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     """What /close shows before it closes: the counts, with confirm and continue buttons."""
-    counts = t("meetings.summary", lang, number=meeting.id, details=describe(plan, meeting, lang),
+    counts = t(of_kind(meeting, "summary"), lang, number=meeting.id, details=describe(plan, meeting, lang),
                notes=sum(summary.notes.values()), text=summary.notes.get("text", 0),
                voice=summary.notes.get("voice", 0), photo=summary.notes.get("photo", 0),
                document=summary.notes.get("document", 0), problems=summary.findings.get("problem", 0),

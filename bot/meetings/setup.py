@@ -21,13 +21,22 @@ from backend.services import meetings
 from backend.text import parse_int
 from bot.context import AppContext
 from bot.i18n import t
-from bot.meetings.callbacks import DONE, SetupPick
+from bot.meetings.callbacks import CHANGE, DONE, KEEP, SetupPick
 from bot.meetings.links import bot_link, forum_payload
 from bot.meetings.render import describe, names
 
-Outcome = Literal["next", "toggled", "stale", "pick_one"]
+Outcome = Literal["next", "toggled", "listed", "stale", "pick_one"]
 _TOGGLED = {"axes": ("axis", "axes"), "groups": ("stakeholder_group", "stakeholder_groups")}
 _PICKED = {"working_group": "working_group", "district": "district"}
+_PRESELECTED = ("axes", "district", "groups")  # filled in from the working group or source; kept or changed
+
+
+def _current(plan: Plan, meeting: Meeting, step: str, lang: str) -> str | None:
+    """The answer a question already has (pre-selected, or given before a restart), as shown; None if none."""
+    if step in _TOGGLED:
+        kind, attribute = _TOGGLED[step]
+        return names(plan, kind, getattr(meeting, attribute), lang) if getattr(meeting, attribute) else None
+    return names(plan, "district", [meeting.district], lang) if step == "district" and meeting.district else None
 
 
 def _items(plan: Plan, step: str) -> list[Named]:
@@ -43,16 +52,24 @@ def source_question(plan: Plan, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     return t("meetings.ask.source", lang), builder.as_markup()
 
 
-def question(plan: Plan, meeting: Meeting, groups: list[str], today: date,
-             lang: str) -> tuple[str, InlineKeyboardMarkup]:
+def question(plan: Plan, meeting: Meeting, groups: list[str], today: date, lang: str, *,
+             listing: bool = False) -> tuple[str, InlineKeyboardMarkup]:
     """The current setup question of a draft meeting with its buttons (``groups``: the facilitator's
-    working groups)."""
+    working groups). A question with a pre-selected answer offers to keep or change it, unless
+    ``listing`` (the facilitator chose to change it): then every option is shown."""
     step = meeting.setup_step or ""
     builder = InlineKeyboardBuilder()
 
     def pick(label: str, i: int) -> None:
         builder.button(text=label, callback_data=SetupPick(m=meeting.id, s=step, i=i))
 
+    current = _current(plan, meeting, step, lang) if step in _PRESELECTED and not listing else None
+    if current is not None:
+        pick(t("meetings.keep_button", lang), KEEP)
+        pick(t("meetings.change_button", lang), CHANGE)
+        builder.adjust(2)
+        return (t(f"meetings.ask.{step}", lang) + "\n" + t("meetings.preselected", lang, answer=current),
+                builder.as_markup())
     if step == "working_group":
         for i, code in enumerate(groups):
             pick(("✓ " if code == meeting.working_group else "") + names(plan, "working_group", [code], lang), i)
@@ -67,7 +84,7 @@ def question(plan: Plan, meeting: Meeting, groups: list[str], today: date,
         pick(t("meetings.yesterday_button", lang, date=format_date(today - timedelta(days=1), lang)), 1)
     elif step == "district":
         for i, district in enumerate(plan.districts):
-            pick(("✓ " if district.code == meeting.district else "") + district.name(lang), i)
+            pick(district.name(lang), i)
         builder.adjust(3)
     done_key = {"axes": "done_button", "groups": "done_button", "district": "citywide_button",
                 "attendees": "skip_button", "organizations": "skip_button"}.get(step)
@@ -99,6 +116,13 @@ def answered(plan: Plan, meeting: Meeting, step: str, lang: str) -> str:
 def apply_pick(plan: Plan, meeting: Meeting, index: int, groups: list[str], today: date) -> Outcome:
     """Apply a press on the current question; ``next`` when the setup moved on."""
     step = meeting.setup_step or ""
+    if step in _PRESELECTED and index == CHANGE:
+        if step in _TOGGLED:
+            setattr(meeting, _TOGGLED[step][1], [])
+        return "listed"
+    if step in _PRESELECTED and index == KEEP and _current(plan, meeting, step, "en") is not None:
+        meetings.advance(meeting)
+        return "next"
     if step in _TOGGLED:
         items, attribute = _items(plan, step), _TOGGLED[step][1]
         if index == DONE:
@@ -129,8 +153,10 @@ def apply_typed(meeting: Meeting, text: str, today: date) -> str | None:
     step = meeting.setup_step
     if step == "date":
         held_on = parse_date(text)
-        if held_on is None or held_on > today:
+        if held_on is None:
             return "meetings.bad_date"
+        if held_on > today:
+            return "meetings.future_date"
         meeting.held_on = held_on
     elif step == "attendees":
         count = parse_int(text)

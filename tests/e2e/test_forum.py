@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from backend.models import Finding, Meeting, Role
 from bot.emulator.users import SimulatedUser
+from bot.i18n import t
 from bot.runner import running_bot
 from tests.e2e.conftest import TOKEN
 from tests.e2e.test_meetings import database, download, facilitator, invite_link, set_up
@@ -46,13 +47,16 @@ async def test_three_ngos_send_feedback_at_once(settings_for, emulator, stack) -
         assert any("شماره ۶ " in c["text"] for c in counts)
 
         await host.send("/close")
-        await host.wait_for_message(contains="پایان جلسه شماره ۱")
+        await host.wait_for_message(contains="پایان نشست شماره ۱")  # a forum, not a meeting
         await host.press("پایان و دریافت صورت‌جلسه ✅")
+        assert (await host.wait_for_message(contains="بسته شد"))["text"] == t("forums.closing", "fa", number=1)
         minutes = await download(emulator.base_url, (await host.wait_for_message(
-            predicate=lambda m: "document" in m))["document"]["file_id"])
+            predicate=lambda m: "document" in m, timeout=10))["document"]["file_id"])
         late = ngos[7101]
-        await late.send("بازخوردی پس از پایان نشست")  # the forum is closed: not recorded
-        await late.wait_for_message()
+        await late.send("بازخوردی پس از پایان نشست")  # the forum is closed: not recorded, and they are told
+        assert (await late.wait_for_message())["text"] == t("forums.closed", "fa")
+        await host.send("پیامی پس از پایان نشست")
+        assert (await host.wait_for_message())["text"] == t("forums.after_close", "fa", number=1)
 
     assert "نشست گفتمانی" in minutes and all(name in minutes for name in NGOS.values())
     async with database(settings) as sessions, sessions() as session:

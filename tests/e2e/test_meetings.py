@@ -69,8 +69,13 @@ async def facilitator(emulator, settings: Settings, user_id: int, *, get_me: boo
     return user
 
 
-async def set_up(user: SimulatedUser, *, forum: bool = False) -> dict:  # type: ignore[type-arg]
-    """Answer the setup questions of /meeting (elite interview) or /forum; the "open" message."""
+def buttons(message: dict) -> list[str]:  # type: ignore[type-arg]
+    """The labels of a message's inline buttons."""
+    return [b["text"] for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
+
+
+async def start(user: SimulatedUser, *, forum: bool = False) -> dict:  # type: ignore[type-arg]
+    """/meeting (an elite interview) or /forum, and the working group; the axes question."""
     if forum:
         await user.send("/forum")
     else:
@@ -79,15 +84,24 @@ async def set_up(user: SimulatedUser, *, forum: bool = False) -> dict:  # type: 
         await user.press("مصاحبه با نخبگان شهری و موضوعی")
     await user.wait_for_message(contains="کدام کارگروه")
     await user.press("✓ کارگروه ستادی حمل‌ونقل و ترافیک")
-    await user.wait_for_message(contains="کدام محورها")
-    await user.press("◻️ اقتصاد و مالیه شهری")
+    return await user.wait_for_message(contains="کدام محورها")
+
+
+async def set_up(user: SimulatedUser, *, forum: bool = False) -> dict:  # type: ignore[type-arg]
+    """Answer the setup questions of /meeting (elite interview) or /forum; the "open" message."""
+    await start(user, forum=forum)
+    await user.press("تغییر ✏️")  # the working group's axis is pre-selected; add another
+    for axis in ("حمل‌ونقل و ترافیک", "اقتصاد و مالیه شهری"):
+        await user.wait_for_message(predicate=lambda m, axis=axis: f"◻️ {axis}" in buttons(m))
+        await user.press(f"◻️ {axis}")
+    await user.wait_for_message(predicate=lambda m: "✅ اقتصاد و مالیه شهری" in buttons(m))
     await user.press("تأیید ✓")
     await user.wait_for_message(contains="چه روزی")
     await user.send(format_date(today_local(), "fa"))  # typed, in Persian digits
     await user.wait_for_message(contains="کدام منطقه")
     await user.press("منطقه ۹")
     await user.wait_for_message(contains="گروه‌های ذی‌نفع")
-    await user.press("تأیید ✓")
+    await user.press("همین بماند ✓")  # the group an elite interview brings
     await user.wait_for_message(contains="چند نفر")
     await user.send("۷")
     await user.wait_for_message(contains="کدام سازمان‌ها")

@@ -9,7 +9,7 @@ from backend.db import create_engine, session_factory
 from backend.exports import responses_frame
 from backend.models import Answer, Finding, Participant, Response
 from bot.runner import running_bot
-from tests.e2e.citizens import SURVEY, join
+from tests.e2e.citizens import join, to_the_problem
 from tests.e2e.conftest import TOKEN
 
 
@@ -18,23 +18,7 @@ async def test_citizen_completes_bundled_survey_in_persian(settings_for, emulato
     async with running_bot(settings):
         user = emulator.user(TOKEN, user_id=6001, first_name="زهرا", language_code="fa")
         await join(user, "منطقه ۹")
-        await user.press(SURVEY)
-        await user.wait_for_message(contains="در کدام منطقهٔ شهرداری")
-        await user.press("منطقه ۹")
-        await user.wait_for_message(contains="سن شما")
-        await user.press("۳۰ تا ۴۴ سال")
-        await user.wait_for_message(contains="ترتیب اهمیت")
-        for axis in ("حمل‌ونقل و ترافیک", "خدمات شهری و ایمنی", "اقتصاد و مالیه شهری", "اجتماعی و فرهنگی",
-                     "توسعه کالبدی و محیط زیست"):
-            await user.press(axis)
-            await user.wait_for_message(contains="ترتیب اهمیت" if axis != "توسعه کالبدی و محیط زیست" else "حکمرانی")
-        for rating in ("۲", "۳", "۴", "۳"):
-            await user.press(rating)
-            await user.wait_for_message()
-        await user.press("رد کردن ⏭")  # rate_transport is optional
-        await user.wait_for_message()
-        await user.send("۴")  # typed digits work as well as buttons
-        await user.wait_for_message(contains="مسئله")
+        await to_the_problem(user)
         await user.send("ترافیک سنگین بلوار وكيل‌آباد در ساعات اوج")
         await user.wait_for_message(contains="کدام محور")
         await user.press("حمل‌ونقل و ترافیک")

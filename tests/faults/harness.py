@@ -48,9 +48,11 @@ async def database(url: URL, *, migrated: bool = False) -> AsyncIterator[async_s
 
 
 class BotProcess:
-    """``meydan run`` on the scenario's stack; ``kill()`` is SIGKILL, ``start()`` waits for its first getUpdates."""
+    """``meydan run`` on the scenario's stack; ``kill()`` is SIGKILL, ``start()`` waits for its first getUpdates.
+    ``options`` are added to ``meydan run`` at each start (``--no-scheduler``: no outbox sender)."""
 
-    def __init__(self, emulator: RunningEmulator, env: dict[str, str], workdir: Path) -> None:
+    def __init__(self, emulator: RunningEmulator, env: dict[str, str], workdir: Path,
+                 options: tuple[str, ...] = ()) -> None:
         self.emulator = emulator
         self.env = env
         self.workdir = workdir
@@ -58,6 +60,7 @@ class BotProcess:
         self.up_since = 0.0
         self.starts = 0
         self._process: asyncio.subprocess.Process | None = None
+        self.options = options
 
     @property
     def alive(self) -> bool:
@@ -70,7 +73,8 @@ class BotProcess:
         generation = state.poll_generation
         with self.log.open("ab") as out:
             self._process = await asyncio.create_subprocess_exec(
-                *BOT_COMMAND, env=self.env, cwd=self.workdir, stdout=out, stderr=out, stdin=asyncio.subprocess.DEVNULL)
+                *BOT_COMMAND, *self.options, env=self.env, cwd=self.workdir, stdout=out, stderr=out,
+                stdin=asyncio.subprocess.DEVNULL)
         self.starts += 1
         loop = asyncio.get_running_loop()
         deadline = loop.time() + START_TIMEOUT
@@ -121,13 +125,14 @@ class BotProcess:
 
 @asynccontextmanager
 async def bot_process(emulator: RunningEmulator, stack: Stack, workdir: Path, *, database_url: str | None = None,
-                      redis_url: str | None = None) -> AsyncIterator[BotProcess]:
-    """The polling bot on ``stack`` (or the URLs given, e.g. through a proxy) until the block exits."""
+                      redis_url: str | None = None, options: tuple[str, ...] = ()) -> AsyncIterator[BotProcess]:
+    """The polling bot on ``stack`` (or the URLs given, e.g. through a proxy) until the block exits;
+    ``options`` go to ``meydan run``."""
     workdir.mkdir(parents=True, exist_ok=True)
     env = bot_environment(TOKEN, emulator.base_url,
                           database_url or stack.database_url.render_as_string(hide_password=False),
                           redis_url or stack.redis_url, workdir / "data")
-    bot = BotProcess(emulator, env | {"MEYDAN_SECRET_KEY": SECRET}, workdir)
+    bot = BotProcess(emulator, env | {"MEYDAN_SECRET_KEY": SECRET}, workdir, options)
     await bot.start()
     try:
         yield bot

@@ -32,7 +32,9 @@ async def test_memory_counts_expire_and_can_be_held() -> None:
     await counters.hold("a", 60)
     clock.now += 30
     assert await counters.hit("a", 10) == 2  # held beyond its window
+    assert await counters.count("a") == 2 and await counters.count("never") == 0
     clock.now += 31
+    assert await counters.count("a") == 0  # expired
     await counters.hold("a", 60)  # expired: holding does not bring it back
     assert await counters.hit("a", 10) == 1
 
@@ -55,6 +57,7 @@ async def test_redis_counts_are_shared_and_expire(redis_url: str) -> None:
         one, other = RedisCounters(first), RedisCounters(second)  # as two bot processes would
         counts = await asyncio.gather(*(counters.hit("42:throttle:7", 2) for counters in (one, other) * 5))
         assert sorted(counts) == list(range(1, 11))
+        assert await one.count("42:throttle:7") == 10 and await one.count("42:throttle:none") == 0
         assert 0 < await first.ttl("meydan:42:throttle:7") <= 2
         await other.hold("42:throttle:7", 30)
         assert 2 < await first.ttl("meydan:42:throttle:7") <= 30

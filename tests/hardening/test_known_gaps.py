@@ -10,7 +10,7 @@ import pytest
 from backend.models import Finding
 from backend.surveys.engine import Invalid, SurveyState
 from backend.surveys.plan_sources import plan_choice_sources
-from backend.surveys.validation import MAX_TEXT_LENGTH
+from backend.config import MAX_TEXT_LENGTH
 from bot.bench.survey.citizen import bundled_survey
 from bot.emulator.formatting import format_text
 from bot.emulator.limits import Limits

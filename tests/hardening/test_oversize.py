@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.models import Note
+from backend.config import MAX_TEXT_LENGTH
+from backend.models import Answer, Note
 from bot.i18n import t
 from bot.runner import running_bot
-from tests.e2e.citizens import SURVEY, join
+from tests.e2e.citizens import SURVEY, join, to_the_problem
 from tests.e2e.conftest import TOKEN
 from tests.e2e.test_meetings import database, png
 from tests.hardening.helpers import at_meeting, document, sent_until, text_of
@@ -62,3 +63,24 @@ async def test_a_citizen_answer_over_the_limit_leaves_the_question_waiting(setti
         assert text_of(refusal) == t("limits.text_too_long", "fa", length=MAX_TEXT + 1, max=MAX_TEXT)
         await citizen.press("منطقه ۲")  # the question was still waiting for its answer
         await citizen.wait_for_message(contains="سن شما")
+
+
+async def test_a_survey_answer_has_the_one_limit_and_is_told_it(settings_for, emulator, stack) -> None:  # type: ignore[no-untyped-def]
+    """The length of an answer is MEYDAN_MAX_TEXT_LENGTH (4,096 unless set), not a second, smaller limit
+    of the survey's own; a refusal states the limit, in Persian digits."""
+    async with running_bot(settings_for()):
+        citizen = emulator.user(TOKEN, user_id=9721, first_name="شهروند", language_code="fa")
+        await join(citizen, "منطقه ۹")
+        await to_the_problem(citizen)
+        problem = ("ترافیک سنگین بلوار وکیل‌آباد " * 150)[:MAX_TEXT_LENGTH].strip()  # over 2,000 characters
+        await citizen.send(problem)
+        await citizen.wait_for_message(contains="کدام محور")
+        await citizen.press("حمل‌ونقل و ترافیک")
+        await citizen.wait_for_message(contains="پیشنهاد")
+        await citizen.send("پ" * (MAX_TEXT_LENGTH + 1))
+        refusal = text_of(await citizen.wait_for_message())
+        assert refusal == t("limits.text_too_long", "fa", length=MAX_TEXT_LENGTH + 1, max=MAX_TEXT_LENGTH)
+        assert "۴٬۰۹۶" in refusal
+    async with database(settings_for()) as sessions, sessions() as session:
+        answer = await session.scalar(select(Answer.value).where(Answer.question == "neighbourhood_problem"))
+    assert answer == {"text": problem, "axis": "transport"} and len(problem) > 4000

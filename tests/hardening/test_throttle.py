@@ -1,5 +1,6 @@
 """Per-user throttling through the emulator: one notice, then silence; nobody else slowed;
-counters in Redis when it is configured, in memory otherwise."""
+counters in Redis when it is configured, in memory otherwise. A facilitator at a meeting has a limit
+for the job and is told which messages were not recorded; an album counts once."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import asyncio
 
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from redis.asyncio import Redis
+from sqlalchemy import select
 
 from backend.config import load_settings
+from backend.models import Note
 from bot.app import build_dispatcher
 from bot.context import AppContext
 from bot.counters import MemoryCounters
@@ -16,7 +19,8 @@ from bot.i18n import t
 from bot.runner import running_bot
 from bot.throttle import ThrottleMiddleware, install
 from tests.e2e.conftest import TOKEN
-from tests.hardening.helpers import sent_until, text_of
+from tests.e2e.test_meetings import database
+from tests.hardening.helpers import at_meeting, document, sent_until, text_of
 
 LIMIT, PAUSE = 3, 2
 SLOW_DOWN = t("limits.slow_down", "fa", seconds=PAUSE)
@@ -87,3 +91,35 @@ def test_throttling_comes_before_the_conversation_state_and_can_be_switched_off(
     plain = dispatcher(throttle_limit=0)
     install(plain, load_settings(data_dir=tmp_path, throttle_limit=5), MemoryCounters())
     assert [type(m) for m in plain.update.outer_middleware][-2:] == [ThrottleMiddleware, type(plain.fsm)]
+
+
+async def test_a_facilitator_at_a_meeting_has_a_limit_for_the_job_and_is_told_what_was_not_recorded(  # type: ignore[no-untyped-def]
+        settings_for, emulator, stack) -> None:
+    async with running_bot(settings_for(throttle_limit=0)):  # the set-up, unthrottled
+        user = await at_meeting(emulator, settings_for(), 9621)
+    work_limit, notes = 8, 12
+    async with running_bot(settings_for(throttle_limit=LIMIT, throttle_window=60, throttle_pause=PAUSE,
+                                        throttle_work_limit=work_limit)):
+        sent = {(await user.send(f"یادداشت {n}"))["message_id"]: f"یادداشت {n}" for n in range(notes)}
+        not_recorded = t("limits.not_recorded", "fa", limit=work_limit, seconds=60)
+        got = await sent_until(user, lambda got: len([m for m in got if m.get("reply_to_message")]) >= notes - work_limit
+                               and sum("یادداشت ثبت شد" in text_of(m) for m in got) >= work_limit)
+        await asyncio.sleep(0.5)
+        got = await user.messages()
+    refused = {m["reply_to_message"]["message_id"] for m in got if text_of(m) == not_recorded}
+    assert SLOW_DOWN not in [text_of(m) for m in got]
+    async with database(settings_for()) as sessions, sessions() as session:
+        stored = set((await session.scalars(select(Note.text).where(Note.text.startswith("یادداشت")))).all())
+    assert len(stored) == work_limit and len(refused) == notes - work_limit
+    assert stored | {sent[message_id] for message_id in refused} == set(sent.values())  # each recorded or named
+
+
+async def test_an_album_counts_once(settings_for, emulator, stack) -> None:  # type: ignore[no-untyped-def]
+    async with running_bot(settings_for(throttle_limit=LIMIT, throttle_window=60, throttle_pause=PAUSE)):
+        user = emulator.user(TOKEN, user_id=9631, first_name="آلبوم")
+        for number in range(5):
+            await user.send_content(document(f"page{number}.pdf", 1000, media_group_id="album-9631"))
+        await user.wait_for_message(contains=t("limits.album", "fa"))
+        for _ in range(LIMIT - 1):  # the album was one update of LIMIT
+            await user.send("/help")
+            assert _is_help(await user.wait_for_message())
