@@ -24,6 +24,7 @@ TELEGRAM_API_BASE = "https://api.telegram.org"
 BALE_API_BASE = "https://tapi.bale.ai"
 
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram's secret_token allows
+MIN_SECRET_KEY_LENGTH = 32
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
 
 
@@ -93,6 +94,17 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}; expected an IANA name such as Asia/Tehran") from None
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        key = None if value is None else value.get_secret_value().strip()
+        if key is not None and len(key) < MIN_SECRET_KEY_LENGTH:
+            problem = f"is too short ({len(key)} characters)" if key else "is empty"
+            raise ValueError(f"{problem}; set it to at least {MIN_SECRET_KEY_LENGTH} random characters (e.g. from "
+                             "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'), or unset it to have "
+                             "one generated and kept in the data directory")
         return value
 
     @field_validator("api_base")
