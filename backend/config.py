@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     throttle_pause: int = Field(default=60, ge=1)  # seconds a user over the limit is ignored
     max_text_length: int = Field(default=4096, ge=1)  # characters of a text or caption
     max_file_mb: int = Field(default=20, ge=1)  # the Bot API lets a bot download at most 20 MB
+    outbox_retention_days: int = Field(default=30, ge=1)  # how long files of delivered pushes are kept
 
     @field_validator("admin_ids", mode="before")
     @classmethod
