@@ -25,6 +25,7 @@ BALE_API_BASE = "https://tapi.bale.ai"
 
 MAX_TEXT_LENGTH = 4096  # the longest text or caption a user may send (a Telegram message's own limit)
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram's secret_token allows
+MIN_SECRET_KEY_LENGTH = 32
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
 
 
@@ -77,6 +78,7 @@ class Settings(BaseSettings):
     throttle_work_limit: int = Field(default=200, ge=0)  # the limit of a facilitator or NGO at an open meeting
     max_text_length: int = Field(default=MAX_TEXT_LENGTH, ge=1)  # characters of a text or caption; survey answers too
     max_file_mb: int = Field(default=20, ge=1)  # the Bot API lets a bot download at most 20 MB
+    outbox_retention_days: int = Field(default=30, ge=1)  # how long files of delivered pushes are kept
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -95,6 +97,17 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}; expected an IANA name such as Asia/Tehran") from None
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        key = None if value is None else value.get_secret_value().strip()
+        if key is not None and len(key) < MIN_SECRET_KEY_LENGTH:
+            problem = f"is too short ({len(key)} characters)" if key else "is empty"
+            raise ValueError(f"{problem}; set it to at least {MIN_SECRET_KEY_LENGTH} random characters (e.g. from "
+                             "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'), or unset it to have "
+                             "one generated and kept in the data directory")
         return value
 
     @field_validator("api_base")

@@ -1,4 +1,4 @@
-"""Shared fixtures: real databases (SQLite file, PostgreSQL) and real Redis.
+"""Shared fixtures: real databases (SQLite file, PostgreSQL), real Redis and a real browser (Chromium).
 
 PostgreSQL and Redis tests run when MEYDAN_TEST_POSTGRES_URL / MEYDAN_TEST_REDIS_URL are set
 (CI sets both). With MEYDAN_TEST_REQUIRE_SERVICES=1 a run in which they were skipped, or did
@@ -12,6 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy.engine import URL, make_url
@@ -21,6 +22,9 @@ from backend import migrate
 from backend.db import create_engine, session_factory
 
 from backend.config import async_database_url
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
 
 POSTGRES_ENV = "MEYDAN_TEST_POSTGRES_URL"
 REDIS_ENV = "MEYDAN_TEST_REDIS_URL"
@@ -155,3 +159,18 @@ async def sqlite_sessions(sqlite_url: URL) -> AsyncIterator[async_sessionmaker[A
     """Sessions on a migrated SQLite database only (for tests whose SQL is not the point)."""
     async for made in _migrated(sqlite_url):
         yield made
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's headless Chromium through Playwright (``tests.browser``); skipped without it, or failing
+    when MEYDAN_TEST_REQUIRE_SERVICES is set (CI installs it)."""
+    from tests.browser import CHROMIUM, launched
+
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is not installed (apt-get install chromium; .ci/run does)"
+        if _require_services():
+            pytest.fail(f"{message} but {REQUIRE_ENV} is set")
+        pytest.skip(message)
+    async with launched() as chromium:
+        yield chromium

@@ -17,10 +17,13 @@ before the call would close the window only by turning the duplicate into a lost
 
 Files: ``sendDocument``/``sendPhoto`` payloads hold the file as ``{"path": ..., "filename": ...}``
 (``store_file`` keeps bytes under the data directory, content-addressed) or as a Telegram file_id/URL.
+A kept file is deleted once every message naming it was delivered more than the retention ago
+(``delivered_files``, ``delete_files``: the leader's ``outbox.prune_files`` job).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +43,7 @@ STATUSES = (PENDING, SENDING, SENT, FAILED, UNREACHABLE)
 UNFINISHED = (PENDING, SENDING)
 REQUIRED_FIELD = {"sendMessage": "text", "sendDocument": "document", "sendPhoto": "photo"}
 METHODS = tuple(REQUIRED_FIELD)
+FILE_METHODS = ("sendDocument", "sendPhoto")  # whose payload may name a file kept by ``store_file``
 DEFAULT_LEASE = timedelta(seconds=60)
 _CHUNK = 500
 _NO_SYNC = {"synchronize_session": False}  # bulk UPDATEs: no loaded objects to keep in step
@@ -97,13 +101,50 @@ async def enqueue_many(
 
 
 def store_file(directory: Path, content: bytes, filename: str) -> dict[str, str]:
-    """Keep ``content`` under ``directory/outbox/<sha256>/`` and return the payload value naming it."""
+    """Keep ``content`` under ``directory/outbox/<sha256>/`` and return the payload value naming it.
+
+    A file kept already is touched, so ``delete_files`` spares it while the new message is enqueued."""
     folder = directory / "outbox" / hashlib.sha256(content).hexdigest()
     path = folder / Path(filename).name
-    if not path.exists():
+    if path.exists():
+        path.touch()
+    else:
         folder.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
     return {"path": str(path.resolve()), "filename": path.name}
+
+
+async def delivered_files(session: AsyncSession, before: datetime) -> set[Path]:
+    """Stored files whose every message was delivered before ``before``: none that a message still
+    waits to send (pending, sending, failed: it may be retried) or never delivered (unreachable)."""
+    rows = await session.execute(
+        select(OutboxMessage.method, OutboxMessage.payload, OutboxMessage.status, OutboxMessage.sent_at)
+        .where(OutboxMessage.method.in_(FILE_METHODS)))
+    delivered, kept = set(), set()
+    for method, payload, status, sent_at in rows.all():
+        named = payload.get(REQUIRED_FIELD[method])
+        if isinstance(named, dict) and named.get("path"):
+            old = status == SENT and sent_at is not None and sent_at < before
+            (delivered if old else kept).add(Path(named["path"]))
+    return delivered - kept
+
+
+def delete_files(directory: Path, paths: set[Path], before: datetime) -> int:
+    """Delete those of ``paths`` that ``store_file`` kept under ``directory`` and did not touch since
+    ``before``, with their folders; how many were deleted."""
+    root = (directory / "outbox").resolve()
+    deleted = 0
+    for path in paths:
+        try:
+            if path.parent.parent != root or path.stat().st_mtime >= before.timestamp():
+                continue
+            path.unlink()
+        except FileNotFoundError:  # deleted by an earlier run
+            continue
+        deleted += 1
+        with contextlib.suppress(OSError):  # another file of the same content may still be there
+            path.parent.rmdir()
+    return deleted
 
 
 def _due(row: type[OutboxMessage], now: datetime) -> Any:

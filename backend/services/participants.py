@@ -8,6 +8,7 @@ import hmac
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.locales import pick_language
 from backend.models import Participant, utcnow
 
 CITIZENS = "citizens"
@@ -21,6 +22,17 @@ def pseudonym(secret: bytes, messenger_id: int) -> str:
 async def by_messenger_id(session: AsyncSession, messenger_id: int) -> Participant | None:
     """The participant linked to a messenger account, if any."""
     return await session.scalar(select(Participant).where(Participant.telegram_id == messenger_id))
+
+
+def reachable(participant: Participant) -> bool:
+    """Whether pushes can reach the participant: linked to an account that has not blocked the bot."""
+    return participant.telegram_id is not None and participant.unreachable_at is None
+
+
+async def language_of(session: AsyncSession, messenger_id: int) -> str:
+    """The language of a messenger account's participant; the default language for an unknown account."""
+    known = await by_messenger_id(session, messenger_id)
+    return pick_language(known.language if known else None)
 
 
 async def reachable_again(session: AsyncSession, participant: Participant) -> None:

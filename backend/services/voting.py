@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.errors import MeydanError
 from backend.models import Agenda, AgendaItem, AuditEntry, Decision, Participant, Role, Vote, VOTE_CHOICES, utcnow
 from backend.plan import ApprovalBody, Plan
+from backend.services import participants
 from backend.voting.rules import Outcome, Tally, decide
 
 MEMBER = "member"
@@ -69,6 +70,21 @@ async def members(session: AsyncSession, body: str) -> list[Participant]:
     query = (select(Participant).join(Role, Role.participant_id == Participant.id)
              .where(Role.role == MEMBER, Role.scope == body, Participant.telegram_id.is_not(None)).order_by(Role.id))
     return list((await session.scalars(query)).all())
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """Whom a push to a body reaches, and the members it skips because they blocked the bot."""
+
+    reached: list[Participant]
+    skipped: list[Participant]
+
+
+async def recipients(session: AsyncSession, body: str) -> Recipients:
+    """The body's members split by whether pushes can reach them (in the order they joined)."""
+    everyone = await members(session, body)
+    return Recipients([m for m in everyone if participants.reachable(m)],
+                      [m for m in everyone if not participants.reachable(m)])
 
 
 async def is_member(session: AsyncSession, participant_id: int, body: str) -> bool:

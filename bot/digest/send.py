@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.digest.build import Digest
 from backend.models import Participant
-from backend.services import voting
+from backend.services import participants, voting
 from backend.services.outbox import Outgoing, enqueue_many, store_file
 from bot.context import AppContext
 from bot.i18n import localize_number, t
@@ -32,7 +32,7 @@ async def recipients(session: AsyncSession, app: AppContext) -> list[Participant
     for body in app.plan.bodies:
         if body.receives_digest:
             for member in await voting.members(session, body.code):
-                if member.telegram_id is not None and member.unreachable_at is None:
+                if participants.reachable(member):
                     found.setdefault(member.id, member)
     return list(found.values())
 

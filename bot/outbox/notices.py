@@ -10,9 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.models import OutboxMessage
 from backend.services import outbox, participants
 from backend.text import to_persian_digits
-from bot.i18n import pick_language, t
+from bot.i18n import t
 
 NOTICE_PREFIX = "outbox.unreachable:"
+
+
+def chat_label(chat_id: int, lang: str) -> str:
+    """A chat id as an admin reads it: its digits in the language's script, no separators."""
+    return to_persian_digits(str(chat_id)) if lang == "fa" else str(chat_id)
 
 
 def is_notice(message: OutboxMessage) -> bool:
@@ -31,9 +36,7 @@ async def notify_unreachable(session: AsyncSession, admin_ids: Sequence[int], me
     for admin in admin_ids:
         if admin == message.chat_id:
             continue
-        known = await participants.by_messenger_id(session, admin)
-        lang = pick_language(known.language if known else None)
-        chat = to_persian_digits(str(message.chat_id)) if lang == "fa" else str(message.chat_id)
-        text = t("outbox.unreachable", lang, chat=chat, key=escape(message.dedupe_key))
+        lang = await participants.language_of(session, admin)
+        text = t("outbox.unreachable", lang, chat=chat_label(message.chat_id, lang), key=escape(message.dedupe_key))
         notices.append(outbox.Outgoing(f"{NOTICE_PREFIX}{message.id}:{admin}", admin, "sendMessage", {"text": text}))
     return await outbox.enqueue_many(session, notices)

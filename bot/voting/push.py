@@ -13,11 +13,12 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import Agenda, Participant
-from backend.services import voting
+from backend.services import participants, voting
 from backend.services.outbox import Outgoing, enqueue_many
 from backend.services.voting import AgendaClosing
 from bot.context import AppContext
 from bot.i18n import t
+from bot.outbox.notices import chat_label
 from bot.voting.render import body_name, deadline_text, header, item_keyboard, item_message
 
 
@@ -30,10 +31,12 @@ def _message(key: str, chat_id: int, text: str, markup: InlineKeyboardMarkup | N
 
 async def push_agenda(session: AsyncSession, app: AppContext, agenda: Agenda) -> int:
     """Each member gets the header and one message per item with the vote buttons (and "more" for an
-    item too long for one message)."""
+    item too long for one message); members who blocked the bot are skipped and the admins told who
+    they are."""
     await session.refresh(agenda, ["items"])
-    messages = []
-    for member in await voting.members(session, agenda.body):
+    recipients = await voting.recipients(session, agenda.body)
+    messages = await _skipped_notices(session, app, agenda, recipients.skipped)
+    for member in recipients.reached:
         lang, chat = member.language, member.telegram_id
         assert chat is not None
         base = f"agenda:{agenda.id}:member:{member.id}"
@@ -44,8 +47,27 @@ async def push_agenda(session: AsyncSession, app: AppContext, agenda: Agenda) ->
     return await enqueue_many(session, messages)
 
 
+async def _skipped_notices(session: AsyncSession, app: AppContext, agenda: Agenda,
+                           skipped: list[Participant]) -> list[Outgoing]:
+    """One notice per admin (in their language) naming the members the agenda was not sent to."""
+    if not skipped:
+        return []
+    chats = [member.telegram_id for member in skipped]
+    notices = []
+    for admin in app.settings.admin_ids:
+        if admin in chats:
+            continue
+        lang = await participants.language_of(session, admin)
+        named = "\n".join(t("voting.skipped_member", lang, chat=chat_label(chat, lang)) for chat in chats)
+        text = t("voting.skipped_admin", lang, body=body_name(app.plan, agenda.body, lang), count=len(chats),
+                 members=named)
+        notices.append(_message(f"agenda:{agenda.id}:skipped:admin:{admin}", admin, text))
+    return notices
+
+
 async def remind(session: AsyncSession, app: AppContext, now: datetime) -> int:
-    """Members who have not voted on everything get each reminder the body's rules set, once."""
+    """Members who have not voted on everything (and have not blocked the bot) get each reminder the
+    body's rules set, once."""
     messages = []
     for body in app.plan.bodies:
         agenda = await voting.open_agenda_of(session, body.code)
@@ -57,7 +79,7 @@ async def remind(session: AsyncSession, app: AppContext, now: datetime) -> int:
         if not due:
             continue
         hours = min(due)
-        for member in await voting.non_voters(session, agenda):
+        for member in filter(participants.reachable, await voting.non_voters(session, agenda)):
             assert member.telegram_id is not None
             text = t("voting.reminder", member.language, body=body_name(app.plan, body.code, member.language),
                      deadline=deadline_text(agenda, member.language))
@@ -67,9 +89,10 @@ async def remind(session: AsyncSession, app: AppContext, now: datetime) -> int:
 
 
 async def announce(session: AsyncSession, app: AppContext, closing: AgendaClosing) -> int:
-    """Tell the members what their body decided (or that voting was extended); flag no quorum to admins."""
+    """Tell the members who have not blocked the bot what their body decided (or that voting was
+    extended); flag no quorum to admins."""
     agenda = closing.agenda
-    members: list[Participant] = await voting.members(session, agenda.body)
+    members = (await voting.recipients(session, agenda.body)).reached
     outcomes = [d.outcome for d in closing.decisions]
     occasion = f"agenda:{agenda.id}:{closing.action}:{int(agenda.deadline.timestamp())}"
     messages = []

@@ -353,7 +353,7 @@ async def _build_at(url: URL) -> Built:
 
 
 def _meydan(tmp_path: Path, url: URL, *args: str) -> subprocess.CompletedProcess[str]:
-    return meydan(tmp_path, url, "export", *args, MEYDAN_SECRET_KEY="cli-test")
+    return meydan(tmp_path, url, "export", *args, MEYDAN_SECRET_KEY="cli-test-secret-key-of-32-characters")
 
 
 def test_cli(sqlite_url: URL, tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ async def test_a_citizen_is_served_plain_text_through_a_secret_url_without_a_men
     port = free_port()
     async with running_emulator(missing_methods=["setMyCommands"]) as emulator:
         settings = load_settings(bot_token=TOKEN, api_base=emulator.base_url, messenger="bale", data_dir=tmp_path,
-                                 secret_key="bale-test", webhook_url=f"http://127.0.0.1:{port}/hook",
+                                 secret_key="bale-test-secret-key-of-32-characters", webhook_url=f"http://127.0.0.1:{port}/hook",
                                  webhook_port=port)
         secret = settings.webhook_secret_token()
         async with (connected_bot(settings) as bot, serving(settings, bot) as (_, dp, election),

@@ -11,6 +11,8 @@ from backend.errors import ConfigError
 from tests.deploy.conftest import TOKEN, meydan_env
 from tests.e2e.test_cli_run import _meydan
 
+ONE, TWO = "first-secret-key-of-32-characters-long", "second-secret-key-of-32-characters-long"
+
 
 @pytest.mark.parametrize(("api_base", "messenger"), [
     ("https://api.telegram.org", "telegram"), ("https://tapi.bale.ai", "bale"), ("http://127.0.0.1:8081", "telegram"),
@@ -25,6 +27,8 @@ def test_the_messenger_follows_the_api_base_unless_set(tmp_path: Path, api_base:
     ("webhook_secret", "with spaces", "MEYDAN_WEBHOOK_SECRET: expected 1-256 characters"),
     ("webhook_workers", 0, "MEYDAN_WEBHOOK_WORKERS"),
     ("messenger", "whatsapp", "MEYDAN_MESSENGER"),
+    ("secret_key", " ", "MEYDAN_SECRET_KEY: is empty; set it to at least 32 random characters"),
+    ("secret_key", "x" * 31, "MEYDAN_SECRET_KEY: is too short (31 characters); set it to at least 32"),
 ])
 def test_bad_values_are_one_line_errors(setting: str, value: object, expected: str) -> None:
     with pytest.raises(ConfigError, match=expected.replace("(", r"\(").replace(")", r"\)")):
@@ -32,10 +36,10 @@ def test_bad_values_are_one_line_errors(setting: str, value: object, expected: s
 
 
 def test_the_webhook_secret_is_derived_from_the_key_unless_given(tmp_path: Path) -> None:
-    derived = load_settings(secret_key="one", data_dir=tmp_path).webhook_secret_token()
-    assert derived == load_settings(secret_key="one", data_dir=tmp_path).webhook_secret_token()
-    assert derived != load_settings(secret_key="two", data_dir=tmp_path).webhook_secret_token()
-    assert load_settings(secret_key="one", webhook_secret="given_1", data_dir=tmp_path).webhook_secret_token() == "given_1"
+    derived = load_settings(secret_key=ONE, data_dir=tmp_path).webhook_secret_token()
+    assert derived == load_settings(secret_key=ONE, data_dir=tmp_path).webhook_secret_token()
+    assert derived != load_settings(secret_key=TWO, data_dir=tmp_path).webhook_secret_token()
+    assert load_settings(secret_key=ONE, webhook_secret="given_1", data_dir=tmp_path).webhook_secret_token() == "given_1"
 
 
 def test_a_key_file_written_first_by_another_process_is_kept(tmp_path: Path) -> None:

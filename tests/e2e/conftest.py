@@ -30,7 +30,7 @@ def settings_for(stack, tmp_path: Path, emulator) -> Callable[..., Settings]:  #
             data_dir=tmp_path / "data",
             database_url=stack.database_url.render_as_string(hide_password=False),
             redis_url=stack.redis_url,
-            secret_key="e2e-secret",
+            secret_key="e2e-secret-key-of-32-characters-long",
         )
         values.update(overrides)
         return load_settings(**values)

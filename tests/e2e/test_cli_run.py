@@ -15,7 +15,7 @@ from tests.e2e.conftest import TOKEN
 
 def _env(tmp_path: Path, **values: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEYDAN_")}
-    env.update({"MEYDAN_DATA_DIR": str(tmp_path / "data"), "MEYDAN_SECRET_KEY": "cli-test"})
+    env.update({"MEYDAN_DATA_DIR": str(tmp_path / "data"), "MEYDAN_SECRET_KEY": "cli-test-secret-key-of-32-characters"})
     env.update({f"MEYDAN_{k.upper()}": v for k, v in values.items()})
     return env
 
@@ -35,6 +35,8 @@ async def _meydan(env: dict[str, str], *args: str) -> tuple[int, str]:
         ({"database_url": "postgresql://postgres@127.0.0.1:1/x"}, ("db", "current"), "cannot connect to the database"),
         ({"plan_file": "/nonexistent/plan.yaml"}, ("plan", "check"), "plan file /nonexistent/plan.yaml: not found"),
         ({"admin_ids": "root"}, ("plan", "check"), "MEYDAN_ADMIN_IDS"),
+        ({"secret_key": ""}, ("run",), "meydan: MEYDAN_SECRET_KEY: is empty; set it to at least 32 random characters"),
+        ({"secret_key": "short"}, ("scheduler",), "meydan: MEYDAN_SECRET_KEY: is too short (5 characters)"),
     ],
 )
 async def test_configuration_errors_are_one_line(tmp_path: Path, setting: dict[str, str], args: tuple[str, ...],

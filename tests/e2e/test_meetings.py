@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 async def cli(settings: Settings, *args: str) -> str:
     """Run ``meydan ARGS`` in a subprocess on the test's database and emulator; its stdout."""
     env = {**os.environ, "MEYDAN_DATABASE_URL": settings.db_url.render_as_string(hide_password=False),
-           "MEYDAN_DATA_DIR": str(settings.data_dir), "MEYDAN_SECRET_KEY": "e2e-secret",
+           "MEYDAN_DATA_DIR": str(settings.data_dir), "MEYDAN_SECRET_KEY": "e2e-secret-key-of-32-characters-long",
            "MEYDAN_BOT_TOKEN": TOKEN, "MEYDAN_API_BASE": settings.api_base, "COLUMNS": "200"}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-c", "from bot.cli import main; main()", *args, cwd=ROOT, env=env,

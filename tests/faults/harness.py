@@ -26,7 +26,7 @@ from tests.conftest import Stack
 from tests.faults.conftest import Ledger
 
 TOKEN = "464646:meydan-faults"
-SECRET = "meydan-faults-secret"
+SECRET = "meydan-faults-secret-key-of-32-characters"
 START_TIMEOUT = 60.0
 GRACE = 3.0  # how long a user waits for an answer once the bot polls (again) before acting again
 POLL = 0.25

@@ -57,7 +57,7 @@ class LiveBot:
         self.exits = AsyncExitStack()
         self.emulator: RunningEmulator = await self.exits.enter_async_context(running_emulator())
         self.settings: Settings = load_settings(
-            bot_token=TOKEN, api_base=self.emulator.base_url, data_dir=self.tmp_path / "data", secret_key="fuzz",
+            bot_token=TOKEN, api_base=self.emulator.base_url, data_dir=self.tmp_path / "data", secret_key="fuzz-test-secret-key-of-32-characters",
             database_url=self.database_url.render_as_string(hide_password=False), throttle_limit=0)
         self.dispatcher: Dispatcher = await self.exits.enter_async_context(running_bot(self.settings))
         self.bot: Bot = create_bot(self.settings)

@@ -80,7 +80,7 @@ def test_throttling_comes_before_the_conversation_state_and_can_be_switched_off(
     from backend.plan import load_plan
 
     def dispatcher(**overrides: object):  # type: ignore[no-untyped-def]
-        settings = load_settings(data_dir=tmp_path, secret_key="k", **overrides)
+        settings = load_settings(data_dir=tmp_path, secret_key="throttle-test-secret-key-of-32-characters", **overrides)
         app = AppContext(settings=settings, plan=load_plan(), engine=None, sessions=None)  # type: ignore[arg-type]
         return build_dispatcher(app, MemoryStorage(), SimpleEventIsolation())
 

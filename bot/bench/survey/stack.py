@@ -64,7 +64,7 @@ def bot_environment(token: str, api_base: str, database_url: str, redis_url: str
         "MEYDAN_DATABASE_URL": database_url,
         "MEYDAN_REDIS_URL": redis_url or "",
         "MEYDAN_DATA_DIR": str(data_dir),
-        "MEYDAN_SECRET_KEY": "meydan-bench",
+        "MEYDAN_SECRET_KEY": "meydan-bench-secret-key-not-for-real-use",
     }
 
 
