@@ -13,8 +13,8 @@ from sqlalchemy.engine import URL
 from backend.models import Meeting, Note, Participant
 from backend.plan import load_plan
 from backend.services import invites
-from bot.emulator import RunningEmulator
-from bot.emulator.users import SimulatedUser
+from sandbox.emulator import RunningEmulator
+from sandbox.emulator.users import SimulatedUser
 from tests.conftest import Stack
 from tests.e2e.test_meetings import set_up
 from tests.faults.conftest import Ledger

@@ -22,7 +22,7 @@ from backend.services.findings import record_finding
 from backend.services.voting import AgendaEntry
 from backend.text import normalize_persian
 from bot.context import AppContext
-from bot.emulator.users import Message, SimulatedUser
+from sandbox.emulator.users import Message, SimulatedUser
 from bot.runner import running_bot
 from bot.voting.push import push_agenda
 from tests.e2e.test_meetings import cli, database
