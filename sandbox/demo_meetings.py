@@ -243,7 +243,7 @@ class _Facilitator(_Person):
         group_axis = self.app.plan.get("working_group", meeting.working_group).axis  # type: ignore[union-attr]
         await self.tick(await self.expect("meetings.ask.axes"), "axis", [group_axis], meeting.axes)
         await self.expect("meetings.ask.date")
-        held_on = today_local(self.app.settings.timezone) - timedelta(days=meeting.days_ago)
+        held_on = today_local(self.app.zone) - timedelta(days=meeting.days_ago)
         await self.user.send(format_date(held_on, LANG))
         district = await self.expect("meetings.ask.district")
         await self.tap(district, self.name("district", meeting.district) if meeting.district

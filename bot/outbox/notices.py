@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import OutboxMessage
 from backend.services import outbox, participants
-from backend.text import to_persian_digits
+from backend.locales import localize_digits
 from bot.i18n import pick_language, t
 
 NOTICE_PREFIX = "outbox.unreachable:"
@@ -33,7 +33,7 @@ async def notify_unreachable(session: AsyncSession, admin_ids: Sequence[int], me
             continue
         known = await participants.by_messenger_id(session, admin)
         lang = pick_language(known.language if known else None)
-        chat = to_persian_digits(str(message.chat_id)) if lang == "fa" else str(message.chat_id)
+        chat = localize_digits(message.chat_id, lang)
         text = t("outbox.unreachable", lang, chat=chat, key=escape(message.dedupe_key))
         notices.append(outbox.Outgoing(f"{NOTICE_PREFIX}{message.id}:{admin}", admin, "sendMessage", {"text": text}))
     return await outbox.enqueue_many(session, notices)
