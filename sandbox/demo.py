@@ -31,7 +31,8 @@ from sandbox.bench.imports import write_sample_137
 from backend.imports.importer import import_file
 from backend.plan import load_plan
 from backend.prioritize.priorities import prioritize
-from backend.services import invites, problems
+from backend.services import invites
+from backend.integration import problems
 from bot.app import create_bot
 from sandbox.bench.survey.citizen import bundled_survey, follow, write_script
 from bot.context import AppContext

@@ -13,9 +13,9 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import Agenda, Participant
-from backend.services import voting
+from backend.voting import service as voting
 from backend.services.outbox import Outgoing, enqueue_many
-from backend.services.voting import AgendaClosing
+from backend.voting.service import AgendaClosing
 from bot.context import AppContext
 from bot.i18n import t
 from bot.voting.render import body_name, deadline_text, header, item_keyboard, item_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from backend.services import voting
+from backend.voting import service as voting
 from bot.context import AppContext
 from bot.scheduling.registry import JobContext, ScheduledJob, every, weekly
 from bot.voting.agendas import open_next_agenda

@@ -16,7 +16,7 @@ from backend.db import create_engine, session_factory, transaction
 from backend.integration.corpus import generate, pair_precision_recall
 from backend.models import ProblemFinding
 from backend.plan import load_plan
-from backend.services import problems
+from backend.integration import problems
 from backend.services.findings import new_finding
 
 _BATCH = 10_000

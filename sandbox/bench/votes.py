@@ -40,7 +40,9 @@ from backend.config import load_settings
 from backend.db import create_engine, session_factory
 from backend.models import AgendaItem, AuditEntry, Participant, Vote
 from backend.plan import Plan, load_plan
-from backend.services import invites, problems, voting
+from backend.services import invites
+from backend.integration import problems
+from backend.voting import service as voting
 from backend.services.findings import record_finding
 from sandbox.bench.databases import each_stack
 from sandbox.bench.options import BenchOptions, Figures

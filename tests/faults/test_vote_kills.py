@@ -16,7 +16,8 @@ from backend.config import load_settings
 from backend.db import create_engine
 from backend.models import OutboxMessage, Participant, Vote, utcnow
 from backend.plan import load_plan
-from backend.services import invites, outbox, problems
+from backend.services import invites, outbox
+from backend.integration import problems
 from backend.services.findings import record_finding
 from bot.context import AppContext
 from sandbox.emulator import RunningEmulator
