@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
-from backend.text import to_latin_digits, to_persian_digits
+from backend.locales import localize_digits
+from backend.text import to_latin_digits
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 
@@ -56,10 +57,6 @@ def _jalali(value: date) -> jdatetime.date:
     return jdatetime.date.fromgregorian(date=value)
 
 
-def _digits(text: str, lang: str) -> str:
-    return to_persian_digits(text) if lang == "fa" else text
-
-
 def format_date(value: date | datetime, lang: str = "fa") -> str:
     """Format as Jalali `YYYY/MM/DD`: Persian digits for "fa", Latin otherwise.
 
@@ -67,20 +64,20 @@ def format_date(value: date | datetime, lang: str = "fa") -> str:
     as already local.
     """
     j = _jalali(_localize(value))
-    return _digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}", lang)
+    return localize_digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}", lang)
 
 
 def format_datetime(value: datetime, lang: str = "fa") -> str:
     """Format as Jalali `YYYY/MM/DD HH:MM`, converting like `format_date`."""
     local = _localize(value)
-    return f"{format_date(local, lang)} {_digits(f'{local:%H:%M}', lang)}"
+    return f"{format_date(local, lang)} {localize_digits(f'{local:%H:%M}', lang)}"
 
 
 def format_date_long(value: date | datetime, lang: str = "fa") -> str:
     """Format as e.g. `۱۲ مرداد ۱۴۰۳` ("fa") or `12 Mordad 1403` (otherwise)."""
     j = _jalali(_localize(value))
     month = (_MONTHS_FA if lang == "fa" else _MONTHS_EN)[j.month - 1]
-    return f"{_digits(str(j.day), lang)} {month} {_digits(str(j.year), lang)}"
+    return f"{localize_digits(str(j.day), lang)} {month} {localize_digits(str(j.year), lang)}"
 
 
 def parse_date(text: str) -> date | None:
@@ -156,5 +153,5 @@ def parse_week(text: str) -> tuple[int, int] | None:
 def format_week(year: int, week: int, lang: str = "fa") -> str:
     """Format a week as `هفتهٔ ۱۲ سال ۱۴۰۴` ("fa") or `1404-W12` (otherwise)."""
     if lang == "fa":
-        return f"هفتهٔ {to_persian_digits(week)} سال {to_persian_digits(year)}"
+        return f"هفتهٔ {localize_digits(week, 'fa')} سال {localize_digits(year, 'fa')}"
     return f"{year}-W{week:02d}"

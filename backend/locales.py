@@ -43,11 +43,20 @@ def pick_language(code: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def localize_number(value: int | float, lang: str, *, signed: bool = False) -> str:
-    """A number as the user reads it: thousands separated (two decimals for a float), a sign if
-    ``signed``, Persian digits and separators in Persian."""
+def localize_digits(text: object, lang: str) -> str:
+    """``text`` with its digits as the language writes them (Persian digits in Persian): for
+    identifiers, dates and counts read as labels; quantities go through ``localize_number``."""
+    return to_persian_digits(str(text)) if lang == "fa" else str(text)
+
+
+def localize_number(value: int | float, lang: str, *, signed: bool = False, decimals: int = 2,
+                    trim: bool = False) -> str:
+    """A number as the user reads it: thousands separated, ``decimals`` places for a float (trailing
+    zeros dropped when ``trim``), a sign if ``signed``, Persian digits and separators in Persian."""
     sign = "+" if signed else ""
-    text = f"{value:{sign},}" if isinstance(value, int) else f"{value:{sign},.2f}"
+    text = f"{value:{sign},}" if isinstance(value, int) else f"{value:{sign},.{decimals}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
     if lang == "fa":
         return to_persian_digits(text.replace(",", "٬").replace(".", "٫").replace("-", "−"))
     return text

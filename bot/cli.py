@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import importlib
 import os
 import sys
 from typing import Annotated
@@ -11,8 +11,8 @@ import typer
 
 from backend.config import load_settings
 from backend.errors import MeydanError
-from bot.commands import (agenda, aggregate, bench, console, db, digest, export, imports, invite, outbox, plan,
-                          prioritize, problems, run, survey)
+from bot.commands import (agenda, aggregate, console, db, digest, export, imports, invite, outbox, plan, prioritize,
+                          problems, run, setup_logging, survey)
 
 app = typer.Typer(help="Meydan: a messenger-based participation collector for a city's mid-term plan.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -23,17 +23,27 @@ app.add_typer(export.app, name="export")
 app.add_typer(invite.app, name="invite")
 app.add_typer(imports.app, name="import")
 app.add_typer(outbox.app, name="outbox")
-app.command("bench")(bench.command)
 app.add_typer(problems.app, name="problems")
 app.add_typer(aggregate.app, name="aggregate")
 app.add_typer(prioritize.app, name="prioritize")
 app.add_typer(agenda.app, name="agenda")
 app.command("digest")(digest.command)
+SANDBOX = "sandbox.cli"
+"""The tools that run Meydan without real people (emulator, demo, benchmarks): found by name, so the
+product never imports them and an image without the ``sandbox`` package simply lacks those commands."""
 
 
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _add_sandbox_commands() -> None:
+    try:
+        sandbox = importlib.import_module(SANDBOX)
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("sandbox", SANDBOX):
+            raise
+        return
+    sandbox.register(app)
+
+
+_add_sandbox_commands()
 
 
 @app.command("run")
@@ -52,7 +62,7 @@ def run_bot(
     verbose: Annotated[bool, typer.Option("--verbose/--quiet", help="Log each step.")] = True,
 ) -> None:
     """Run the bot until Ctrl-C or SIGTERM: long polling against MEYDAN_API_BASE, or webhook workers."""
-    _logging(verbose)
+    setup_logging(verbose)
     chosen = {"webhook_workers": workers, "webhook_host": host, "webhook_port": port}
     if not webhook and any(value is not None for value in chosen.values()):
         raise typer.BadParameter("--workers, --host and --port go with --webhook")
@@ -71,34 +81,8 @@ def scheduler_only(verbose: Annotated[bool, typer.Option("--verbose/--quiet", he
     """Run only the scheduler and the outbox sender (when elected leader), serving no updates."""
     from bot.runner import run_scheduler
 
-    _logging(verbose)
+    setup_logging(verbose)
     run(run_scheduler(load_settings()))
-
-
-@app.command()
-def emulator(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8081,
-    flood_limits: Annotated[bool, typer.Option(help="Answer 429 like Telegram when sending too fast.")] = False,
-) -> None:
-    """Run the Telegram-compatible Bot API emulator on its own (point MEYDAN_API_BASE at it)."""
-    from bot.emulator import serve_forever
-
-    _logging(True)
-    console.print(f"Bot API emulator on http://{host}:{port} (Ctrl-C stops it)")
-    run(serve_forever(host, port, flood_limits=flood_limits))
-
-
-@app.command()
-def demo(
-    data_dir: Annotated[str, typer.Option(help="Where the demo keeps its SQLite database and files.")] = "var/demo",
-    citizens: Annotated[int, typer.Option(min=1, max=5000, help="How many simulated citizens answer the survey.")] = 300,
-) -> None:
-    """Run Meydan end to end on the embedded default: SQLite, in-memory state, the emulator."""
-    from bot.demo import run_demo
-
-    _logging(False)
-    run(run_demo(data_dir, console, citizens=citizens))
 
 
 def main() -> None:

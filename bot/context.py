@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend.config import Settings
-from backend.plan import Plan
+from backend.plan import Plan, plan_zone
 from backend.services.responses import DefinitionCache
 from backend.surveys.engine import ChoiceSources
 from backend.surveys.plan_sources import plan_choice_sources
@@ -25,11 +26,13 @@ class AppContext:
     sessions: async_sessionmaker[AsyncSession]
     definitions: DefinitionCache = field(default_factory=DefinitionCache)
     choice_sources: ChoiceSources = field(init=False)
+    zone: ZoneInfo = field(init=False)  # the plan's time zone (``backend.plan.plan_zone``)
     secret: bytes = field(init=False, repr=False)  # the key for pseudonyms and invite tokens, read once
     _write_lock: asyncio.Lock | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "choice_sources", plan_choice_sources(self.plan))
+        object.__setattr__(self, "zone", plan_zone(self.settings, self.plan))
         object.__setattr__(self, "secret", self.settings.secret())
         sqlite = self.settings.db_url.get_backend_name() == "sqlite"
         object.__setattr__(self, "_write_lock", asyncio.Lock() if sqlite else None)

@@ -10,7 +10,7 @@ from backend.models import Finding, Note
 from backend.plan import Plan
 from backend.services.meetings import MeetingRecord
 from backend.locales import pick_language
-from backend.text import to_persian_digits
+from backend.locales import localize_digits, localize_number
 from reports.labels import catalog, label
 from reports.templates import render
 
@@ -20,14 +20,14 @@ KINDS = ("problem", "strategy", "policy", "project")
 def _number(value: int | None, lang: str) -> str:
     if value is None:
         return label("minutes.none", lang)
-    return to_persian_digits(value) if lang == "fa" else str(value)
+    return localize_digits(value, lang)
 
 
 def _size(size: int | None, lang: str) -> str:
     if not size:
         return ""
     value, unit = (size / 1024, "KB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
-    return f"{to_persian_digits(round(value, 1)) if lang == 'fa' else round(value, 1)} {unit}"
+    return f"{localize_number(value, lang, decimals=1, trim=True)} {unit}"
 
 
 def _name(plan: Plan, kind: str, code: str | None, lang: str) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.digest.period import Period
 from backend.models import Agenda, AgendaItem, Decision, Vote
 from backend.plan import Plan
-from backend.services import voting
+from backend.voting import service as voting
 from backend.voting.rules import Outcome
 
 COLUMNS = ["waiting", "on_agenda", *[o.value for o in Outcome], "overdue_votes"]

@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import ValidationError
 
+from backend.config import Settings
 from backend.errors import ConfigError
 from backend.plan.config_file import PlanFile
 from backend.plan.model import CRITERIA, ApprovalBody, Named, WorkingGroup
 
 BUNDLED_PLAN = Path(__file__).with_name("mashhad-1401-1404.yaml")
 
-__all__ = ["BUNDLED_PLAN", "CRITERIA", "ApprovalBody", "Named", "Plan", "WorkingGroup", "load_plan"]
+__all__ = ["BUNDLED_PLAN", "CRITERIA", "ApprovalBody", "Named", "Plan", "WorkingGroup", "load_plan", "plan_zone"]
 
 
 @dataclass(frozen=True)
@@ -103,3 +105,8 @@ def load_plan(path: Path | str | None = None) -> Plan:
         message = err["msg"].removeprefix("Value error, ")
         raise ConfigError(f"plan file {file}: field {field}: {message}") from None
     return Plan(spec=spec, path=file)
+
+
+def plan_zone(settings: Settings, plan: Plan) -> ZoneInfo:
+    """The one time zone of the plan's dates, weeks and schedules: MEYDAN_TIMEZONE when set, else the plan file's."""
+    return ZoneInfo(settings.timezone if "timezone" in settings.model_fields_set else plan.spec.timezone)

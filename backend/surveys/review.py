@@ -9,13 +9,9 @@ from typing import Any
 from backend.jalali import format_date
 from backend.surveys.model import RANK_TYPES, Question, QuestionType, SurveyDefinition, localize
 from backend.surveys.state import ChoiceSources, SurveyState, is_relevant
-from backend.text import to_persian_digits
+from backend.locales import localize_digits
 
 CHECK_MARK = "✓"
-
-
-def _digits(text: str, lang: str) -> str:
-    return to_persian_digits(text) if lang == "fa" else text
 
 
 def _labeller(question: Question, lang: str, choice_sources: ChoiceSources) -> dict[str, str]:
@@ -33,7 +29,7 @@ def display_value(question: Question, value: Any, lang: str, choice_sources: Cho
         text = value.get("text", "")
         return f"{text} ({labels.get(value['axis'], value['axis'])})" if "axis" in value else text
     if question.type in RANK_TYPES:
-        return "\n".join(_digits(f"{i}.", lang) + f" {labels.get(name, name)}" for i, name in enumerate(value, 1))
+        return "\n".join(localize_digits(f"{i}.", lang) + f" {labels.get(name, name)}" for i, name in enumerate(value, 1))
     if question.type is QuestionType.SELECT_MULTIPLE:
         return ("، " if lang == "fa" else ", ").join(labels.get(name, name) for name in value)
     if question.type is QuestionType.ACKNOWLEDGE:
@@ -41,7 +37,7 @@ def display_value(question: Question, value: Any, lang: str, choice_sources: Cho
     if isinstance(value, date):
         return format_date(value, lang)
     if isinstance(value, int | Decimal):
-        return to_persian_digits(value) if lang == "fa" else str(value)
+        return localize_digits(value, lang)
     return labels.get(value, value) if isinstance(value, str) else str(value)
 
 

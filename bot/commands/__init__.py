@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -70,3 +71,9 @@ async def in_app(work: Callable[[AppContext, AsyncSession], Awaitable[T]]) -> T:
             return await work(app, session)
 
     return await on_database(go)
+
+
+def setup_logging(verbose: bool) -> None:
+    """Log to stderr: each step (INFO) when verbose, else warnings only."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -12,7 +12,7 @@ from backend.config import load_settings
 from backend.errors import MeydanError
 from backend.jalali import format_datetime
 from backend.plan import load_plan
-from backend.services import voting
+from backend.voting import service as voting
 from bot.commands import console, in_app, in_transaction, run
 from bot.context import AppContext
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.config import load_settings
 from backend.errors import MeydanError
-from backend.plan import Plan, load_plan
+from backend.plan import Plan, load_plan, plan_zone
 from bot.commands import console, in_transaction, run
 
 if TYPE_CHECKING:  # pandas loads only when a table is built
@@ -115,7 +115,7 @@ def findings(
     dimensions, the_plan = split_list(by), plan()
 
     async def work(session: AsyncSession) -> pd.DataFrame:
-        return await count_findings(session, dimensions, zone=the_plan.spec.timezone, kind=kind)
+        return await count_findings(session, dimensions, zone=str(plan_zone(load_settings(), the_plan)), kind=kind)
 
     output({"findings": with_names(build(work), the_plan, lang)}, fmt, out, f"findings-by-{'-'.join(dimensions)}")
 

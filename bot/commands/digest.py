@@ -31,11 +31,10 @@ def command(
         raise MeydanError(f"--out {out} is a file; give the folder to write the digest into")
     from backend.digest.build import build_digest
     from backend.digest.period import parse_period
-    from bot.scheduling.registry import plan_zone
     from reports.digest import write_digest
 
     async def work(app: AppContext, session: AsyncSession):  # type: ignore[no-untyped-def]
-        zone = plan_zone(app)
+        zone = app.zone
         period = parse_period(week, first, last, today_local(zone), zone)
         digest = await build_digest(session, app.plan, period, top=top)
         return digest, write_digest(digest, lang, out)

@@ -16,7 +16,7 @@ from bot.commands.aggregate import TITLE_WIDTH, Lang, build, plan
 if TYPE_CHECKING:  # the services load numpy, scipy and scikit-learn: only when used
     from backend.integration.evidence import Evidence
     from backend.models import Problem
-    from backend.services.problems import IntegrationReport, ProblemSummary
+    from backend.integration.problems import IntegrationReport, ProblemSummary
 
 app = typer.Typer(help="Problems: findings merged by integration; people's merges, splits and confirmations.",
                   no_args_is_help=True)
@@ -34,7 +34,7 @@ def integrate(threshold: Annotated[float, typer.Option(
         min=0.01, max=1.0, help="Cosine similarity (character 4-grams) at which two findings are one problem.")]
         = DEFAULT_THRESHOLD) -> None:
     """Group every problem finding into problems (near-duplicates together), keeping people's decisions."""
-    from backend.services import problems
+    from backend.integration import problems
 
     async def work(session: AsyncSession) -> IntegrationReport:
         return await problems.integrate(session, threshold=threshold)
@@ -53,7 +53,7 @@ def list_(
 ) -> None:
     """List problems with their findings, sources and stakeholder groups."""
     from backend.aggregation.labels import plan_name
-    from backend.services import problems
+    from backend.integration import problems
 
     the_plan = plan()
 
@@ -91,7 +91,7 @@ def show(problem_id: ProblemId,
     """A problem's evidence: findings by source, stakeholder group, working group and district,
     each with its meeting, survey answer or import row (✓: a person confirmed it belongs)."""
     from backend.integration.evidence import evidence
-    from backend.services import problems
+    from backend.integration import problems
 
     async def work(session: AsyncSession) -> Evidence:
         return await evidence(session, await problems.get(session, problem_id), limit=limit)
@@ -113,7 +113,7 @@ def _decided(problem: Problem, what: str) -> None:
 def merge(problem_id: ProblemId, other_id: Annotated[int, typer.Argument(help="The problem merged into the first.")],
           by: By = "") -> None:
     """Merge problem OTHER into PROBLEM; the merge is confirmed and kept by later integrations."""
-    from backend.services import problems
+    from backend.integration import problems
 
     async def work(session: AsyncSession) -> Problem:
         return await problems.merge(session, problem_id, other_id, decided_by=_who(by))
@@ -126,7 +126,7 @@ def split(problem_id: ProblemId,
           finding: Annotated[list[int], typer.Option("--finding", help="A finding to split off (repeatable).")],
           by: By = "") -> None:
     """Split findings off a problem into a new one; both are confirmed and kept apart from now on."""
-    from backend.services import problems
+    from backend.integration import problems
 
     async def work(session: AsyncSession) -> Problem:
         return await problems.split(session, problem_id, finding, decided_by=_who(by))
@@ -137,7 +137,7 @@ def split(problem_id: ProblemId,
 @app.command("confirm")
 def confirm(problem_id: ProblemId, by: By = "") -> None:
     """Confirm a proposed problem as it stands: its findings stay together in later integrations."""
-    from backend.services import problems
+    from backend.integration import problems
 
     async def work(session: AsyncSession) -> Problem:
         return await problems.confirm(session, problem_id, decided_by=_who(by))

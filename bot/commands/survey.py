@@ -11,7 +11,9 @@ from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import MeydanError
-from backend.jalali import TEHRAN, format_datetime, parse_date
+from backend.config import load_settings
+from backend.jalali import format_datetime, parse_date
+from backend.plan import load_plan, plan_zone
 from backend.services import surveys
 from bot.commands import console, in_transaction, run
 
@@ -60,13 +62,14 @@ def open_(
     code: Annotated[str, typer.Argument(help="The survey code.")],
     until: Annotated[str | None, typer.Option(help="Last day to answer, Jalali (1404/02/15) or ISO date.")] = None,
 ) -> None:
-    """Open a survey to citizens, optionally until the end of a given day (Tehran time)."""
+    """Open a survey to citizens, optionally until the end of a given day (in the plan's time zone)."""
     closes_at = None
     if until is not None:
         day = parse_date(until)
         if day is None:
             raise MeydanError(f"--until {until!r} is not a date; expected e.g. 1404/02/15 or 2025-05-05")
-        closes_at = datetime.combine(day + timedelta(days=1), time(), TEHRAN)
+        settings = load_settings()
+        closes_at = datetime.combine(day + timedelta(days=1), time(), plan_zone(settings, load_plan(settings.plan_file)))
     _set_open(code, True, closes_at)
 
 

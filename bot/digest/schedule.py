@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from backend.digest.period import week_of
 from backend.jalali import to_local
 from bot.context import AppContext
-from bot.scheduling.registry import JobContext, ScheduledJob, plan_zone, weekly
+from bot.scheduling.registry import JobContext, ScheduledJob, weekly
 
 if TYPE_CHECKING:
     from bot.digest.send import DigestSent
@@ -22,7 +22,7 @@ async def weekly_digest(ctx: JobContext) -> DigestSent:
     from backend.digest.build import build_digest  # pandas, matplotlib: loaded when a digest is due, not at start-up
     from bot.digest.send import send_digest
 
-    zone = plan_zone(ctx.app)
+    zone = ctx.app.zone
     period = week_of(to_local(ctx.fired_at, zone).date(), zone)
     async with ctx.app.sessions() as session, session.begin():
         digest = await build_digest(session, ctx.app.plan, period, now=ctx.fired_at)
@@ -31,5 +31,5 @@ async def weekly_digest(ctx: JobContext) -> DigestSent:
 
 def jobs(app: AppContext) -> list[ScheduledJob]:
     """The weekly digest, at the plan's ``digest`` schedule in the plan's time zone."""
-    return [ScheduledJob("digest.weekly", weekly(app.plan.spec.digest, plan_zone(app)), weekly_digest,
+    return [ScheduledJob("digest.weekly", weekly(app.plan.spec.digest, app.zone), weekly_digest,
                          catch_up=CATCH_UP)]

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.digest.build import Digest
 from backend.models import Participant
-from backend.services import participants, voting
+from backend.services import participants
+from backend.voting import service as voting
 from backend.services.outbox import Outgoing, enqueue_many, store_file
 from bot.context import AppContext
 from bot.i18n import localize_number, t

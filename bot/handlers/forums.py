@@ -25,7 +25,7 @@ async def forum_command(message: Message, bot: Bot, app: AppContext, event_updat
     async with once(app, bot, event_update) as session:
         participant = await access.idle(session, message.from_user.id)
         meeting = await meetings.start_draft(session, app.plan, participant.id, meetings.FORUM_SOURCE,
-                                             today_local(app.settings.timezone), forum=True)
+                                             today_local(app.zone), forum=True)
         groups = await roles.scopes(session, participant.id, "facilitator")
     await message.answer(t("forums.setup", lang))
     await setup.ask_next(bot, app, message.chat.id, meeting, groups, lang)

@@ -38,7 +38,7 @@ async def meeting_command(message: Message, app: AppContext, lang: str) -> None:
 async def setup_pick(query: CallbackQuery, callback_data: SetupPick, bot: Bot, app: AppContext,
                      event_update: Update, lang: str) -> None:
     """A press on a setup question: the source starts the draft, the others fill it in."""
-    today = today_local(app.settings.timezone)
+    today = today_local(app.zone)
     step = callback_data.s
     starting = step == "source" and callback_data.m == 0
     async with once(app, bot, event_update) as session:
@@ -89,7 +89,7 @@ async def _typed_setup(message: Message, bot: Bot, app: AppContext, event_update
         meeting = await meetings.active(session, participant.id)
         if meeting is None or meeting.status != "draft":
             raise Refused("meetings.none_open")
-        today = today_local(app.settings.timezone)
+        today = today_local(app.zone)
         error = setup.apply_typed(meeting, message.text or "", today)
         if error is not None:
             raise Refused(error, max=meetings.MAX_ATTENDEES, today=format_date(today, lang))

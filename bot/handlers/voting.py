@@ -15,8 +15,9 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from backend.models import AgendaItem
-from backend.services import participants, voting
-from backend.services.voting import VoteRefused
+from backend.services import participants
+from backend.voting import service as voting
+from backend.voting.service import VoteRefused
 from bot.context import AppContext
 from bot.fitting import TEXT_MAX, pieces, rest, send_parts
 from bot.i18n import t

@@ -175,7 +175,7 @@ async def ask_next(bot: Bot, app: AppContext, chat_id: int, meeting: Meeting, gr
     """Send the current setup question or, once set up, the message that the meeting is open
     (with the join link to share, for a forum)."""
     if meeting.status == "draft":
-        text, markup = question(app.plan, meeting, groups, today_local(app.settings.timezone), lang)
+        text, markup = question(app.plan, meeting, groups, today_local(app.zone), lang)
         await bot.send_message(chat_id, text, reply_markup=markup)
         return
     details = describe(app.plan, meeting, lang)

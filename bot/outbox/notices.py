@@ -9,15 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import OutboxMessage
 from backend.services import outbox, participants
-from backend.text import to_persian_digits
+from backend.locales import localize_digits
 from bot.i18n import t
 
 NOTICE_PREFIX = "outbox.unreachable:"
-
-
-def chat_label(chat_id: int, lang: str) -> str:
-    """A chat id as an admin reads it: its digits in the language's script, no separators."""
-    return to_persian_digits(str(chat_id)) if lang == "fa" else str(chat_id)
 
 
 def is_notice(message: OutboxMessage) -> bool:
@@ -37,6 +32,6 @@ async def notify_unreachable(session: AsyncSession, admin_ids: Sequence[int], me
         if admin == message.chat_id:
             continue
         lang = await participants.language_of(session, admin)
-        text = t("outbox.unreachable", lang, chat=chat_label(message.chat_id, lang), key=escape(message.dedupe_key))
+        text = t("outbox.unreachable", lang, chat=localize_digits(message.chat_id, lang), key=escape(message.dedupe_key))
         notices.append(outbox.Outgoing(f"{NOTICE_PREFIX}{message.id}:{admin}", admin, "sendMessage", {"text": text}))
     return await outbox.enqueue_many(session, notices)

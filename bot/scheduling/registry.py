@@ -83,12 +83,6 @@ def collect_jobs(app: AppContext, sources: Sequence[str] = JOB_SOURCES) -> list[
     return jobs
 
 
-def plan_zone(app: AppContext) -> ZoneInfo:
-    """The time zone schedules are read in: MEYDAN_TIMEZONE when set, else the plan file's."""
-    settings = app.settings
-    return ZoneInfo(settings.timezone if "timezone" in settings.model_fields_set else app.plan.spec.timezone)
-
-
 def weekly(schedule: Weekly, zone: ZoneInfo) -> CronTrigger:
     """Fires on ``schedule.day`` at ``schedule.time``, local time of ``zone`` (a plan body's schedule)."""
     at = schedule.time

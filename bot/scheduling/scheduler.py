@@ -26,7 +26,7 @@ from apscheduler.triggers.base import BaseTrigger
 from backend.models import utcnow
 from backend.services import jobs as job_runs
 from bot.context import AppContext
-from bot.scheduling.registry import JobContext, ScheduledJob, plan_zone
+from bot.scheduling.registry import JobContext, ScheduledJob
 
 log = logging.getLogger("meydan.scheduler")
 MISFIRE_GRACE = timedelta(minutes=5)
@@ -93,7 +93,7 @@ class JobScheduler:
         self.stop_timeout = stop_timeout
         self._executor = FiringExecutor()
         self._scheduler: BaseScheduler = AsyncIOScheduler(
-            timezone=plan_zone(app), executors={"default": self._executor},
+            timezone=app.zone, executors={"default": self._executor},
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": int(MISFIRE_GRACE.total_seconds())})
 

@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from backend.surveys.engine import ChoiceSources, Step, SurveyState, current_step, review, visible_choices
 from backend.surveys.model import Question, QuestionType, SurveyDefinition, localize
 from backend.surveys.validation import ACKNOWLEDGED
-from backend.text import to_persian_digits
+from backend.locales import localize_digits
 from bot.i18n import localize_number, t
 from bot.surveys.callbacks import Done, Edit, Nav, Pick, Submit, Toggle
 
@@ -30,7 +30,7 @@ def options(question: Question, state: SurveyState, sources: ChoiceSources, lang
     """The buttons of the question's current step, in order (a press's index points here)."""
     step = current_step(question, state)
     if question.type is QuestionType.RANGE:
-        return [Option(to_persian_digits(v) if lang == "fa" else str(v), str(v)) for v in question.range_values()]
+        return [Option(localize_digits(v, lang), str(v)) for v in question.range_values()]
     if question.type is QuestionType.ACKNOWLEDGE:
         return [Option(t("surveys.ok_button", lang), ACKNOWLEDGED)]
     if question.type in CHOICE_TYPES or question.type is QuestionType.SELECT_MULTIPLE or step is Step.PROBLEM_AXIS:

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import Agenda
-from backend.services import voting
-from backend.services.voting import AgendaEntry
+from backend.voting import service as voting
+from backend.voting.service import AgendaEntry
 from bot.context import AppContext
 from bot.voting.push import push_agenda
 

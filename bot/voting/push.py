@@ -13,12 +13,13 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import Agenda, Participant
-from backend.services import participants, voting
+from backend.services import participants
+from backend.voting import service as voting
 from backend.services.outbox import Outgoing, enqueue_many
-from backend.services.voting import AgendaClosing
+from backend.voting.service import AgendaClosing
+from backend.locales import localize_digits
 from bot.context import AppContext
 from bot.i18n import t
-from bot.outbox.notices import chat_label
 from bot.voting.render import body_name, deadline_text, header, item_keyboard, item_message
 
 
@@ -58,7 +59,7 @@ async def _skipped_notices(session: AsyncSession, app: AppContext, agenda: Agend
         if admin in chats:
             continue
         lang = await participants.language_of(session, admin)
-        named = "\n".join(t("voting.skipped_member", lang, chat=chat_label(chat, lang)) for chat in chats)
+        named = "\n".join(t("voting.skipped_member", lang, chat=localize_digits(chat, lang)) for chat in chats)
         text = t("voting.skipped_admin", lang, body=body_name(app.plan, agenda.body, lang), count=len(chats),
                  members=named)
         notices.append(_message(f"agenda:{agenda.id}:skipped:admin:{admin}", admin, text))

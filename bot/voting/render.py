@@ -16,18 +16,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from backend.jalali import format_datetime
 from backend.models import Agenda, AgendaItem
 from backend.plan import Plan
-from backend.text import to_persian_digits
 from bot.fitting import TEXT_MAX, fit
 from bot.i18n import localize_number, t
 from bot.meetings.render import snippet
 from bot.voting.callbacks import VoteButton
 
 CHOICES = ("approve", "reject", "abstain")
-
-
-def _number(value: float, lang: str) -> str:
-    text = f"{value:.2f}"
-    return to_persian_digits(text.replace(".", "٫")) if lang == "fa" else text
 
 
 def _named(plan: Plan, kind: str, code: str | None, lang: str) -> str:
@@ -70,7 +64,7 @@ def item_text(plan: Plan, item: AgendaItem, lang: str) -> str:
     groups = "، ".join(_named(plan, "working_group", w, lang) for w, _ in _evidence(e, "working_group")[:3]) or "—"
     text = t("voting.item", lang, rank=item.rank, title=escape(e.get("title", "")),
              axis=_named(plan, "axis", e.get("axis"), lang), working_groups=escape(groups),
-             score=_number(item.score, lang), why=why, evidence=escape(evidence))
+             score=localize_number(item.score, lang), why=why, evidence=escape(evidence))
     if e.get("returned_reasons"):
         text += "\n" + t("voting.returned", lang, reasons=escape("؛ ".join(e["returned_reasons"])))
     return text
@@ -107,8 +101,8 @@ def explanation_text(plan: Plan, item: AgendaItem, lang: str) -> str:
     lines = [t("voting.explain_title", lang, rank=item.rank, title=escape(e.get("title", "")))]
     for c in _criteria(e):
         lines.append(t("voting.explain_line", lang, criterion=t(f"voting.criteria.{c['criterion']}", lang),
-                       raw=_number(float(c["raw"] or 0), lang), normalized=_number(float(c["normalized"]), lang),
-                       weight=_number(float(c["weight"]), lang), contribution=_number(float(c["contribution"]), lang)))
+                       raw=localize_number(float(c["raw"] or 0), lang), normalized=localize_number(float(c["normalized"]), lang),
+                       weight=localize_number(float(c["weight"]), lang), contribution=localize_number(float(c["contribution"]), lang)))
     groups = "، ".join(f"{_named(plan, 'stakeholder_group', g, lang)} {localize_number(n, lang)}"
                        for g, n in _evidence(e, "stakeholder_group"))
     if groups:

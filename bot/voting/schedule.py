@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from backend.services import voting
+from backend.voting import service as voting
 from bot.context import AppContext
-from bot.scheduling.registry import JobContext, ScheduledJob, every, plan_zone, weekly
+from bot.scheduling.registry import JobContext, ScheduledJob, every, weekly
 from bot.voting.agendas import open_next_agenda
 from bot.voting.push import announce, remind
 
@@ -37,7 +37,7 @@ async def deadlines(ctx: JobContext) -> None:
 
 def jobs(app: AppContext) -> list[ScheduledJob]:
     """One weekly agenda job per approval body (its plan schedule), plus reminders and deadlines."""
-    zone = plan_zone(app)
+    zone = app.zone
     weekly_agendas = [ScheduledJob(f"votes.agenda.{body.code}", weekly(body.schedule, zone), _agenda_job(body.code),
                                    catch_up=CATCH_UP) for body in app.plan.bodies]
     return [*weekly_agendas,

@@ -14,7 +14,6 @@ from backend.digest.build import Digest
 from backend.jalali import format_datetime
 from backend.locales import localize_number
 from backend.plan import Plan
-from backend.text import to_persian_digits
 from reports.digest.charts import Chart
 from reports.digest.tables import Table, column
 from reports.labels import label
@@ -30,8 +29,7 @@ def number_text(value: Any, lang: str, *, signed: bool = False) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if isinstance(value, float) and not value.is_integer():
-        text = f"{value:,.3f}".rstrip("0")
-        return to_persian_digits(text.replace(",", "٬").replace(".", "٫")) if lang == "fa" else text
+        return localize_number(value, lang, decimals=3, trim=True)
     text = localize_number(int(value), lang, signed=signed and value != 0)
     return f"\u2066{text}\u2069" if signed and value != 0 else text  # isolated: the sign stays on the left in RTL
 

@@ -11,7 +11,7 @@ from backend.digest.build import Digest, SurveySection
 from backend.digest.participation import FINDING_DIMENSIONS
 from backend.plan import Plan
 from backend.surveys.model import localize
-from backend.text import to_persian_digits
+from backend.locales import localize_digits
 from reports.labels import label
 
 SHEET_NAME_LIMIT = 31  # Excel's limit
@@ -99,7 +99,7 @@ def answer_label(section: SurveySection, plan: Plan, question: str, value: objec
     source = asked.choice_source
     if source is not None and isinstance(value, str):
         return name_of(plan, source, value, lang)
-    return to_persian_digits(str(value)) if lang == "fa" else str(value)
+    return localize_digits(value, lang)
 
 
 def survey_frame(section: SurveySection, plan: Plan, lang: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from backend.db import transaction
 from backend.errors import MeydanError
 from backend.integration.corpus import generate, pair_precision_recall
 from backend.models import Finding, MergeDecision, Problem, ProblemFinding
-from backend.services import problems
+from backend.integration import problems
 from backend.services.findings import record_finding
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -21,7 +21,7 @@ from backend.prioritize.ballots import borda, schulze
 from backend.prioritize.priorities import explain, prioritize
 from backend.prioritize.stability import top_k_probability
 from backend.prioritize.weights import ahp, criteria_weights
-from backend.services import problems
+from backend.integration import problems
 from backend.services.findings import record_finding
 from tests.analysis.helpers import answer, register_citizen_survey
 

@@ -17,7 +17,7 @@ from backend import migrate
 from backend.db import create_engine, session_factory
 from backend.errors import MeydanError
 from backend.imports import ImportFailed, import_file
-from backend.imports.bench import bench_import
+from sandbox.bench.imports import bench_import
 from backend.jalali import TEHRAN
 from backend.models import Finding, ImportBatch, ImportRow
 from backend.plan import load_plan

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from backend.errors import MeydanError
 from backend.models import AuditEntry, Decision, Problem, Role
 from backend.plan import load_plan
-from backend.services import participants, voting
-from backend.services.voting import AgendaEntry, VoteRefused
+from backend.services import participants
+from backend.voting import service as voting
+from backend.voting.service import AgendaEntry, VoteRefused
 
 NOW = datetime(2026, 3, 14, 6, 0, tzinfo=UTC)
 

@@ -9,11 +9,11 @@ from rich.console import Console
 from sqlalchemy.engine import URL
 
 from backend.errors import MeydanError
-from bot.bench import runner
-from bot.bench.databases import NO_POSTGRES
-from bot.bench.options import Progress
-from bot.bench.registry import BENCHMARKS, Benchmark, BenchOptions
-from bot.bench.stats import latency_ms
+from sandbox.bench import runner
+from sandbox.bench.databases import NO_POSTGRES
+from sandbox.bench.options import Progress
+from sandbox.bench.registry import BENCHMARKS, Benchmark, BenchOptions
+from sandbox.bench.stats import latency_ms
 
 
 def test_every_registered_benchmark_loads() -> None:

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy.engine import URL
 
 from backend.config import Settings
-from bot.bench import load
-from bot.bench.registry import BENCHMARKS, BenchOptions
-from bot.bench.survey.citizen import bundled_survey, write_script
+from sandbox.bench import load
+from sandbox.bench.registry import BENCHMARKS, BenchOptions
+from sandbox.bench.survey.citizen import bundled_survey, write_script
 
 LIMIT = Settings.model_fields["throttle_limit"].default
 
@@ -61,4 +61,4 @@ def test_acknowledged_steps_map_to_the_questions_they_answer() -> None:
 
 
 def test_registered() -> None:
-    assert BENCHMARKS["load"].target == "bot.bench.load:run"
+    assert BENCHMARKS["load"].target == "sandbox.bench.load:run"

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import URL
 
-from bot.bench.registry import BenchOptions
-from bot.bench.survey import bench
+from sandbox.bench.registry import BenchOptions
+from sandbox.bench.survey import bench
 
 ANSWERS_PER_CITIZEN = 16  # district, age, 5 ranking picks, 6 ratings, problem text and axis, suggestion
 UPDATES_PER_CITIZEN = 21  # those, plus /start, consent, the profile's district, opening and submitting

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from random import Random
 
-from bot.bench.registry import BENCHMARKS, BenchOptions
-from bot.bench.stats import steady_rate
-from bot.bench.survey import floor
-from bot.bench.survey.bench import pacing
-from bot.bench.survey.citizen import bundled_survey, no_pause, write_script
+from sandbox.bench.registry import BENCHMARKS, BenchOptions
+from sandbox.bench.stats import steady_rate
+from sandbox.bench.survey import floor
+from sandbox.bench.survey.bench import pacing
+from sandbox.bench.survey.citizen import bundled_survey, no_pause, write_script
 from tests.bench.test_survey_bench import ANSWERS_PER_CITIZEN, UPDATES_PER_CITIZEN
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL
 
-from bot.bench.registry import BenchOptions
-from bot.bench.stats import process_tree, tree_cpu_seconds
-from bot.bench.survey import bench
+from sandbox.bench.registry import BenchOptions
+from sandbox.bench.stats import process_tree, tree_cpu_seconds
+from sandbox.bench.survey import bench
 from tests.bench.test_survey_bench import assert_complete_run
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.emulator import RunningEmulator, running_emulator
+from sandbox.emulator import RunningEmulator, running_emulator
 
 TOKEN = "737373:deploy-tests"
 START_TIMEOUT = 120.0

@@ -10,7 +10,7 @@ import aiohttp
 from aiogram.types import Update
 
 from backend.config import load_settings
-from bot.emulator import running_emulator
+from sandbox.emulator import running_emulator
 from bot.messengers import bale_loads, plain
 from bot.runner import connected_bot, serving
 from bot.webhook import registration, serving_webhook

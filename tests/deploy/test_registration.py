@@ -11,7 +11,7 @@ from aiogram import Bot, Dispatcher
 
 from backend.config import Settings, load_settings
 from bot.app import create_bot
-from bot.emulator import RunningEmulator
+from sandbox.emulator import RunningEmulator
 from bot.runner import remove_webhook
 from bot.webhook import register_webhook
 from tests.deploy.conftest import TOKEN

@@ -11,7 +11,7 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy.engine import URL
 
-from bot.emulator import RunningEmulator
+from sandbox.emulator import RunningEmulator
 from tests.deploy.conftest import TOKEN, Start, free_port, health, meydan_env, until_healthy
 from tests.deploy.test_compose import SERVICES
 from tests.outbox.conftest import eventually

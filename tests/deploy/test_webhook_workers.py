@@ -20,7 +20,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 from sqlalchemy.engine import URL
 
-from bot.emulator import RunningEmulator
+from sandbox.emulator import RunningEmulator
 from bot.webhook import SECRET_HEADER
 from tests.deploy.conftest import TOKEN, Service, Start, free_port, meydan_env, until_healthy, until_logged
 from tests.outbox.conftest import eventually

@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend.db import transaction
 from backend.models import Answer, Decision, Finding, Meeting, Participant, Problem, ProblemFinding, Response, Role
 from backend.plan import Plan, load_plan
-from backend.services import participants, voting
+from backend.services import participants
+from backend.voting import service as voting
 from backend.services.findings import record_finding
-from backend.services.voting import AgendaEntry
+from backend.voting.service import AgendaEntry
 from tests.analysis.helpers import answer, register_citizen_survey
 
 Sessions = async_sessionmaker[AsyncSession]

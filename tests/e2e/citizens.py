@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.emulator.users import SimulatedUser
+from sandbox.emulator.users import SimulatedUser
 
 SURVEY = "نظرسنجی شهروندان دربارهٔ برنامهٔ میان‌مدت مشهد"
 

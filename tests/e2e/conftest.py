@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from backend.config import Settings, load_settings
-from bot.emulator import running_emulator
+from sandbox.emulator import running_emulator
 
 TOKEN = "424242:meydan-e2e-token"
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from backend.db import create_engine, session_factory
 from backend.models import Agenda, Decision, Response
-from bot.demo import run_demo
+from sandbox.demo import run_demo
 
 
 async def test_a_small_demo_runs_to_the_end(tmp_path: Path) -> None:

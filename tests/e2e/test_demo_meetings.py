@@ -12,7 +12,7 @@ from backend.db import create_engine, session_factory
 from backend.models import Finding, Meeting, Note, Role
 from backend.plan import load_plan
 from bot.context import AppContext
-from bot.demo_meetings import load_scripts, log_meetings
+from sandbox.demo_meetings import load_scripts, log_meetings
 from bot.runner import running_bot
 from tests.e2e.conftest import TOKEN
 

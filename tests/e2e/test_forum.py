@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from backend.models import Finding, Meeting, Role
-from bot.emulator.users import SimulatedUser
+from sandbox.emulator.users import SimulatedUser
 from bot.i18n import t
 from bot.runner import running_bot
 from tests.e2e.conftest import TOKEN

@@ -16,12 +16,12 @@ from sqlalchemy import select
 from backend.db import create_engine, session_factory
 from backend.models import OutboxMessage, utcnow
 from backend.plan import load_plan
-from backend.services import problems
+from backend.integration import problems
 from backend.text import normalize_persian
 from bot.app import create_bot
 from bot.context import AppContext
 from bot.digest.schedule import weekly_digest
-from bot.emulator.formatting import utf16_len
+from sandbox.emulator.formatting import utf16_len
 from bot.runner import running_bot
 from bot.scheduling.registry import JobContext
 from bot.voting.agendas import open_next_agenda

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from backend.db import create_engine, session_factory
 from backend.models import AgendaItem, AuditEntry, utcnow
 from backend.plan import load_plan
-from backend.services import invites, problems, voting
+from backend.services import invites
+from backend.integration import problems
+from backend.voting import service as voting
 from backend.services.findings import record_finding
 from bot.app import create_bot
 from bot.context import AppContext

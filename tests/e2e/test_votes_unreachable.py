@@ -14,7 +14,8 @@ from sqlalchemy import select
 from backend.db import create_engine, session_factory
 from backend.models import OutboxMessage, Participant
 from backend.plan import load_plan
-from backend.services import invites, outbox, problems
+from backend.services import invites, outbox
+from backend.integration import problems
 from backend.services.findings import record_finding
 from bot.app import create_bot
 from bot.context import AppContext

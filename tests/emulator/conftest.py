@@ -12,7 +12,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.emulator import RunningEmulator, running_emulator
+from sandbox.emulator import RunningEmulator, running_emulator
 
 TOKEN = "123456789:TEST-token_abc"
 USER_ID = 1001

@@ -11,7 +11,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile
 from PIL import Image
 
-from bot.emulator import RunningEmulator
+from sandbox.emulator import RunningEmulator
 from tests.emulator.conftest import TOKEN, USER_ID, RawCall
 
 pytestmark = pytest.mark.asyncio

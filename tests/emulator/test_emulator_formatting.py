@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator.errors import ApiError
-from bot.emulator.formatting import format_text, user_text_entities, utf16_len
-from bot.emulator.limits import Limits
-from bot.emulator.markup import check_reply_markup
+from sandbox.emulator.errors import ApiError
+from sandbox.emulator.formatting import format_text, user_text_entities, utf16_len
+from sandbox.emulator.limits import Limits
+from sandbox.emulator.markup import check_reply_markup
 
 
 def test_html_entities_offsets_and_trimming() -> None:

@@ -6,7 +6,7 @@ import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
 
-from bot.emulator import RunningEmulator
+from sandbox.emulator import RunningEmulator
 from tests.emulator.conftest import TOKEN, USER_ID, RawCall
 
 pytestmark = pytest.mark.asyncio

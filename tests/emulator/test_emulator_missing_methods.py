@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator import RunningEmulator
+from sandbox.emulator import RunningEmulator
 from tests.emulator.conftest import TOKEN, RawCall
 
 COMMANDS = {"commands": [{"command": "start", "description": "begin"}]}

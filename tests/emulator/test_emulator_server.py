@@ -10,7 +10,7 @@ import time
 import aiohttp
 import pytest
 
-from bot.emulator import running_emulator, serve_forever
+from sandbox.emulator import running_emulator, serve_forever
 from tests.emulator.conftest import TOKEN
 
 pytestmark = pytest.mark.asyncio

@@ -13,7 +13,7 @@ from aiogram import Bot, Dispatcher, F
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiohttp import web
 
-from bot.emulator import RunningEmulator
+from sandbox.emulator import RunningEmulator
 from tests.emulator.conftest import TOKEN, USER_ID, RawCall
 
 pytestmark = pytest.mark.asyncio

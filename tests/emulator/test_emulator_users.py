@@ -7,8 +7,8 @@ import asyncio
 import aiohttp
 import pytest
 
-from bot.emulator import EmulatorError, RunningEmulator, SimulatedUser
-from bot.emulator.updates import update_type
+from sandbox.emulator import EmulatorError, RunningEmulator, SimulatedUser
+from sandbox.emulator.updates import update_type
 from tests.emulator.conftest import TOKEN, USER_ID, RawCall
 
 pytestmark = pytest.mark.asyncio

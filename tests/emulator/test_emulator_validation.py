@@ -9,7 +9,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramNotFound, TelegramUna
 from aiogram.methods import TelegramMethod
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
-from bot.emulator import RunningEmulator
+from sandbox.emulator import RunningEmulator
 from tests.emulator.conftest import TOKEN, USER_ID, RawCall
 
 pytestmark = pytest.mark.asyncio

@@ -9,8 +9,8 @@ from aiogram import Bot, Dispatcher, F
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.emulator import EmulatorError, RunningEmulator, SimulatedUser
-from bot.emulator.local import LocalUser
+from sandbox.emulator import EmulatorError, RunningEmulator, SimulatedUser
+from sandbox.emulator.local import LocalUser
 from tests.emulator.conftest import TOKEN, USER_ID, RawCall
 
 pytestmark = pytest.mark.asyncio

@@ -12,8 +12,8 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 
-from bot.emulator import RunningEmulator
-from bot.emulator.webhook import order_key
+from sandbox.emulator import RunningEmulator
+from sandbox.emulator.webhook import order_key
 from tests.emulator.conftest import TOKEN, RawCall
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from backend.plan import Plan, load_plan
 from backend.text import to_persian_digits
-from bot.emulator import EmulatorError
-from bot.emulator.users import Message, SimulatedUser
+from sandbox.emulator import EmulatorError
+from sandbox.emulator.users import Message, SimulatedUser
 from tests.faults.harness import BotProcess, reply
 
 SURVEY = "نظرسنجی شهروندان دربارهٔ برنامهٔ میان‌مدت مشهد"

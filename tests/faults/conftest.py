@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.emulator import RunningEmulator, running_emulator
+from sandbox.emulator import RunningEmulator, running_emulator
 
 SEED_ENV = "MEYDAN_FAULT_SEED"
 DEFAULT_SEED = 1401

@@ -19,9 +19,9 @@ from backend import migrate
 from backend.db import create_engine, session_factory
 from backend.models import OutboxMessage, utcnow
 from backend.services import outbox
-from bot.bench.survey.stack import BOT_COMMAND, bot_environment
-from bot.emulator import RunningEmulator
-from bot.emulator.users import Message, SimulatedUser
+from sandbox.bench.survey.stack import BOT_COMMAND, bot_environment
+from sandbox.emulator import RunningEmulator
+from sandbox.emulator.users import Message, SimulatedUser
 from tests.conftest import Stack
 from tests.faults.conftest import Ledger
 
@@ -155,7 +155,7 @@ class Kills:
 
 async def _kill_repeatedly(bot: BotProcess, ledger: Ledger, kills: Kills, until: asyncio.Event) -> None:
     """Kill and restart the bot until ``kills.count`` or ``until`` (a restart under way is finished first)."""
-    state = bot.emulator.bot(TOKEN)
+    state = sandbox.emulator.bot(TOKEN)
     for _ in range(kills.count):
         due = state.revision + ledger.rng.randint(*kills.after)
         while state.revision < due:

@@ -18,8 +18,8 @@ from sqlalchemy.engine import URL, make_url
 
 from backend.models import Answer, Participant, Response
 from backend.services import outbox
-from bot.emulator import RunningEmulator
-from bot.emulator.users import SimulatedUser
+from sandbox.emulator import RunningEmulator
+from sandbox.emulator.users import SimulatedUser
 from bot.i18n import t
 from tests.conftest import Stack
 from tests.faults.citizens import Citizen, answer_until

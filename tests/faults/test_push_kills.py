@@ -14,8 +14,8 @@ from sqlalchemy.engine import URL
 
 from backend.models import OutboxMessage
 from backend.services import outbox
-from bot.emulator import RunningEmulator
-from bot.outbox.bench import broadcast, delivery, open_chats
+from sandbox.emulator import RunningEmulator
+from sandbox.bench.broadcast import broadcast, delivery, open_chats
 from bot.outbox.sender import MAX_UNSETTLED
 from tests.conftest import Stack
 from tests.faults.conftest import Ledger

@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL
 
 from backend.config import load_settings
 from backend.models import Answer, Finding, Participant, Response
-from bot.emulator import RunningEmulator
+from sandbox.emulator import RunningEmulator
 from bot.runner import running_bot
 from tests.conftest import Stack
 from tests.e2e.citizens import SURVEY, join

@@ -16,11 +16,12 @@ from backend.config import load_settings
 from backend.db import create_engine
 from backend.models import OutboxMessage, Participant, Vote, utcnow
 from backend.plan import load_plan
-from backend.services import invites, outbox, problems
+from backend.services import invites, outbox
+from backend.integration import problems
 from backend.services.findings import record_finding
 from bot.context import AppContext
-from bot.emulator import RunningEmulator
-from bot.emulator.users import Message, SimulatedUser
+from sandbox.emulator import RunningEmulator
+from sandbox.emulator.users import Message, SimulatedUser
 from bot.voting.agendas import open_next_agenda
 from tests.conftest import Stack
 from tests.e2e.test_votes import STATEMENTS

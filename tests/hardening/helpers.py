@@ -8,8 +8,8 @@ from collections.abc import Callable
 from backend.config import Settings
 from backend.plan import load_plan
 from backend.services import invites
-from bot.emulator.formatting import utf16_len
-from bot.emulator.users import Message, SimulatedUser
+from sandbox.emulator.formatting import utf16_len
+from sandbox.emulator.users import Message, SimulatedUser
 from tests.e2e.conftest import TOKEN
 from tests.e2e.test_meetings import database, set_up
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator import EmulatorError
+from sandbox.emulator import EmulatorError
 from tests.e2e.conftest import TOKEN
 from tests.hardening.helpers import document
 

@@ -11,9 +11,9 @@ from backend.models import Finding
 from backend.surveys.engine import Invalid, SurveyState
 from backend.surveys.plan_sources import plan_choice_sources
 from backend.config import MAX_TEXT_LENGTH
-from bot.bench.survey.citizen import bundled_survey
-from bot.emulator.formatting import format_text
-from bot.emulator.limits import Limits
+from sandbox.bench.survey.citizen import bundled_survey
+from sandbox.emulator.formatting import format_text
+from sandbox.emulator.limits import Limits
 from bot.meetings.render import parent_keyboard
 from bot.surveys.flow import error_text
 from bot.surveys.render import review_message

@@ -24,8 +24,8 @@ from sqlalchemy.engine import URL
 
 from backend.config import Settings, load_settings
 from bot.app import create_bot
-from bot.emulator import RunningEmulator, running_emulator
-from bot.emulator.users import SimulatedUser
+from sandbox.emulator import RunningEmulator, running_emulator
+from sandbox.emulator.users import SimulatedUser
 from bot.i18n import t
 from bot.runner import running_bot
 from tests.e2e.citizens import SURVEY, join

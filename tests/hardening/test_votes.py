@@ -17,12 +17,13 @@ from sqlalchemy import delete, select, update
 from backend.config import Settings
 from backend.models import Agenda, AuditEntry, Participant, Problem, Role, Vote, utcnow
 from backend.plan import load_plan
-from backend.services import problems, voting
+from backend.integration import problems
+from backend.voting import service as voting
 from backend.services.findings import record_finding
-from backend.services.voting import AgendaEntry
+from backend.voting.service import AgendaEntry
 from backend.text import normalize_persian
 from bot.context import AppContext
-from bot.emulator.users import Message, SimulatedUser
+from sandbox.emulator.users import Message, SimulatedUser
 from bot.runner import running_bot
 from bot.voting.push import push_agenda
 from tests.e2e.test_meetings import cli, database

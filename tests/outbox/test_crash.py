@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.models import OutboxMessage, utcnow
 from backend.services import outbox
-from bot.bench.survey.stack import bot_environment
-from bot.emulator import running_emulator
+from sandbox.bench.survey.stack import bot_environment
+from sandbox.emulator import running_emulator
 from bot.outbox import OutboxSender
 from bot.outbox.sender import MAX_UNSETTLED
-from bot.outbox.bench import broadcast, delivery, emulator_bot, open_chats
+from sandbox.bench.broadcast import broadcast, delivery, emulator_bot, open_chats
 from tests.outbox.conftest import TOKEN, eventually
 from tests.outbox.test_sender import FAST
 

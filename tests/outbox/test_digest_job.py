@@ -15,9 +15,9 @@ from backend.db import transaction
 from backend.models import Participant, Role
 from backend.services import participants
 from bot.digest.schedule import jobs
-from bot.emulator import running_emulator
+from sandbox.emulator import running_emulator
 from bot.outbox import OutboxSender
-from bot.outbox.bench import emulator_bot, open_chats
+from sandbox.bench.broadcast import emulator_bot, open_chats
 from bot.scheduling.registry import collect_jobs
 from tests.digest.conftest import build_fixture
 from tests.outbox.conftest import TOKEN, AppFactory

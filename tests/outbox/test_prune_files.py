@@ -13,9 +13,9 @@ from backend import migrate
 from backend.models import utcnow
 from backend.services import outbox
 from bot.context import AppContext
-from bot.emulator import running_emulator
+from sandbox.emulator import running_emulator
 from bot.outbox import OutboxSender
-from bot.outbox.bench import emulator_bot, open_chats
+from sandbox.bench.broadcast import emulator_bot, open_chats
 from bot.scheduling.registry import collect_jobs
 from bot.scheduling.scheduler import JobScheduler
 from tests.outbox.conftest import TOKEN, AppFactory

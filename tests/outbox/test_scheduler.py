@@ -18,7 +18,7 @@ from backend.models.operations import JobRun
 from backend.services import jobs as job_runs
 from bot.context import AppContext
 from bot.scheduling import JobContext, ScheduledJob, every, leader_duties, weekly
-from bot.scheduling.registry import collect_jobs, plan_zone
+from bot.scheduling.registry import collect_jobs
 from bot.scheduling.scheduler import JobScheduler, last_firing
 from tests.outbox.conftest import AppFactory, eventually
 
@@ -75,12 +75,12 @@ def two_processes(app: AppContext, make_app: AppFactory, database_url: URL, bot:
 def test_a_bodys_weekly_schedule_fires_in_the_plans_time_zone(make_app: AppFactory, sqlite_url: URL) -> None:
     app = make_app(sqlite_url)
     body = app.plan.bodies[0]  # the drafting committee: Saturdays 09:00
-    trigger = weekly(body.schedule, plan_zone(app))
+    trigger = weekly(body.schedule, app.zone)
     fired = trigger.get_next_fire_time(None, datetime(2026, 11, 27, tzinfo=UTC))
     assert fired == datetime(2026, 11, 28, 9, 0, tzinfo=TEHRAN)
     assert last_firing(trigger, SATURDAY_0930, timedelta(days=1)) == fired
     assert last_firing(trigger, SATURDAY_0930, timedelta(minutes=10)) is None
-    assert plan_zone(make_app(sqlite_url, timezone="Asia/Dubai")) == ZoneInfo("Asia/Dubai")
+    assert make_app(sqlite_url, timezone="Asia/Dubai").zone == ZoneInfo("Asia/Dubai")
 
 
 def test_job_sources_are_collected_and_ids_must_be_unique(make_app: AppFactory, sqlite_url: URL) -> None:

@@ -8,7 +8,7 @@ from html import escape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.emulator.formatting import format_text, utf16_len
+from sandbox.emulator.formatting import format_text, utf16_len
 from bot.fitting import TAIL, fit, pieces, rest, visible_length
 
 WORD = st.text(alphabet=st.sampled_from(list("ابپتثجکگ😀x&<>\"'")), min_size=1, max_size=12)
