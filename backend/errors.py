@@ -7,3 +7,14 @@ class MeydanError(Exception):
 
 class ConfigError(MeydanError):
     """The configuration (environment, .env or plan file) is wrong."""
+
+
+class Refused(MeydanError):
+    """A use case declines what was asked: ``key`` names the locale text that says why (in every
+    language the adapters speak) and ``params`` fill it in. The one refusal type of backend/: the
+    bot's guard, the console and the CLI each turn it into words."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import MeydanError
+from backend.errors import MeydanError, Refused
 from backend.models import Invite, Meeting, Role, utcnow
 from backend.plan import Plan
 from backend.services import roles
@@ -21,12 +21,15 @@ MAX_TTL = timedelta(days=365)
 INVITABLE = {"facilitator": "working group", "ngo": "forum", "member": "body"}
 
 
-class InviteRefused(MeydanError):
+class InviteRefused(Refused):
     """An invite token that cannot be used; ``reason`` is ``unknown``, ``expired`` or ``used``."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"this invite is {reason}")
+        super().__init__(f"invites.refused.{reason}")
         self.reason = reason
+
+    def __str__(self) -> str:
+        return f"this invite is {self.reason}"
 
 
 def token_hash(secret: bytes, token: str) -> str:

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import MeydanError
-from backend.models import Agenda, AgendaItem, AuditEntry, Decision, Participant, Role, Vote, VOTE_CHOICES, utcnow
+from backend.errors import MeydanError, Refused
+from backend.models import VOTE_CHOICES, Agenda, AgendaItem, AuditEntry, Decision, Participant, Role, Vote, utcnow
 from backend.plan import ApprovalBody, Plan
 from backend.services import participants
 from backend.voting.rules import Outcome, Tally, decide
@@ -33,11 +33,11 @@ class AgendaEntry:
     explanation: dict[str, Any] = field(default_factory=dict)
 
 
-class VoteRefused(MeydanError):
+class VoteRefused(Refused):
     """A press that may not count; ``code`` says why (not_member, closed, unknown_item, needs_reason, bad_choice)."""
 
     def __init__(self, code: str) -> None:
-        super().__init__(code)
+        super().__init__(f"voting.refused.{code}")
         self.code = code
 
 

@@ -14,6 +14,7 @@ from bot.i18n import LANGUAGES, t
 from bot.keyboards import LanguageChoice, language_keyboard
 from bot.middlewares import remember_language
 
+
 async def help_command(message: Message, lang: str) -> None:
     """List what the user can do."""
     await message.answer(t("help.text", lang))

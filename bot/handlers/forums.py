@@ -8,13 +8,14 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message, Update
 
+from backend.errors import Refused
 from backend.jalali import today_local
 from backend.services import meetings, roles
 from bot.context import AppContext
+from bot.guard import guarded, once
 from bot.i18n import t
 from bot.meetings import access, links, render, setup
 from bot.meetings.access import AfterClose, AtForum
-from bot.meetings.guard import Refused, guarded, once
 
 
 @guarded

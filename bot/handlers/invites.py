@@ -9,14 +9,14 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message, Update
 
-from backend.errors import MeydanError
+from backend.errors import MeydanError, Refused
 from backend.models import Role
 from backend.services import invites, participants
 from backend.text import parse_int
 from bot.context import AppContext
+from bot.guard import guarded, once
 from bot.i18n import t
 from bot.meetings import access, links
-from bot.meetings.guard import Refused, guarded, once
 from bot.meetings.menu import show_facilitator_commands
 
 

@@ -10,15 +10,16 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message, Update
 
+from backend.errors import Refused
 from backend.jalali import format_date, today_local
 from backend.models import Meeting, Note
 from backend.services import meetings, roles
 from bot.context import AppContext
+from bot.guard import guarded, once
 from bot.i18n import t
 from bot.meetings import access, render, setup
 from bot.meetings.access import AtMeeting
 from bot.meetings.callbacks import CloseMeeting, FindingAxis, FindingParent, FindingSeverity, SetupPick
-from bot.meetings.guard import Refused, guarded, once
 from bot.meetings.notes import note_content
 from reports.minutes import render_minutes
 

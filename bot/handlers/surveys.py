@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, Update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.errors import Refused
 from backend.services import participants, responses
 from backend.services.updates import AlreadyProcessed, claim
 from backend.surveys.engine import Invalid, SurveyState, can_skip, step_back
@@ -25,14 +26,6 @@ from bot.surveys.starting import begin_survey
 TICKED = "ticked"
 T = TypeVar("T")
 Reply = tuple[flow.Current, Invalid | None]
-
-
-class Refused(Exception):
-    """A navigation the current question does not allow; ``key`` is the locale text saying why."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
 
 
 async def _ticked(state: FSMContext, response_id: int, index: int) -> frozenset[str]:
@@ -75,7 +68,7 @@ async def _press(query: CallbackQuery, app: AppContext, bot: Bot, update: Update
     except AlreadyProcessed:
         return None
     except Refused as refusal:
-        await query.answer(t(refusal.key, lang), show_alert=True)
+        await query.answer(t(refusal.key, lang, **refusal.params), show_alert=True)
         return None
     if done is None:
         await query.answer(t("surveys.stale", lang), show_alert=True)
@@ -216,7 +209,7 @@ async def nav_command(message: Message, bot: Bot, app: AppContext, event_update:
     except AlreadyProcessed:
         return
     except Refused as refusal:
-        await message.answer(t(refusal.key, lang))
+        await message.answer(t(refusal.key, lang, **refusal.params))
         return
     if done is None:
         await message.answer(t("surveys.no_active", lang))

@@ -6,11 +6,11 @@ from aiogram.filters import Filter
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.errors import Refused
 from backend.models import Finding, Meeting, Participant, Role
 from backend.services import meetings, participants, roles
 from bot.context import AppContext
 from bot.i18n import t
-from bot.meetings.guard import Refused
 from bot.meetings.render import of_kind
 
 

@@ -1,4 +1,6 @@
-"""Refusals and once-only writes for meeting handlers: one pattern instead of a try block in each."""
+"""The one guard of every router: a use case's refusal (``backend.errors.Refused``) becomes its
+localized text (an alert for a press), and a repeated update is answered once; ``once`` claims an
+update in the transaction that handles it."""
 
 from __future__ import annotations
 
@@ -11,20 +13,12 @@ from aiogram import Bot
 from aiogram.types import CallbackQuery, Message, Update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.errors import Refused
 from backend.services.updates import AlreadyProcessed, claim
 from bot.context import AppContext
 from bot.i18n import t
 
 Handler = Callable[..., Awaitable[None]]
-
-
-class Refused(Exception):
-    """The request cannot be carried out; ``key`` is the locale text that says why."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 def guarded(handler: Handler) -> Handler:
