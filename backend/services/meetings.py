@@ -104,7 +104,9 @@ async def at_work(session: AsyncSession, messenger_id: int) -> bool:
     """Whether a messenger account's participant is logging an open (or paused) meeting or is seated in
     an open forum: someone whose messages are the meeting's record."""
     meeting = await active_of_account(session, messenger_id)
-    return (meeting is not None and meeting.status in LOGGING) or await seat_of_account(session, messenger_id) is not None
+    if meeting is not None and meeting.status in LOGGING:
+        return True
+    return await seat_of_account(session, messenger_id) is not None
 
 
 async def start_draft(session: AsyncSession, plan: Plan, facilitator_id: int, source: str, today: date, *,

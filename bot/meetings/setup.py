@@ -28,15 +28,15 @@ from bot.meetings.render import describe, names
 Outcome = Literal["next", "toggled", "listed", "stale", "pick_one"]
 _TOGGLED = {"axes": ("axis", "axes"), "groups": ("stakeholder_group", "stakeholder_groups")}
 _PICKED = {"working_group": "working_group", "district": "district"}
-_PRESELECTED = ("axes", "district", "groups")  # filled in from the working group or source; kept or changed
+# Questions filled in from the working group or source, to keep or change; the kind of their codes.
+_PRESELECTED = {"axes": "axis", "district": "district", "groups": "stakeholder_group"}
 
 
-def _current(plan: Plan, meeting: Meeting, step: str, lang: str) -> str | None:
-    """The answer a question already has (pre-selected, or given before a restart), as shown; None if none."""
+def _preselected(meeting: Meeting, step: str) -> list[str]:
+    """The codes a pre-selectable question already holds (its default, or given before a restart)."""
     if step in _TOGGLED:
-        kind, attribute = _TOGGLED[step]
-        return names(plan, kind, getattr(meeting, attribute), lang) if getattr(meeting, attribute) else None
-    return names(plan, "district", [meeting.district], lang) if step == "district" and meeting.district else None
+        return list(getattr(meeting, _TOGGLED[step][1]))
+    return [meeting.district] if step == "district" and meeting.district else []
 
 
 def _items(plan: Plan, step: str) -> list[Named]:
@@ -63,13 +63,14 @@ def question(plan: Plan, meeting: Meeting, groups: list[str], today: date, lang:
     def pick(label: str, i: int) -> None:
         builder.button(text=label, callback_data=SetupPick(m=meeting.id, s=step, i=i))
 
-    current = _current(plan, meeting, step, lang) if step in _PRESELECTED and not listing else None
-    if current is not None:
+    held = _preselected(meeting, step) if step in _PRESELECTED and not listing else []
+    if held:
         pick(t("meetings.keep_button", lang), KEEP)
         pick(t("meetings.change_button", lang), CHANGE)
         builder.adjust(2)
-        return (t(f"meetings.ask.{step}", lang) + "\n" + t("meetings.preselected", lang, answer=current),
-                builder.as_markup())
+        shown = names(plan, _PRESELECTED[step], held, lang)
+        text = t(f"meetings.ask.{step}", lang) + "\n" + t("meetings.preselected", lang, answer=shown)
+        return text, builder.as_markup()
     if step == "working_group":
         for i, code in enumerate(groups):
             pick(("✓ " if code == meeting.working_group else "") + names(plan, "working_group", [code], lang), i)
@@ -120,7 +121,7 @@ def apply_pick(plan: Plan, meeting: Meeting, index: int, groups: list[str], toda
         if step in _TOGGLED:
             setattr(meeting, _TOGGLED[step][1], [])
         return "listed"
-    if step in _PRESELECTED and index == KEEP and _current(plan, meeting, step, "en") is not None:
+    if step in _PRESELECTED and index == KEEP and _preselected(meeting, step):
         meetings.advance(meeting)
         return "next"
     if step in _TOGGLED:
