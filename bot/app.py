@@ -20,7 +20,7 @@ from backend.services import surveys
 from bot import oversize, throttle
 from bot.api_session import BotApiSession
 from bot.fitting import FitToLimits
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.counters import counters_for
 from bot.handlers import routers
 from bot.i18n import LANGUAGES, t

@@ -5,17 +5,17 @@ update in the transaction that handles it."""
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from aiogram import Bot
 from aiogram.types import CallbackQuery, Message, Update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.context import AppContext, transaction
 from backend.errors import Refused
-from backend.services.updates import AlreadyProcessed, claim
-from bot.context import AppContext
+from backend.services.updates import AlreadyProcessed
 from bot.i18n import t
 
 Handler = Callable[..., Awaitable[None]]
@@ -44,10 +44,6 @@ def guarded(handler: Handler) -> Handler:
     return wrapper
 
 
-@asynccontextmanager
-async def once(app: AppContext, bot: Bot, update: Update) -> AsyncIterator[AsyncSession]:
-    """One transaction that claims the update first: AlreadyProcessed if it was handled before,
-    and a Refused raised inside rolls the claim back with everything else."""
-    async with app.sessions() as session, session.begin():
-        await claim(session, bot.id, update.update_id)
-        yield session
+def once(app: AppContext, bot: Bot, update: Update) -> AbstractAsyncContextManager[AsyncSession]:
+    """The transaction that handles ``update``, claiming it first (``backend.context.transaction``)."""
+    return transaction(app, (bot.id, update.update_id))

@@ -10,7 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, User
 
 from backend.services import participants
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.i18n import pick_language
 
 LANG_KEY = "lang"

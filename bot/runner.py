@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from backend.config import Settings
 from backend.errors import ConfigError
 from bot.app import create_bot, open_app
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.messengers import adapt, publish_menu
 from bot.scheduling import leader_duties
 from bot.scheduling.leader import LeaderElection, PostgresLeaderLock

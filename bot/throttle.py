@@ -21,7 +21,7 @@ from aiogram.types import Chat, TelegramObject, Update, User
 
 from backend.config import Settings
 from backend.services import meetings
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.counters import Counters
 from bot.i18n import pick_language, t
 from bot.middlewares import LANG_KEY

@@ -35,7 +35,7 @@ from backend.services import invites
 from backend.integration import problems
 from bot.app import create_bot
 from sandbox.bench.survey.citizen import bundled_survey, follow, write_script
-from bot.context import AppContext
+from backend.context import AppContext
 from sandbox.demo_meetings import log_meetings
 from bot.digest.schedule import weekly_digest
 from sandbox.emulator import RunningEmulator, running_emulator

@@ -30,7 +30,7 @@ from backend.jalali import format_date, today_local
 from backend.plan import Plan
 from backend.services import invites
 from backend.services.meetings import FORUM_SOURCE, SOURCE_GROUPS
-from bot.context import AppContext
+from backend.context import AppContext
 from sandbox.emulator import RunningEmulator
 from sandbox.emulator.users import Message, SimulatedUser
 from bot.i18n import catalog, localize_number, t

@@ -14,7 +14,7 @@ from backend import migrate
 from backend.config import load_settings
 from backend.db import check_connection, create_engine, session_factory
 from backend.plan import load_plan
-from bot.context import AppContext
+from backend.context import AppContext
 
 T = TypeVar("T")
 console = Console()

@@ -14,7 +14,7 @@ from backend.jalali import format_datetime
 from backend.plan import load_plan
 from backend.voting import service as voting
 from bot.commands import console, in_app, in_transaction, run
-from bot.context import AppContext
+from backend.context import AppContext
 
 app = typer.Typer(help="Agendas of the approval bodies and their votes.", no_args_is_help=True)
 

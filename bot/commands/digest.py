@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.errors import MeydanError
 from backend.jalali import today_local
 from bot.commands import console, in_app, run
-from bot.context import AppContext
+from backend.context import AppContext
 
 Language = Literal["fa", "en"]
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from backend.digest.period import week_of
 from backend.jalali import to_local
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.scheduling.registry import JobContext, ScheduledJob, weekly
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from backend.models import Participant
 from backend.services import participants
 from backend.voting import service as voting
 from backend.services.outbox import Outgoing, enqueue_many, store_file
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.i18n import localize_number, t
 from reports.digest import DigestFiles, write_digest
 

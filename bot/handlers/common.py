@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from backend.services import participants
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.handlers.onboarding import send_consent
 from bot.i18n import LANGUAGES, t
 from bot.keyboards import LanguageChoice, language_keyboard

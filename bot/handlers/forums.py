@@ -11,7 +11,7 @@ from aiogram.types import Message, Update
 from backend.errors import Refused
 from backend.jalali import today_local
 from backend.services import meetings, roles
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.guard import guarded, once
 from bot.i18n import t
 from bot.meetings import access, links, render, setup

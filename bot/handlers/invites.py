@@ -13,7 +13,7 @@ from backend.errors import MeydanError, Refused
 from backend.models import Role
 from backend.services import invites, participants
 from backend.text import parse_int
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.guard import guarded, once
 from bot.i18n import t
 from bot.meetings import access, links

@@ -14,7 +14,7 @@ from backend.errors import Refused
 from backend.jalali import format_date, today_local
 from backend.models import Meeting, Note
 from backend.services import meetings, roles
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.guard import guarded, once
 from bot.i18n import t
 from bot.meetings import access, render, setup

@@ -6,7 +6,7 @@ from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
 
 from backend.models import OutboxMessage
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.fitting import send_parts
 from bot.i18n import t
 from bot.outbox.more import MoreButton, the_rest

@@ -12,7 +12,7 @@ from backend.jalali import utcnow
 from backend.models import Participant
 from backend.services import participants, responses, surveys
 from backend.surveys.model import localize
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.i18n import t
 from bot.keyboards import language_keyboard
 from bot.surveys.callbacks import OpenSurvey

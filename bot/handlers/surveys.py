@@ -15,7 +15,7 @@ from backend.errors import Refused
 from backend.services import participants, responses
 from backend.services.updates import AlreadyProcessed, claim
 from backend.surveys.engine import Invalid, SurveyState, can_skip, step_back
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.i18n import t
 from bot.meetings import access
 from bot.surveys import flow

@@ -18,7 +18,7 @@ from backend.models import AgendaItem
 from backend.services import participants
 from backend.voting import service as voting
 from backend.voting.service import VoteRefused
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.fitting import TEXT_MAX, pieces, rest, send_parts
 from bot.i18n import t
 from bot.meetings.render import snippet

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.errors import Refused
 from backend.models import Finding, Meeting, Participant, Role
 from backend.services import meetings, participants, roles
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.i18n import t
 from bot.meetings.render import of_kind
 

@@ -11,7 +11,7 @@ from aiogram.exceptions import TelegramAPIError
 from backend.jalali import format_datetime
 from backend.models import utcnow
 from backend.services import meetings
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.i18n import pick_language, t
 
 log = logging.getLogger("meydan.bot")

@@ -19,7 +19,7 @@ from backend.models import Meeting
 from backend.plan import Named, Plan
 from backend.services import meetings
 from backend.text import parse_int
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.i18n import t
 from bot.meetings.callbacks import CHANGE, DONE, KEEP, SetupPick
 from bot.meetings.links import bot_link, forum_payload

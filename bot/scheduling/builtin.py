@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from backend.models import utcnow
 from backend.services import jobs, outbox
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.meetings.reminders import remind_stale_meetings
 from bot.scheduling.registry import JobContext, ScheduledJob, every
 

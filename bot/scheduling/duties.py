@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from aiogram import Bot
 from redis.asyncio import Redis
 
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.outbox import OutboxSender
 from bot.scheduling.leader import LeaderElection, LeaderLock, PostgresLeaderLock, RedisLeaderLock, SoleLeader
 from bot.scheduling.registry import ScheduledJob, collect_jobs

@@ -27,7 +27,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from backend.plan.model import Weekly
-from bot.context import AppContext
+from backend.context import AppContext
 
 ANCHOR = datetime(2000, 1, 1, tzinfo=UTC)
 """Where ``every`` intervals start counting, so every process computes the same fire times."""

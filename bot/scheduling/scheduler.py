@@ -25,7 +25,7 @@ from apscheduler.triggers.base import BaseTrigger
 
 from backend.models import utcnow
 from backend.services import jobs as job_runs
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.scheduling.registry import JobContext, ScheduledJob
 
 log = logging.getLogger("meydan.scheduler")

@@ -19,7 +19,7 @@ from backend.services import responses
 from backend.services.responses import Progress
 from backend.surveys.engine import Invalid, Result, SurveyState, next_question, previous_question, prune, validate
 from backend.surveys.model import Question, QuestionType
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.i18n import t
 from bot.surveys.render import question_keyboard, question_text, review_message
 

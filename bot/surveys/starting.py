@@ -11,7 +11,7 @@ from backend.models import Participant, Survey
 from backend.services import responses, surveys
 from backend.surveys.engine import next_question
 from backend.surveys.model import localize
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.i18n import t
 from bot.surveys import flow
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.models import Agenda
 from backend.voting import service as voting
 from backend.voting.service import AgendaEntry
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.voting.push import push_agenda
 
 

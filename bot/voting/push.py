@@ -18,7 +18,7 @@ from backend.voting import service as voting
 from backend.services.outbox import Outgoing, enqueue_many
 from backend.voting.service import AgendaClosing
 from backend.locales import localize_digits
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.i18n import t
 from bot.voting.render import body_name, deadline_text, header, item_keyboard, item_message
 

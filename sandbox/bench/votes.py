@@ -50,7 +50,7 @@ from sandbox.bench.services import delete_keys
 from sandbox.bench.stats import cpu_ms_per_update, latency_ms, with_samples
 from sandbox.bench.survey.citizen import PROBLEMS
 from sandbox.bench.survey.stack import Stack, bot_environment, running_stack, stack_cpu
-from bot.context import AppContext
+from backend.context import AppContext
 from sandbox.emulator import SimulatedUser
 from sandbox.emulator.users import Message
 from bot.i18n import t

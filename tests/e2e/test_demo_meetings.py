@@ -11,7 +11,7 @@ from sqlalchemy import select
 from backend.db import create_engine, session_factory
 from backend.models import Finding, Meeting, Note, Role
 from backend.plan import load_plan
-from bot.context import AppContext
+from backend.context import AppContext
 from sandbox.demo_meetings import load_scripts, log_meetings
 from bot.runner import running_bot
 from tests.e2e.conftest import TOKEN

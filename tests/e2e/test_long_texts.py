@@ -19,7 +19,7 @@ from backend.plan import load_plan
 from backend.integration import problems
 from backend.text import normalize_persian
 from bot.app import create_bot
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.digest.schedule import weekly_digest
 from sandbox.emulator.formatting import utf16_len
 from bot.runner import running_bot

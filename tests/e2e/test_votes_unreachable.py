@@ -18,7 +18,7 @@ from backend.services import invites, outbox
 from backend.integration import problems
 from backend.services.findings import record_finding
 from bot.app import create_bot
-from bot.context import AppContext
+from backend.context import AppContext
 from bot.runner import running_bot
 from bot.scheduling.registry import JobContext
 from bot.voting.agendas import open_next_agenda

@@ -19,7 +19,7 @@ from backend.plan import load_plan
 from backend.services import invites, outbox
 from backend.integration import problems
 from backend.services.findings import record_finding
-from bot.context import AppContext
+from backend.context import AppContext
 from sandbox.emulator import RunningEmulator
 from sandbox.emulator.users import Message, SimulatedUser
 from bot.voting.agendas import open_next_agenda

@@ -22,7 +22,7 @@ from backend.voting import service as voting
 from backend.services.findings import record_finding
 from backend.voting.service import AgendaEntry
 from backend.text import normalize_persian
-from bot.context import AppContext
+from backend.context import AppContext
 from sandbox.emulator.users import Message, SimulatedUser
 from bot.runner import running_bot
 from bot.voting.push import push_agenda

@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL
 from backend.config import load_settings
 from backend.db import create_engine, session_factory
 from backend.plan import load_plan
-from bot.context import AppContext
+from backend.context import AppContext
 
 TOKEN = "515151:outbox-tests"
 

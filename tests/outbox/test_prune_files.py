@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL
 from backend import migrate
 from backend.models import utcnow
 from backend.services import outbox
-from bot.context import AppContext
+from backend.context import AppContext
 from sandbox.emulator import running_emulator
 from bot.outbox import OutboxSender
 from sandbox.bench.broadcast import emulator_bot, open_chats

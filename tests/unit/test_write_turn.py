@@ -7,7 +7,7 @@ from pathlib import Path
 
 from backend.config import Settings
 from backend.plan import load_plan
-from bot.context import AppContext
+from backend.context import AppContext
 
 
 def _app(database_url: str, tmp_path: Path) -> AppContext:

@@ -1,9 +1,10 @@
-"""What every handler needs, built once at start-up (the composition root's output)."""
+"""What every use case needs, built once at start-up by the composition root (bot/app.py, the CLI): settings, the plan, the database."""
 
 from __future__ import annotations
 
 import asyncio
-from contextlib import AbstractAsyncContextManager, nullcontext
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from backend.config import Settings
 from backend.plan import Plan, plan_zone
 from backend.services.responses import DefinitionCache
+from backend.services.updates import claim as claim_update
 from backend.surveys.engine import ChoiceSources
 from backend.surveys.plan_sources import plan_choice_sources
 
@@ -46,3 +48,18 @@ class AppContext:
     def is_admin(self, messenger_id: int) -> bool:
         """Whether this messenger account is listed in MEYDAN_ADMIN_IDS."""
         return messenger_id in self.settings.admin_ids
+
+
+Claim = tuple[int, int]
+"""A messenger update as (bot id, update id): claimed in the transaction that handles it."""
+
+
+@asynccontextmanager
+async def transaction(app: AppContext, claim: Claim | None = None) -> AsyncIterator[AsyncSession]:
+    """One transaction of a use case; with ``claim`` it first marks that update handled, so a repeated
+    delivery raises ``AlreadyProcessed`` and changes nothing, and a refusal rolls the claim back
+    with everything else."""
+    async with app.sessions() as session, session.begin():
+        if claim is not None:
+            await claim_update(session, *claim)
+        yield session
