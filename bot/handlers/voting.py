@@ -109,7 +109,7 @@ async def pressed(query: CallbackQuery, callback_data: VoteButton, bot: Bot, app
     await bot.send_message(query.from_user.id, t(prompt, lang, item=item_heading(item, lang)))
 
 
-async def _expired(message: Message, app: AppContext, state: FSMContext, lang: str) -> AgendaItem:
+async def _prompted_item(message: Message, app: AppContext, state: FSMContext, lang: str) -> AgendaItem:
     """The item the prompt is for. If its agenda has closed, the prompt lapses: the member is told,
     and the message goes on to be handled as any other."""
     item_id = (await state.get_data())[ITEM]
@@ -126,7 +126,7 @@ async def _expired(message: Message, app: AppContext, state: FSMContext, lang: s
 
 async def reason_typed(message: Message, bot: Bot, app: AppContext, state: FSMContext, lang: str) -> None:
     """The typed reason completes a rejection; the member sees what it was saved for."""
-    item = await _expired(message, app, state, lang)
+    item = await _prompted_item(message, app, state, lang)
     data = await state.get_data()
     await state.set_state(None)
     _, refusal = await _cast(app, message.from_user.id, item.id, "reject", reason=message.text)
@@ -141,7 +141,7 @@ async def reason_typed(message: Message, bot: Bot, app: AppContext, state: FSMCo
 
 async def comment_typed(message: Message, app: AppContext, state: FSMContext, lang: str) -> None:
     """A member's comment on an item, kept in the audit log beside the votes."""
-    item = await _expired(message, app, state, lang)
+    item = await _prompted_item(message, app, state, lang)
     await state.set_state(None)
     async with app.sessions() as session, session.begin():
         member = await participants.by_messenger_id(session, message.from_user.id)

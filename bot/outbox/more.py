@@ -8,7 +8,7 @@ from typing import Any
 from aiogram.filters.callback_data import CallbackData
 
 from backend.models import OutboxMessage
-from bot.fitting import LIMITS, fit, rest, visible_length
+from bot.fitting import LIMITS, TEXT_MAX, fit, pieces, rest, visible_length
 from bot.i18n import t
 
 
@@ -48,6 +48,8 @@ def with_more(message: OutboxMessage, params: dict[str, Any], lang: str) -> dict
 
 
 def the_rest(message: OutboxMessage) -> list[str]:
-    """What the shortened message left out, in parts that each fit a message."""
+    """What the shortened message left out, in parts that each fit a message (a caption's rest is
+    cut again to the longer limit of a text)."""
     found = _long_field(message.payload)
-    return rest(message.payload[found[0]], found[1]) if found else []
+    left_out = rest(message.payload[found[0]], found[1]) if found else []
+    return pieces(" ".join(left_out), TEXT_MAX) if left_out else []

@@ -8,8 +8,14 @@ from html import escape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+<<<<<<< HEAD
 from sandbox.emulator.formatting import format_text, utf16_len
+=======
+from backend.models import OutboxMessage
+from sandbox.emulator.formatting import format_text, utf16_len
+>>>>>>> i15-votes
 from bot.fitting import TAIL, fit, pieces, rest, visible_length
+from bot.outbox.more import the_rest
 
 WORD = st.text(alphabet=st.sampled_from(list("ابپتثجکگ😀x&<>\"'")), min_size=1, max_size=12)
 
@@ -50,3 +56,13 @@ def test_what_fits_is_left_as_it_is() -> None:
     text = "<i>" + "😀" * 2048 + "</i>"  # 4,096 UTF-16 units exactly
     assert fit(text, 4096) is text and rest(text, 4096) == []
     assert visible_length(text + "x") == 4097
+
+
+def test_the_rest_of_a_long_caption_comes_in_messages_as_long_as_a_text_allows() -> None:
+    caption = "<b>" + "کلمه " * 2000 + "</b>"
+    message = OutboxMessage(id=1, chat_id=1, method="sendDocument", payload={"caption": caption})
+    parts = [format_text(part, "HTML") for part in the_rest(message)]
+    assert [utf16_len(plain) > 4000 for plain, _ in parts] == [True, True, False]
+    shown = format_text(fit(caption, 1024), "HTML")[0].removesuffix(TAIL)
+    assert " ".join([shown, *(plain for plain, _ in parts)]).split() == ["کلمه"] * 2000
+    assert all(entities[0]["type"] == "bold" for _, entities in parts)
