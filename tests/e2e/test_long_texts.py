@@ -14,24 +14,20 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from backend.context import AppContext
 from backend.db import create_engine, session_factory
+from backend.integration import problems
 from backend.models import OutboxMessage, utcnow
 from backend.plan import load_plan
-<<<<<<< HEAD
-from backend.integration import problems
-=======
 from backend.services import outbox
-from backend.integration import problems
->>>>>>> i15-votes
 from backend.text import normalize_persian
 from bot.app import create_bot
-from backend.context import AppContext
 from bot.digest.schedule import weekly_digest
-from sandbox.emulator.formatting import utf16_len
 from bot.runner import running_bot
 from bot.scheduling.registry import JobContext
 from bot.voting.agendas import open_next_agenda
 from bot.voting.schedule import deadlines, reminders
+from sandbox.emulator.formatting import utf16_len
 from tests.e2e.conftest import TOKEN
 from tests.e2e.test_meetings import record_problem
 from tests.hardening.helpers import at_meeting, invited, text_of

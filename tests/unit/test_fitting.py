@@ -8,14 +8,10 @@ from html import escape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-<<<<<<< HEAD
-from sandbox.emulator.formatting import format_text, utf16_len
-=======
 from backend.models import OutboxMessage
-from sandbox.emulator.formatting import format_text, utf16_len
->>>>>>> i15-votes
 from bot.fitting import TAIL, fit, pieces, rest, visible_length
 from bot.outbox.more import the_rest
+from sandbox.emulator.formatting import format_text, utf16_len
 
 WORD = st.text(alphabet=st.sampled_from(list("ابپتثجکگ😀x&<>\"'")), min_size=1, max_size=12)
 
