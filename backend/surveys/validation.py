@@ -235,7 +235,8 @@ def validate(question: Question, raw: Raw, state: SurveyState, lang: str, choice
     if question.type is QuestionType.NOTE:
         raise ValueError(f"note {question.name!r} takes no reply; record it with SurveyState.skip")
     if _is_blank(raw):
-        return Invalid("required" if question.required else "empty")
+        return Invalid("required", localize(question.required_message, lang) or None) if question.required \
+            else Invalid("empty")
     result = _PARSERS[question.type](_Reply(question, raw, _as_text(raw), state, choice_sources))
     if isinstance(result, Invalid) or question.constraint is None:
         return result
