@@ -165,6 +165,7 @@ class Question(_Strict):
     other_of: str | None = None
     metadata: str | None = None
     repeat: str | None = None
+    instance: int | None = None  # set on a repeat member's copy for one instance, never in a definition
 
     @field_validator("relevant", "constraint", "choice_filter", "group", "appearance", "calculation", "default",
                      mode="before")
@@ -276,11 +277,25 @@ class Repeat(_Strict):
     name: str = Field(pattern=NAME_PATTERN)
     label: Texts = {}
     count: str | None = None
+    relevant: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Repeat:
         _compile(self.name, "count", self.count)
+        _compile(self.name, "relevant", self.relevant)
         return self
+
+    def more_question(self, instance: int) -> Question:
+        """The engine's "add another?" asked after ``instance`` instances (0: before the first)."""
+        return Question.model_construct(
+            name=f"{self.name}{INSTANCE_MARK}{instance}", type=QuestionType.REPEAT_MORE, label=self.label,
+            required=True, relevant=self.relevant, repeat=self.name, instance=instance,
+        )
+
+
+def instance_copy(question: Question, instance: int) -> Question:
+    """A repeat member as asked in ``instance`` (1-based): its answer is stored as "name#instance"."""
+    return question.model_copy(update={"name": f"{question.name}{INSTANCE_MARK}{instance}", "instance": instance})
 
 
 class SurveyDefinition(_Strict):
@@ -327,12 +342,23 @@ class SurveyDefinition(_Strict):
         return self.languages[0]
 
     def question(self, name: str) -> Question:
-        """The question called ``name`` (a repeat member's stored "name#i" too); KeyError if none."""
-        name = base_name(name)
+        """The question called ``name``; KeyError if there is none."""
         for question in self.questions:
             if question.name == name:
                 return question
         raise KeyError(name)
+
+    def stored_question(self, name: str) -> Question:
+        """The question a stored answer name stands for: a question, a repeat member in one
+        instance ("age#2") or a repeat's "add another?" ("member#1"); KeyError if none."""
+        base, _, instance = name.partition(INSTANCE_MARK)
+        if not instance:
+            return self.question(name)
+        if not instance.isdigit():
+            raise KeyError(name)
+        if base in {repeat.name for repeat in self.repeats}:
+            return self.repeat(base).more_question(int(instance))
+        return instance_copy(self.question(base), int(instance))
 
     def repeat(self, name: str) -> Repeat:
         """The repeat called ``name``; KeyError if there is none."""

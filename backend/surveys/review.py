@@ -7,11 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from backend.jalali import format_date
-from backend.surveys.model import RANK_TYPES, Question, QuestionType, SurveyDefinition, localize
+from backend.surveys.derived import asked_questions
+from backend.surveys.model import FILE_TYPES, NOT_ASKED, RANK_TYPES, Question, QuestionType, SurveyDefinition, localize
 from backend.surveys.state import ChoiceSources, SurveyState, is_relevant
 from backend.text import to_persian_digits
 
 CHECK_MARK = "✓"
+UNREVIEWED = frozenset({QuestionType.NOTE, QuestionType.REPEAT_MORE, *NOT_ASKED})
 
 
 def _digits(text: str, lang: str) -> str:
@@ -27,8 +29,15 @@ def _labeller(question: Question, lang: str, choice_sources: ChoiceSources) -> d
 
 def display_value(question: Question, value: Any, lang: str, choice_sources: ChoiceSources) -> str:
     """An answer as shown to the respondent: choice labels in ``lang``, ranks as numbered
-    lines, Jalali dates, Persian digits for "fa"."""
+    lines, Jalali dates, Persian digits for "fa", a point as "lat, lon (district)"; "" for a file."""
     labels = _labeller(question, lang, choice_sources)
+    if question.type is QuestionType.GEOPOINT:
+        point = _digits(f"{value['latitude']:.5f}, {value['longitude']:.5f}", lang)
+        districts = {c.name: localize(c.label, lang) for c in choice_sources.get("district", ())}
+        district = value.get("district")
+        return f"{point} ({districts.get(district, district)})" if district else point
+    if question.type in FILE_TYPES:
+        return ""  # the bot says what was received, in the respondent's language
     if question.type is QuestionType.PROBLEM:
         text = value.get("text", "")
         return f"{text} ({labels.get(value['axis'], value['axis'])})" if "axis" in value else text
@@ -51,8 +60,8 @@ def review(
     """(question, display value) for each relevant question answered or skipped, notes
     aside, in survey order; the display value is None for a skipped question."""
     rows: list[tuple[Question, str | None]] = []
-    for question in defn.questions:
-        if question.type is QuestionType.NOTE or not state.visited(question.name) or not is_relevant(question, state):
+    for question in asked_questions(defn, state):
+        if question.type in UNREVIEWED or not state.visited(question.name) or not is_relevant(question, state):
             continue
         value = state.answers.get(question.name)
         shown = None if question.name in state.skipped else display_value(question, value, lang, choice_sources)

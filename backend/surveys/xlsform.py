@@ -200,9 +200,9 @@ class _Importer:
         self.check_keys(child.get("control", {}), {"appearance", "jr:count"}, row, "repeat column")
         self.check_keys(child.get("bind", {}), {"relevant"}, row, "repeat column")
         name = child.get("name")
-        self.repeats.append({"name": name, "label": self.texts(child.get("label"), SURVEY, row),
-                             "count": child.get("control", {}).get("jr:count")})
         inner = fold_relevant(relevant, child.get("bind", {}).get("relevant"))
+        self.repeats.append({"name": name, "label": self.texts(child.get("label"), SURVEY, row),
+                             "count": child.get("control", {}).get("jr:count"), "relevant": inner})
         yield from self.walk(child.get("children", []), group, inner, name)
 
     def parameters(self, child: Mapping[str, Any], row: int | None) -> dict[str, str]:
