@@ -29,7 +29,7 @@ from backend.surveys.model import (
     QuestionType,
     SurveyDefinition,
 )
-from backend.surveys.review import display_value, review
+from backend.surveys.review import display_value, filled_text, review
 from backend.surveys.state import (
     ChoiceSources,
     SurveyState,
@@ -38,13 +38,14 @@ from backend.surveys.state import (
     is_relevant,
     visible_choices,
 )
-from backend.surveys.validation import Invalid, Result, Step, Valid, current_step, validate
+from backend.surveys.validation import Invalid, Raw, Result, Step, Valid, current_step, validate
 
 __all__ = [
     "ChoiceSources",
     "asked_questions",
     "refresh",
     "Invalid",
+    "Raw",
     "Result",
     "Step",
     "SurveyState",
@@ -52,6 +53,7 @@ __all__ = [
     "can_skip",
     "current_step",
     "display_value",
+    "filled_text",
     "is_applicable",
     "next_question",
     "previous_question",

@@ -211,6 +211,11 @@ def _to_value(value: Any) -> Value:
     return str(value)
 
 
+def xpath_string(value: Any) -> str:
+    """A Python answer as XPath shows it in text (a label's ``${q}``, ``concat``)."""
+    return _string(_to_value(value))
+
+
 # ---------------------------------------------------------------- operators and functions
 
 

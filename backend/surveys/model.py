@@ -70,6 +70,7 @@ RANK_TYPES = frozenset({QuestionType.RANK, QuestionType.AXES_RANK})
 FILE_TYPES = frozenset({QuestionType.IMAGE, QuestionType.AUDIO, QuestionType.VIDEO, QuestionType.FILE})
 NOT_ASKED = frozenset({QuestionType.CALCULATE, QuestionType.METADATA})
 METADATA_KINDS = frozenset({"start", "end", "today"})
+OTHER_CHOICE = "other"  # the choice an or_other select adds (pyxform's name for it)
 INSTANCE_MARK = "#"  # a repeat member's answer in instance i is stored as "<name>#<i>"
 
 

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from backend.jalali import format_date
 from backend.surveys.derived import asked_questions
+from backend.surveys.expressions import xpath_string
 from backend.surveys.model import FILE_TYPES, NOT_ASKED, RANK_TYPES, Question, QuestionType, SurveyDefinition, localize
-from backend.surveys.state import ChoiceSources, SurveyState, is_relevant
+from backend.surveys.state import ChoiceSources, SurveyState, expression_answers, is_relevant
 from backend.text import to_persian_digits
 
 CHECK_MARK = "✓"
 UNREVIEWED = frozenset({QuestionType.NOTE, QuestionType.REPEAT_MORE, *NOT_ASKED})
+_REFERENCE = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}")
+
+
+def filled_text(texts: dict[str, str], question: Question, state: SurveyState, lang: str) -> str:
+    """A question's label or hint in ``lang`` with each ``${q}`` replaced by its value (as in ODK)."""
+    text = localize(texts, lang)
+    if "${" not in text:
+        return text
+    values = expression_answers(state, question)
+    return _REFERENCE.sub(lambda match: xpath_string(values.get(match[1])), text)
 
 
 def _digits(text: str, lang: str) -> str:

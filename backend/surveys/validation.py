@@ -250,13 +250,18 @@ def _geopoint(reply: _Reply) -> Result:
                                                        Step.CONFIRM_DISTRICT)
 
 
+def accepts_file(question: Question, kind: str, mime_type: str | None) -> bool:
+    """Whether a file question takes a file of this kind (a document by its media type)."""
+    if question.type not in _FILE_KINDS:
+        return False
+    kinds, media = _FILE_KINDS[question.type]
+    return kind in kinds or (kind == "document" and (mime_type or "").startswith(media))
+
+
 def _file(reply: _Reply) -> Result:
-    kinds, media = _FILE_KINDS[reply.question.type]
     raw = reply.raw
-    if not isinstance(raw, Mapping) or not raw.get("file_id"):
-        return Invalid(f"not_{reply.question.type.value}")
-    mime = str(raw.get("mime_type") or "")
-    if raw.get("kind") not in kinds and not (raw.get("kind") == "document" and mime.startswith(media)):
+    if not isinstance(raw, Mapping) or not raw.get("file_id") or not accepts_file(
+            reply.question, str(raw.get("kind")), raw.get("mime_type")):
         return Invalid(f"not_{reply.question.type.value}")
     return Valid({"file_id": raw["file_id"], "path": raw.get("path")})
 
@@ -310,6 +315,8 @@ def validate(question: Question, raw: Raw, state: SurveyState, lang: str, choice
     """
     if question.type in (QuestionType.NOTE, QuestionType.CALCULATE, QuestionType.METADATA):
         raise ValueError(f"{question.type} {question.name!r} takes no reply")
+    if isinstance(raw, Mapping) and question.type is not QuestionType.GEOPOINT and question.type not in FILE_TYPES:
+        return Invalid("unexpected_media")
     if _is_blank(raw):
         return Invalid("required", localize(question.required_message, lang) or None) if question.required \
             else Invalid("empty")

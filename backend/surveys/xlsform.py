@@ -56,7 +56,6 @@ from backend.surveys.xlsform_types import classify
 
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
 FALLBACK_LANGUAGE = "fa"
-OTHER = "other"  # the choice name pyxform gives or_other's extra choice
 _FIRST_DATA_ROW = 2  # Excel rows count from 1 and row 1 holds the headers
 _PYXFORM_DEFAULT_LANGUAGE = "default"
 _RANGE_DEFAULTS = {"start": "1", "end": "10", "step": "1"}
