@@ -20,3 +20,13 @@ async def join(user: SimulatedUser, district: str = "منطقه ۲") -> None:
     await consent(user)
     await user.press(district)
     await user.wait_for_message(contains="پرسشنامه‌های باز")
+
+
+async def consent_in_english(user: SimulatedUser, payload: str | None = None) -> None:
+    """/start, switch to English and agree; the bot then asks for the district."""
+    await user.start(payload)
+    await user.wait_for_message(contains="پیش از شروع")
+    await user.press("English")
+    await user.wait_for_message(contains="Before we start")
+    await user.press("I agree, continue")
+    await user.wait_for_message(contains="Which district")

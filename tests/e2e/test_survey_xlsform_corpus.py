@@ -20,7 +20,7 @@ from backend.surveys.xlsform import load_xlsform
 from bot.emulator.users import SimulatedUser
 from bot.runner import running_bot
 from tests.data.xlsforms.corpus import ACCEPTED, build
-from tests.e2e.citizens import consent
+from tests.e2e.citizens import consent, consent_in_english
 from tests.e2e.conftest import TOKEN
 from tests.e2e.form_citizen import Sent, answer_survey
 
@@ -30,14 +30,9 @@ async def _join(user: SimulatedUser, code: str, lang: str) -> None:
     if lang == "fa":
         await consent(user, f"s_{code}")
         await user.press("منطقه ۲")
-        return
-    await user.start(f"s_{code}")
-    await user.wait_for_message(contains="پیش از شروع")
-    await user.press("English")
-    await user.wait_for_message(contains="Before we start")
-    await user.press("I agree, continue")
-    await user.wait_for_message(contains="Which district")
-    await user.press("Samen District")
+    else:
+        await consent_in_english(user, f"s_{code}")
+        await user.press("Samen District")
 
 
 def _shown(value: Any) -> str:
