@@ -207,6 +207,8 @@ class Question(_Strict):
             raise QuestionError(self.name, "rank_count", "only rank and axes_rank questions take rank_count")
         if self.choice_filter and self.type not in OWN_CHOICE_TYPES and self.choice_source is None:
             raise QuestionError(self.name, "choice_filter", f"a {self.type} question has no choices to filter")
+        if self.type is QuestionType.REPEAT_MORE:
+            raise QuestionError(self.name, "type", "repeat_more is the engine's own question; write a repeat")
         if self.calculation is not None and self.type is not QuestionType.CALCULATE:
             raise QuestionError(self.name, "calculation", "only calculate questions take a calculation")
         if (self.metadata is None) != (self.type is not QuestionType.METADATA):
