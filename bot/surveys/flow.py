@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup
@@ -44,7 +45,7 @@ class Current:
     progress: Progress
     question: Question | None
 
-    @property
+    @cached_property
     def asked(self) -> list[Question]:
         """The questions as asked now (repeats unrolled): buttons point into this list."""
         return asked_questions(self.progress.definition, self.progress.state)
