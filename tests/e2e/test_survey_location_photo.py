@@ -4,39 +4,19 @@ path, and the file holds the bytes sent."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from backend.db import create_engine, session_factory
 from backend.exports import responses_tables
-from backend.plan import BUNDLED_PLAN, load_plan
+from backend.plan import load_plan
 from backend.services import surveys
 from backend.surveys.xlsform import load_xlsform
 from bot.runner import running_bot
+from tests.data.boundaries import HARAM, TEHRAN, plan_with_boundaries
 from tests.data.xlsforms.corpus import write_workbook
 from tests.e2e.citizens import consent_in_english
 from tests.e2e.conftest import TOKEN
 from tests.e2e.form_citizen import PHOTO
-
-HARAM = (36.2880, 59.6157)  # in the test's district 5
-
-
-def _square(west: float, south: float, size: float) -> dict[str, object]:
-    corners = [[west, south], [west + size, south], [west + size, south + size], [west, south + size], [west, south]]
-    return {"type": "Polygon", "coordinates": [corners]}
-
-
-def plan_with_boundaries(folder: Path) -> Path:
-    """The bundled plan with a GeoJSON of three districts side by side (d04, d05, d06) and the city."""
-    features = [{"type": "Feature", "properties": {"district": code}, "geometry": _square(59.55 + i * 0.05, 36.26, 0.05)}
-                for i, code in enumerate(("d04", "d05", "d06"))]
-    features.append({"type": "Feature", "properties": {"city": True}, "geometry": _square(59.5, 36.2, 0.3)})
-    (folder / "districts.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
-    plan = folder / "plan.yaml"
-    plan.write_text(BUNDLED_PLAN.read_text(encoding="utf-8") + "\ndistrict_boundaries: districts.geojson\n",
-                    encoding="utf-8")
-    return plan
-
 
 LAMP_FORM = {
     "survey": [
@@ -95,4 +75,4 @@ def test_a_point_outside_every_district_proposes_none(tmp_path: Path) -> None:
     districts = plan_choice_sources(load_plan(plan_with_boundaries(tmp_path)))["district"]
     assert district_at(*HARAM, districts) == "d05"
     assert district_at(36.27, 59.56, districts) == "d04"
-    assert district_at(35.7, 51.4, districts) is None  # Tehran
+    assert district_at(*TEHRAN, districts) is None
