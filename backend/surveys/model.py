@@ -74,11 +74,6 @@ OTHER_CHOICE = "other"  # the choice an or_other select adds (pyxform's name for
 INSTANCE_MARK = "#"  # a repeat member's answer in instance i is stored as "<name>#<i>"
 
 
-def base_name(name: str) -> str:
-    """The question a stored answer name belongs to ("age#2" → "age")."""
-    return name.split(INSTANCE_MARK, 1)[0]
-
-
 class QuestionError(ValueError):
     """A definition problem located in one question (``question``) and field (``field``)."""
 
