@@ -10,7 +10,16 @@ from typing import Any
 from backend.jalali import format_date
 from backend.surveys.derived import asked_questions
 from backend.surveys.expressions import xpath_string
-from backend.surveys.model import FILE_TYPES, NOT_ASKED, RANK_TYPES, Question, QuestionType, SurveyDefinition, localize
+from backend.surveys.model import (
+    FILE_TYPES,
+    NOT_ASKED,
+    OTHER_CHOICE,
+    RANK_TYPES,
+    Question,
+    QuestionType,
+    SurveyDefinition,
+    localize,
+)
 from backend.surveys.state import ChoiceSources, SurveyState, expression_answers, is_relevant
 from backend.text import to_persian_digits
 
@@ -39,10 +48,14 @@ def _labeller(question: Question, lang: str, choice_sources: ChoiceSources) -> d
     return {choice.name: localize(choice.label, lang) for choice in choices}
 
 
-def display_value(question: Question, value: Any, lang: str, choice_sources: ChoiceSources) -> str:
+def display_value(question: Question, value: Any, lang: str, choice_sources: ChoiceSources,
+                  other: str | None = None) -> str:
     """An answer as shown to the respondent: choice labels in ``lang``, ranks as numbered
-    lines, Jalali dates, Persian digits for "fa", a point as "lat, lon (district)"; "" for a file."""
+    lines, Jalali dates, Persian digits for "fa", a point as "lat, lon (district)"; "" for a file.
+    ``other`` is the text an or_other question's "other" stands for (pyxform labels it in English)."""
     labels = _labeller(question, lang, choice_sources)
+    if question.or_other and other:
+        labels[OTHER_CHOICE] = other
     if question.type is QuestionType.GEOPOINT:
         point = _digits(f"{value['latitude']:.5f}, {value['longitude']:.5f}", lang)
         districts = {c.name: localize(c.label, lang) for c in choice_sources.get("district", ())}
@@ -72,10 +85,13 @@ def review(
     """(question, display value) for each relevant question answered or skipped, notes
     aside, in survey order; the display value is None for a skipped question."""
     rows: list[tuple[Question, str | None]] = []
-    for question in asked_questions(defn, state):
+    asked = asked_questions(defn, state)
+    others = {q.other_of: state.answers.get(q.name) for q in asked if q.other_of is not None}
+    for question in asked:
         if question.type in UNREVIEWED or not state.visited(question.name) or not is_relevant(question, state):
             continue
         value = state.answers.get(question.name)
-        shown = None if question.name in state.skipped else display_value(question, value, lang, choice_sources)
+        shown = None if question.name in state.skipped else display_value(question, value, lang, choice_sources,
+                                                                          others.get(question.name))
         rows.append((question, shown))
     return rows

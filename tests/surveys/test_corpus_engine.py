@@ -111,3 +111,12 @@ def test_file_and_location_values(forms: dict[str, SurveyDefinition], sources: C
     park = answer_all(forms["park_visit"], sources)
     assert park.answers["spot"] == {"latitude": 36.2972, "longitude": 59.6067, "accuracy": 12.5}
     assert park.answers["cleanliness"] == 1
+
+
+def test_the_review_shows_the_other_text_not_pyxforms_english(forms: dict[str, SurveyDefinition],
+                                                               sources: ChoiceSources) -> None:
+    water = forms["water_complaint"]
+    state = answer_all(water, sources)
+    shown = {question.name: text for question, text in review(water, state, "fa", sources)}
+    assert shown["issue"] == "Sara Ahmadi" and shown["issue_other"] == "Sara Ahmadi"
+    assert "Other" not in shown.values()
