@@ -14,6 +14,7 @@ from backend.aggregation.surveys import SurveyResults, survey_results
 from backend.digest.approvals import approvals
 from backend.digest.participation import Participation, participation
 from backend.digest.period import Period
+from backend.digest.points import survey_points
 from backend.digest.rankings import TOP, top_problems
 from backend.jalali import utcnow
 from backend.models import Survey
@@ -30,6 +31,7 @@ class SurveySection:
     survey: Survey
     definition: SurveyDefinition
     results: SurveyResults
+    points: pd.DataFrame  # the locations shared in its geopoint questions (see ``points``)
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,9 @@ async def _survey_sections(session: AsyncSession, period: Period) -> list[Survey
     sections = []
     for survey in await surveys.open_surveys(session, min(period.end, utcnow())):
         version = await surveys.latest_version(session, survey.id)
-        sections.append(SurveySection(survey, SurveyDefinition.model_validate(version.definition),
-                                      await survey_results(session, survey.code, until=period.end)))
+        definition = SurveyDefinition.model_validate(version.definition)
+        sections.append(SurveySection(survey, definition, await survey_results(session, survey.code, until=period.end),
+                                      await survey_points(session, survey.id, definition, period.end)))
     return sections
 
 

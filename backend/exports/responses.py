@@ -1,4 +1,6 @@
-"""Survey responses as one table: a row per response, columns per question in survey order.
+"""Survey responses as one table: a row per response, columns per question in survey order;
+and, for a survey with repeats, a table per repeat: a row per instance keyed to its response
+(as KoboToolbox exports them).
 
 Two queries fetch everything (responses with their pseudonyms, then the answers); pandas
 pivots the answers into columns, so large surveys export in seconds.
@@ -16,11 +18,12 @@ from backend.exports.columns import fetch_rows, frame_of, jalali_datetime, utc_i
 from backend.models import Answer, Participant, Response, SurveyVersion
 from backend.plan import Plan, load_plan
 from backend.services.surveys import by_code
-from backend.surveys.model import RANK_TYPES, Question, QuestionType, SurveyDefinition
+from backend.surveys.model import FILE_TYPES, INSTANCE_MARK, RANK_TYPES, Question, QuestionType, SurveyDefinition
 from backend.surveys.plan_sources import plan_choice_sources
 from backend.surveys.state import ChoiceSources
 
-NO_COLUMN = frozenset({QuestionType.NOTE, QuestionType.ACKNOWLEDGE})
+NO_COLUMN = frozenset({QuestionType.NOTE, QuestionType.ACKNOWLEDGE, QuestionType.REPEAT_MORE})
+POINT_PARTS = ("latitude", "longitude", "accuracy", "district_proposed", "district")
 NUMBER_TYPES = frozenset({QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.RANGE})
 RESPONSE_COLUMNS = {
     "response": "int64", "participant": "object", "survey_version": "int64", "status": "object",
@@ -39,13 +42,15 @@ class ExportQuestion:
     choices: list[str] = field(default_factory=list)
 
 
-def export_questions(definitions: list[SurveyDefinition], sources: ChoiceSources) -> list[ExportQuestion]:
+def export_questions(definitions: list[SurveyDefinition], sources: ChoiceSources,
+                     repeat: str | None = None) -> list[ExportQuestion]:
     """The questions to export from ``definitions`` (newest first): the newest version's order,
-    then questions only older versions have; notes and acknowledgements get no column."""
+    then questions only older versions have; notes and acknowledgements get no column. Those
+    outside repeats, or with ``repeat`` the members of that repeat."""
     found: dict[str, ExportQuestion] = {}
     for definition in definitions:
         for question in definition.questions:
-            if question.type in NO_COLUMN:
+            if question.type in NO_COLUMN or question.repeat != repeat:
                 continue
             own = question.choices if question.choice_source is None else sources.get(question.choice_source, ())
             entry = found.setdefault(question.name, ExportQuestion(question))
@@ -80,24 +85,37 @@ def _positions(entry: ExportQuestion, values: pd.Series) -> pd.DataFrame:
     return table
 
 
-def _problem(entry: ExportQuestion, values: pd.Series) -> pd.DataFrame:
+def _parts(entry: ExportQuestion, values: pd.Series, keys: tuple[str, ...]) -> pd.DataFrame:
+    """A ``q__key`` column per key of the answers' mappings (a problem's text and axis, a point's parts)."""
     def part(key: str) -> pd.Series:
         return values.map(lambda value: value.get(key) if isinstance(value, dict) else None).astype(object)
 
     name = entry.question.name
-    return pd.DataFrame({f"{name}__text": part("text"), f"{name}__axis": part("axis")}, index=values.index)
+    return pd.DataFrame({f"{name}__{key}": part(key) for key in keys}, index=values.index)
+
+
+def _file(entry: ExportQuestion, values: pd.Series) -> pd.DataFrame:
+    """A received file: the path it was saved to (its file id if it could not be downloaded)."""
+    paths = values.map(lambda value: value.get("path") or value.get("file_id") if isinstance(value, dict) else None)
+    return paths.astype(object).rename(entry.question.name).to_frame()
 
 
 def question_columns(entry: ExportQuestion, values: pd.Series) -> pd.DataFrame:
     """The columns of one question from its answer values (indexed by response id): select_multiple
-    as 0/1 per choice, ranks as positions per choice, a problem as text and axis, numbers as numbers."""
+    as 0/1 per choice, ranks as positions per choice, a problem as text and axis, a geopoint as
+    latitude, longitude, accuracy and the proposed and confirmed district, a file as its path,
+    numbers as numbers."""
     kind = entry.question.type
     if kind is QuestionType.SELECT_MULTIPLE:
         return _positions(entry, values).notna().astype("Int64")
     if kind in RANK_TYPES:
         return _positions(entry, values).astype("Int64")
     if kind is QuestionType.PROBLEM:
-        return _problem(entry, values)
+        return _parts(entry, values, ("text", "axis"))
+    if kind is QuestionType.GEOPOINT:
+        return _parts(entry, values, POINT_PARTS)
+    if kind in FILE_TYPES:
+        return _file(entry, values)
     if kind in NUMBER_TYPES:
         return _number(entry, values)
     return _plain(entry, values)
@@ -122,6 +140,29 @@ def assemble(responses: pd.DataFrame, answers: pd.DataFrame, questions: list[Exp
     return pd.concat([table, *parts], axis=1).reindex(table.index).reset_index(drop=True)
 
 
+def repeat_table(answers: pd.DataFrame, members: list[ExportQuestion]) -> pd.DataFrame:
+    """A repeat's table from the answer rows: ``response`` and ``instance`` (1-based), then the
+    members' columns; a row per instance answered."""
+    split = answers["question"].str.partition(INSTANCE_MARK)
+    names = {entry.question.name for entry in members}
+    mine = answers.assign(base=split[0], instance=pd.to_numeric(split[2], errors="coerce"))
+    mine = mine[mine["base"].isin(names) & mine["instance"].notna()]
+    keys = (mine[["response", "instance"]].drop_duplicates().sort_values(["response", "instance"])
+            .astype({"instance": "int64"}).reset_index(drop=True))
+    mine = mine.astype({"instance": "int64"}).merge(keys.rename_axis("row").reset_index(), on=["response", "instance"])
+    by_question = {name: group.set_index("row")["value"] for name, group in mine.groupby("base")}
+    nothing = pd.Series([], index=pd.Index([], dtype="int64"), dtype=object)
+    parts = [question_columns(entry, by_question.get(entry.question.name, nothing)) for entry in members]
+    return pd.concat([keys, *parts], axis=1).reindex(keys.index)
+
+
+async def responses_tables(session: AsyncSession, survey_code: str, *, include_unfinished: bool = False,
+                           plan: Plan | None = None) -> dict[str, pd.DataFrame]:
+    """The responses table (see ``responses_frame``) under "responses", then a table per repeat
+    under its name (see ``repeat_table``)."""
+    return await _tables(session, survey_code, include_unfinished, plan)
+
+
 async def responses_frame(session: AsyncSession, survey_code: str, *, include_unfinished: bool = False,
                           plan: Plan | None = None) -> pd.DataFrame:
     """One row per response to survey ``survey_code`` (completed ones unless ``include_unfinished``):
@@ -129,11 +170,17 @@ async def responses_frame(session: AsyncSession, survey_code: str, *, include_un
     district, stakeholder group, ISO UTC and Jalali times, then the answer columns (see
     ``question_columns``; skipped answers are blank). ``plan`` names the axes of plan-aware
     questions (default: the bundled plan). An unknown code is a MeydanError listing the known ones."""
+    return (await _tables(session, survey_code, include_unfinished, plan))["responses"]
+
+
+async def _tables(session: AsyncSession, survey_code: str, include_unfinished: bool,
+                  plan: Plan | None) -> dict[str, pd.DataFrame]:
     survey = await by_code(session, survey_code)
     raw = await session.scalars(select(SurveyVersion.definition).where(SurveyVersion.survey_id == survey.id)
                                 .order_by(SurveyVersion.version.desc()))
     definitions = [SurveyDefinition.model_validate(definition) for definition in raw]
-    questions = export_questions(definitions, plan_choice_sources(plan or load_plan()))
+    sources = plan_choice_sources(plan or load_plan())
+    questions = export_questions(definitions, sources)
     chosen: list[ColumnElement[bool]] = [SurveyVersion.survey_id == survey.id]
     if not include_unfinished:
         chosen.append(Response.status == "completed")
@@ -150,5 +197,10 @@ async def responses_frame(session: AsyncSession, survey_code: str, *, include_un
         .join(SurveyVersion, Response.survey_version_id == SurveyVersion.id)
         .where(*chosen, Answer.skipped.is_(False))
     )
-    return assemble(frame_of(await fetch_rows(session, responses), RESPONSE_COLUMNS),
-                    frame_of(await fetch_rows(session, answers), ANSWER_COLUMNS), questions)
+    answer_rows = frame_of(await fetch_rows(session, answers), ANSWER_COLUMNS)
+    tables = {"responses": assemble(frame_of(await fetch_rows(session, responses), RESPONSE_COLUMNS), answer_rows,
+                                    questions)}
+    repeats = dict.fromkeys(repeat.name for definition in definitions for repeat in definition.repeats)
+    for name in repeats:
+        tables[name] = repeat_table(answer_rows, export_questions(definitions, sources, repeat=name))
+    return tables

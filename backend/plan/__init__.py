@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from backend.config import Settings
 from backend.errors import ConfigError
+from backend.plan.boundaries import load_boundaries
 from backend.plan.config_file import PlanFile
 from backend.plan.model import CRITERIA, ApprovalBody, Named, WorkingGroup
 
@@ -42,6 +43,23 @@ class Plan:
     @property
     def districts(self) -> list[Named]:
         return self.spec.districts
+
+    @cached_property
+    def _boundaries(self) -> tuple[dict[str, str], str | None]:
+        if self.spec.district_boundaries is None:
+            return {}, None
+        file = self.path.parent / self.spec.district_boundaries
+        return load_boundaries(file, {d.code for d in self.districts})
+
+    @property
+    def district_boundaries(self) -> dict[str, str]:
+        """District code → its boundary as GeoJSON geometry text (empty without a boundaries file)."""
+        return self._boundaries[0]
+
+    @property
+    def city_outline(self) -> str | None:
+        """The city's outline as GeoJSON geometry text, if the boundaries file has one."""
+        return self._boundaries[1]
 
     @property
     def sources(self) -> list[Named]:
@@ -104,7 +122,9 @@ def load_plan(path: Path | str | None = None) -> Plan:
         field = ".".join(str(p) for p in err["loc"]) or "(top level)"
         message = err["msg"].removeprefix("Value error, ")
         raise ConfigError(f"plan file {file}: field {field}: {message}") from None
-    return Plan(spec=spec, path=file)
+    plan = Plan(spec=spec, path=file)
+    plan.district_boundaries  # noqa: B018 - a bad boundaries file fails the load, not a citizen's answer
+    return plan
 
 
 def plan_zone(settings: Settings, plan: Plan) -> ZoneInfo:

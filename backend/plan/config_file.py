@@ -52,6 +52,7 @@ class PlanFile(_Strict):
     sources: list[Named] = Field(min_length=1)
     axes: list[Named] = Field(min_length=1)
     districts: list[Named] = Field(min_length=1)
+    district_boundaries: str | None = None  # a GeoJSON file, relative to the plan file (see plan.boundaries)
     working_groups: WorkingGroupsSpec
     approval_bodies: list[ApprovalBody] = Field(min_length=1)
     ranking: Ranking

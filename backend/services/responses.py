@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import Answer, Finding, Participant, Response, Survey, SurveyVersion, utcnow
 from backend.services.findings import new_finding
-from backend.surveys.engine import SurveyState
+from backend.surveys.engine import SurveyState, asked_questions, refresh
 from backend.surveys.model import Question, QuestionType, SurveyDefinition
 from backend.surveys.values import from_json, to_json
 from backend.text import normalize_persian
@@ -129,14 +129,14 @@ async def progress(session: AsyncSession, cache: DefinitionCache, response: Resp
     skipped: set[str] = set()
     for name, value, was_skipped in rows:
         try:
-            question = definition.question(name)
+            question = definition.stored_question(name)
         except KeyError:
             continue
         if was_skipped:
             skipped.add(name)
         else:
             answers[name] = from_json(question, value)
-    return Progress(response, definition, SurveyState(answers, frozenset(skipped)))
+    return Progress(response, definition, refresh(definition, SurveyState(answers, frozenset(skipped))))
 
 
 @cache
@@ -173,11 +173,29 @@ async def keep_only(session: AsyncSession, response: Response, state: SurveyStat
                                                 Answer.question.not_in(visited or {""})))
 
 
+def _metadata_value(kind: str, response: Response) -> Any:
+    """start and end are the response's start and completion; today is the day it completed."""
+    assert response.completed_at is not None
+    return {"start": response.started_at, "end": response.completed_at, "today": response.completed_at.date()}[kind]
+
+
+async def _record_derived(session: AsyncSession, progress: Progress) -> None:
+    """Save the calculated values and the metadata the form asks for, so the export has them."""
+    response, state = progress.response, progress.state
+    for question in asked_questions(progress.definition, state):
+        if question.type is QuestionType.CALCULATE:
+            await record(session, response, question, state.derived.get(question.name, ""), None)
+        elif question.type is QuestionType.METADATA:
+            assert question.metadata is not None
+            await record(session, response, question, _metadata_value(question.metadata, response), None)
+
+
 async def complete(session: AsyncSession, progress: Progress, participant: Participant) -> list[Finding]:
     """Finish a response; each answered problem question becomes a ``citizen_poll`` finding."""
     response, definition, state = progress.response, progress.definition, progress.state
     response.status = "completed"
     response.completed_at = utcnow()
+    await _record_derived(session, progress)
     answer_ids = dict((await session.execute(
         select(Answer.question, Answer.id).where(Answer.response_id == response.id)
     )).all())

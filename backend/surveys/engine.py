@@ -8,17 +8,28 @@ Pure and deterministic: the caller keeps a ``SurveyState`` and the plan's choice
     result = validate(question, reply, state, lang, sources)
     if isinstance(result, Valid): state = state.answer(question.name, result.value)
 
-Skip an optional question with ``state.skip(name)`` (see ``can_skip``); after editing an
-answer from the review screen, call ``prune``. This module also re-exports the validation
-and review API so callers need only ``backend.surveys.engine``.
+Skip an optional question with ``state.skip(name)`` (see ``can_skip``); after any change
+call ``prune``, which drops what no longer applies and recomputes the derived values
+(calculations, repeats). Questions come from ``asked_questions``: a repeat's members once
+per instance ("name#i"), with its "add another?" unless it has a count; calculate and
+metadata questions are never asked. This module also re-exports the validation and
+review API so callers need only ``backend.surveys.engine``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from backend.surveys.model import OWN_CHOICE_TYPES, PLAN_CHOICE_SOURCES, Question, QuestionType, SurveyDefinition
-from backend.surveys.review import display_value, review
+from backend.surveys.derived import asked_questions, refresh
+from backend.surveys.model import (
+    NOT_ASKED,
+    OWN_CHOICE_TYPES,
+    PLAN_CHOICE_SOURCES,
+    Question,
+    QuestionType,
+    SurveyDefinition,
+)
+from backend.surveys.review import display_value, filled_text, review
 from backend.surveys.state import (
     ChoiceSources,
     SurveyState,
@@ -27,11 +38,14 @@ from backend.surveys.state import (
     is_relevant,
     visible_choices,
 )
-from backend.surveys.validation import Invalid, Result, Step, Valid, current_step, validate
+from backend.surveys.validation import Invalid, Raw, Result, Step, Valid, current_step, validate
 
 __all__ = [
     "ChoiceSources",
+    "asked_questions",
+    "refresh",
     "Invalid",
+    "Raw",
     "Result",
     "Step",
     "SurveyState",
@@ -39,6 +53,7 @@ __all__ = [
     "can_skip",
     "current_step",
     "display_value",
+    "filled_text",
     "is_applicable",
     "next_question",
     "previous_question",
@@ -61,7 +76,9 @@ def is_applicable(question: Question, state: SurveyState, choice_sources: Choice
 def next_question(defn: SurveyDefinition, state: SurveyState, choice_sources: ChoiceSources) -> Question | None:
     """The first applicable question, in order, that is neither skipped nor completely
     answered (a partly answered problem or rank comes back for its next step); None when done."""
-    for question in defn.questions:
+    for question in asked_questions(defn, state):
+        if question.type in NOT_ASKED:
+            continue
         if is_applicable(question, state, choice_sources) and not is_complete(question, state, choice_sources):
             return question
     return None
@@ -75,9 +92,15 @@ def can_skip(question: Question) -> bool:
 def previous_question(defn: SurveyDefinition, state: SurveyState, current_name: str | None) -> Question | None:
     """The last relevant question before ``current_name`` (None: the end of the survey) that
     was answered or skipped, notes aside; None if there is none. KeyError for an unknown name."""
-    end = len(defn.questions) if current_name is None else defn.questions.index(defn.question(current_name))
-    for question in reversed(defn.questions[:end]):
-        if question.type is not QuestionType.NOTE and state.visited(question.name) and is_relevant(question, state):
+    asked = asked_questions(defn, state)
+    names = [question.name for question in asked]
+    if current_name is not None and current_name not in names:
+        raise KeyError(current_name)
+    end = len(asked) if current_name is None else names.index(current_name)
+    for question in reversed(asked[:end]):
+        if question.type is QuestionType.NOTE or question.type in NOT_ASKED:
+            continue
+        if state.visited(question.name) and is_relevant(question, state):
             return question
     return None
 
@@ -105,16 +128,19 @@ def _keeps_choices(question: Question, value: object, state: SurveyState, choice
 
 def prune(defn: SurveyDefinition, state: SurveyState, choice_sources: ChoiceSources) -> SurveyState:
     """Drop what no longer applies after an answer changed: answers and skips of questions
-    that became irrelevant, choices no longer offered by a choice filter, unknown names.
-    Repeats until stable, since each drop can change other questions' relevance."""
-    known = {question.name for question in defn.questions}
-    for name in set(state.answers) | state.skipped:
-        if name not in known:
-            state = state.clear(name)
+    that became irrelevant, choices no longer offered by a choice filter, repeat instances no
+    longer asked, unknown names; then recompute the derived values. Repeats until stable,
+    since each drop can change other questions' relevance."""
     changed = True
     while changed:
         changed = False
-        for question in defn.questions:
+        state = refresh(defn, state)
+        asked = asked_questions(defn, state)
+        known = {question.name for question in asked}
+        for name in (set(state.answers) | state.skipped) - known:
+            state = state.clear(name)
+            changed = True
+        for question in asked:
             name = question.name
             if not state.visited(name):
                 continue
@@ -124,4 +150,5 @@ def prune(defn: SurveyDefinition, state: SurveyState, choice_sources: ChoiceSour
             if stale:
                 state = state.clear(name)
                 changed = True
+                break  # relevance and repeats follow from the answers: look again
     return state

@@ -1,21 +1,26 @@
-"""A safe evaluator for the XPath subset that XLSForms use in relevant, constraint and choice_filter.
+"""A safe evaluator for the XPath subset that XLSForms (and pyxform) use in relevant,
+constraint, calculation, repeat_count and choice_filter.
 
 Our own tokenizer and recursive-descent parser build an AST that is walked by a small
 evaluator; Python's eval/exec/compile are never involved. Supported:
 
-- ``${q}`` (the answer to question ``q``; an unanswered question is ``""``), ``.`` (the
-  value being checked), string literals in single or double quotes, numbers;
+- ``${q}`` (the answer to question ``q``; an unanswered question is ``""``), paths as pyxform
+  writes them (``/form/q``, ``../q``, ``current()/../q``: the question named by the last
+  step), ``.`` (the value being checked), string literals in single or double quotes, numbers;
 - ``=  !=  <  <=  >  >=  and  or  +  -  *  div  mod``, unary ``-`` and parentheses;
-- ``selected(a, 'x')``, ``count-selected(a)``, ``string-length(a)``, ``regex(a, 'pattern')``
-  (the pattern must be a string literal), ``if(c, a, b)``, ``not(a)``, ``number(a)``,
-  ``int(a)``, ``string(a)``, ``today()``, ``true()``, ``false()``;
+- functions: see ``FUNCTIONS`` (``selected``, ``count-selected``, ``selected-at``,
+  ``string-length``, ``regex`` (a literal pattern), ``if``, ``not``, ``coalesce``, ``concat``,
+  ``contains``, ``starts-with``, ``ends-with``, ``substr``, ``round``, ``int``, ``number``,
+  ``string``, ``today``, ``now``, ``date``, ``decimal-date-time``, ``count``, ``sum``,
+  ``jr:choice-name``, ``true``, ``false``, ``current``); any other is refused when compiled;
 - in choice filters only (``allow_columns=True``), bare names such as ``district`` that
   stand for a column of the choice being filtered (``name`` is the choice's own name).
 
 Values follow XPath 1.0: numbers are floats, ``=`` compares numerically when either side
 is a number (so ``5 = '5'``), ``<`` and friends compare numbers (dates compare as dates),
-and a multi-select answer is a space-separated string. Evaluation never raises: bad
-arithmetic yields NaN or Infinity as in XPath.
+a multi-select answer is a space-separated string, and a repeat member's answers seen from
+outside the repeat are a ``Nodeset`` (for ``count`` and ``sum``). Evaluation never raises:
+bad arithmetic yields NaN or Infinity as in XPath.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -42,12 +47,13 @@ _TOKEN_RE = re.compile(
     rf"""
     (?P<space>\s+)
     |(?P<ref>\$\{{(?P<refname>[^{{}}]*)\}})
+    |(?P<path>(?:current\(\)|\.\.|\.)?(?:/(?:\.\.|{_NAME}))+)
     |(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)
     |(?P<string>'[^']*'|"[^"]*")
     |(?P<op><=|>=|!=|=|<|>|\+|-|\*)
     |(?P<punct>[(),])
     |(?P<dot>\.)
-    |(?P<name>{_NAME})
+    |(?P<name>(?:jr:)?{_NAME})
     """,
     re.VERBOSE,
 )
@@ -131,7 +137,12 @@ class _Token:
 
 # ---------------------------------------------------------------- XPath value conversions
 
-Value = bool | float | str | date
+Value = bool | float | str | date  # a datetime (from now()) is a date too
+_DAY = timedelta(days=1)
+
+
+class Nodeset(tuple[Any, ...]):
+    """A repeat member's answers (or a repeat's instances) seen from outside the repeat."""
 
 
 def _number(value: Value) -> float:
@@ -139,6 +150,8 @@ def _number(value: Value) -> float:
         return 1.0 if value else 0.0
     if isinstance(value, float):
         return value
+    if isinstance(value, datetime):
+        return (value - datetime(1970, 1, 1, tzinfo=value.tzinfo)) / _DAY
     if isinstance(value, date):
         return float((value - _EPOCH).days)
     return float(value) if _NUMBER_STRING.fullmatch(value) else math.nan
@@ -182,12 +195,10 @@ def _to_value(value: Any) -> Value:
     """Convert a Python answer into an XPath value (None → "", list → space-separated)."""
     if value is None:
         return ""
-    if isinstance(value, bool | str):
+    if isinstance(value, bool | str | date):
         return value
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    if isinstance(value, Nodeset):
+        return _to_value(value[0]) if value else ""
     if isinstance(value, int | float | Decimal):
         try:
             return float(value)
@@ -198,6 +209,11 @@ def _to_value(value: Any) -> Value:
     if isinstance(value, list | tuple):
         return " ".join(_string(_to_value(item)) for item in value)
     return str(value)
+
+
+def xpath_string(value: Any) -> str:
+    """A Python answer as XPath shows it in text (a label's ``${q}``, ``concat``)."""
+    return _string(_to_value(value))
 
 
 # ---------------------------------------------------------------- operators and functions
@@ -263,20 +279,94 @@ def _regex(value: Value, pattern: Value) -> bool:
     return len(text) <= MAX_REGEX_INPUT and _pattern(_string(pattern)).search(text) is not None
 
 
-# name -> (minimum arguments, maximum arguments, implementation); today() is handled apart
-_FUNCTIONS: dict[str, tuple[int, int, Callable[..., Value]]] = {
+def _date(value: Value) -> Value:
+    """date(): a date from a date, an ISO date(-time) string or a number of days since 1970."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value).date() if len(value) > 10 else date.fromisoformat(value)
+        except ValueError:
+            return ""
+    number = _number(value)
+    return _EPOCH + timedelta(days=math.floor(number)) if math.isfinite(number) and abs(number) < 1e6 else ""
+
+
+def _decimal_date_time(value: Value) -> float:
+    return _date_number(value) if isinstance(value, str) else _number(value)
+
+
+def _substr(text: Value, start: Value, end: Value | None = None) -> str:
+    """substr(s, start[, end]): 0-based start, end exclusive (as in ODK)."""
+    string = _string(text)
+    first = _number(start)
+    last = len(string) if end is None else _number(end)
+    if math.isnan(first) or math.isnan(last):
+        return ""
+    return string[max(0, int(first)):max(0, int(min(last, len(string))))]
+
+
+def _round(value: Value, digits: Value = 0.0) -> float:
+    number, places = _number(value), _number(digits)
+    if not math.isfinite(number) or math.isnan(places):
+        return number
+    scale = 10.0 ** int(places)
+    return math.floor(number * scale + 0.5) / scale  # halves round up, as in XPath
+
+
+def _selected_at(value: Value, index: Value) -> str:
+    parts, at = _string(value).split(), _number(index)
+    return parts[int(at)] if math.isfinite(at) and 0 <= int(at) < len(parts) else ""
+
+
+def _coalesce(first: Value, second: Value) -> Value:
+    return first if _string(first) != "" else second
+
+
+def _count(value: Value) -> float:
+    return 0.0 if value == "" else 1.0  # a nodeset is counted apart, in _evaluate
+
+
+def _sum(value: Value) -> float:
+    return _number(value)  # a nodeset is summed apart, in _evaluate
+
+
+# name -> (minimum arguments, maximum arguments, implementation); today(), now(), count() and
+# sum() of a nodeset, current() and jr:choice-name() are evaluated apart (they need the context)
+FUNCTIONS: dict[str, tuple[int, int, Callable[..., Value]]] = {
     "selected": (2, 2, lambda a, b: _string(b).strip() in _string(a).split()),
     "count-selected": (1, 1, lambda a: float(len(_string(a).split()))),
+    "selected-at": (2, 2, _selected_at),
     "string-length": (1, 1, lambda a: float(len(_string(a)))),
     "regex": (2, 2, _regex),
     "if": (3, 3, lambda c, a, b: a if _boolean(c) else b),
     "not": (1, 1, lambda a: not _boolean(a)),
+    "coalesce": (2, 2, _coalesce),
+    "concat": (1, 64, lambda *parts: "".join(_string(part) for part in parts)),
+    "contains": (2, 2, lambda a, b: _string(b) in _string(a)),
+    "starts-with": (2, 2, lambda a, b: _string(a).startswith(_string(b))),
+    "ends-with": (2, 2, lambda a, b: _string(a).endswith(_string(b))),
+    "substr": (2, 3, _substr),
+    "round": (1, 2, _round),
     "number": (1, 1, _number),
     "int": (1, 1, _int),
     "string": (1, 1, _string),
+    "date": (1, 1, _date),
+    "decimal-date-time": (1, 1, _decimal_date_time),
+    "count": (1, 1, _count),
+    "sum": (1, 1, _sum),
     "true": (0, 0, lambda: True),
     "false": (0, 0, lambda: False),
     "today": (0, 0, date.today),
+    "now": (0, 0, lambda: datetime.now(UTC)),
+    "current": (0, 0, lambda: ""),
+    "jr:choice-name": (2, 2, lambda value, question: _string(value)),
+}
+_NODESET_FUNCTIONS: dict[str, Callable[[Nodeset], float]] = {
+    "count": lambda items: float(len(items)),
+    "sum": lambda items: math.fsum(_number(_to_value(item)) for item in items),
 }
 
 
@@ -306,6 +396,14 @@ def _tokenize(text: str) -> list[_Token]:
         position = match.end()
     tokens.append(_Token("end", "", len(text)))
     return tokens
+
+
+def _path_name(token: _Token) -> str:
+    """The question a path stands for: its last step (names are unique in a form)."""
+    last = token.text.rsplit("/", 1)[-1]
+    if last in ("", ".."):
+        raise ExpressionError(f"path {token.text!r} does not end at a question", token.position)
+    return last
 
 
 class _Parser:
@@ -385,6 +483,8 @@ class _Parser:
             return _Literal(token.text[1:-1])
         if token.kind == "ref":
             return _Ref(token.text)
+        if token.kind == "path":
+            return _Ref(_path_name(token))
         if token.kind == "dot":
             return _Current()
         if token.kind == "punct" and token.text == "(":
@@ -403,7 +503,7 @@ class _Parser:
         raise ExpressionError(f"unexpected {self._describe(token)}", token.position)
 
     def call(self, name: _Token) -> _Node:
-        if name.text not in _FUNCTIONS:
+        if name.text not in FUNCTIONS:
             raise ExpressionError(f"unknown function {name.text}()", name.position)
         self.expect("(")
         args: list[_Node] = []
@@ -413,7 +513,7 @@ class _Parser:
                 self.advance()
                 args.append(self.expression(1))
         self.expect(")")
-        low, high = _FUNCTIONS[name.text][:2]
+        low, high = FUNCTIONS[name.text][:2]
         if not low <= len(args) <= high:
             expected = f"{low}" if low == high else f"{low} to {high}"
             raise ExpressionError(f"{name.text}() takes {expected} argument(s), got {len(args)}", name.position)
@@ -437,12 +537,29 @@ class _Parser:
 # ---------------------------------------------------------------- evaluation
 
 
+ChoiceLabel = Callable[[str, str], str]  # (question name, choice name) → the choice's label
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
     answers: Mapping[str, Any]
     current: Value
     columns: Mapping[str, str]
     today: date | None
+    now: datetime | None = None
+    choice_label: ChoiceLabel | None = None
+
+
+_QUESTION_IN_TEXT = re.compile(rf"\$\{{\s*({_NAME})\s*\}}|(?:.*/)?({_NAME})\s*")
+
+
+def _choice_name(ctx: _Context, value: Value, question: Value) -> str:
+    """jr:choice-name(value, '${q}'): the label of choice ``value`` of question ``q``."""
+    match = _QUESTION_IN_TEXT.fullmatch(_string(question))
+    name = _string(value)
+    if match is None or ctx.choice_label is None:
+        return name
+    return ctx.choice_label(match[1] or match[2], name)
 
 
 def _evaluate(node: _Node, ctx: _Context) -> Value:
@@ -470,8 +587,16 @@ def _evaluate(node: _Node, ctx: _Context) -> Value:
             return _ARITHMETIC[op](_number(a), _number(b))
         case _Call(name="today") if ctx.today is not None:
             return ctx.today
+        case _Call(name="now") if ctx.now is not None:
+            return ctx.now
+        case _Call(name="current"):
+            return ctx.current
+        case _Call(name="count" | "sum", args=(_Ref(name=ref),)) if isinstance(ctx.answers.get(ref), Nodeset):
+            return _NODESET_FUNCTIONS[node.name](ctx.answers[ref])
+        case _Call(name="jr:choice-name", args=(value, question)):
+            return _choice_name(ctx, _evaluate(value, ctx), _evaluate(question, ctx))
         case _Call(name=name, args=args):
-            return _FUNCTIONS[name][2](*(_evaluate(arg, ctx) for arg in args))
+            return FUNCTIONS[name][2](*(_evaluate(arg, ctx) for arg in args))
     raise AssertionError(f"unknown node {node!r}")  # pragma: no cover - the parser builds only the nodes above
 
 
@@ -512,13 +637,17 @@ class Expression:
         *,
         columns: Mapping[str, str] | None = None,
         today: date | None = None,
+        now: datetime | None = None,
+        choice_label: ChoiceLabel | None = None,
     ) -> Value:
         """Evaluate against ``answers`` (name → Python value); ``current`` is ``.``.
 
-        ``columns`` are the choice's columns for choice filters; ``today`` fixes what
-        ``today()`` returns (default: the system date). Returns a bool, float, str or date.
+        ``columns`` are the choice's columns for choice filters; ``today`` and ``now`` fix what
+        ``today()`` and ``now()`` return (default: the system clock); ``choice_label`` gives
+        ``jr:choice-name()`` its labels. Returns a bool, float, str or date (or datetime).
         """
-        return _evaluate(self._root, _Context(answers, _to_value(current), columns or {}, today))
+        context = _Context(answers, _to_value(current), columns or {}, today, now, choice_label)
+        return _evaluate(self._root, context)
 
     def test(
         self,

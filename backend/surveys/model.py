@@ -18,18 +18,20 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from backend.surveys.expressions import ExpressionError, compile_expression
+from backend.surveys.languages import LANGUAGE_PATTERN
 
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$"
 CODE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
-LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 MAX_RANGE_VALUES = 50
 
 Texts = dict[str, str]
-_TEXT_FIELDS = ("label", "hint", "constraint_message")
+_TEXT_FIELDS = ("label", "hint", "constraint_message", "required_message")
 
 
 class QuestionType(StrEnum):
-    """What a question asks for; the last four take their choices from the plan."""
+    """What a question asks for. district, axis, axes_rank and problem take their choices from the
+    plan; calculate and metadata are never asked (computed, or filled from the response);
+    repeat_more is the engine's own "add another?" of a repeat."""
 
     TEXT = "text"
     INTEGER = "integer"
@@ -45,6 +47,15 @@ class QuestionType(StrEnum):
     AXIS = "axis"
     AXES_RANK = "axes_rank"
     PROBLEM = "problem"
+    TIME = "time"
+    GEOPOINT = "geopoint"
+    IMAGE = "image"
+    AUDIO = "audio"
+    VIDEO = "video"
+    FILE = "file"
+    CALCULATE = "calculate"
+    METADATA = "metadata"
+    REPEAT_MORE = "repeat_more"
 
 
 OWN_CHOICE_TYPES = frozenset({QuestionType.SELECT_ONE, QuestionType.SELECT_MULTIPLE, QuestionType.RANK})
@@ -56,6 +67,11 @@ PLAN_CHOICE_SOURCES: Mapping[QuestionType, str] = {
 }
 SINGLE_CHOICE_TYPES = frozenset({QuestionType.SELECT_ONE, QuestionType.DISTRICT, QuestionType.AXIS})
 RANK_TYPES = frozenset({QuestionType.RANK, QuestionType.AXES_RANK})
+FILE_TYPES = frozenset({QuestionType.IMAGE, QuestionType.AUDIO, QuestionType.VIDEO, QuestionType.FILE})
+NOT_ASKED = frozenset({QuestionType.CALCULATE, QuestionType.METADATA})
+METADATA_KINDS = frozenset({"start", "end", "today"})
+OTHER_CHOICE = "other"  # the choice an or_other select adds (pyxform's name for it)
+INSTANCE_MARK = "#"  # a repeat member's answer in instance i is stored as "<name>#<i>"
 
 
 class QuestionError(ValueError):
@@ -122,12 +138,13 @@ class Question(_Strict):
 
     name: str = Field(pattern=NAME_PATTERN)
     type: QuestionType
-    label: Texts = Field(min_length=1)
+    label: Texts = {}
     hint: Texts = {}
     required: bool = False
     relevant: str | None = None
     constraint: str | None = None
     constraint_message: Texts = {}
+    required_message: Texts = {}
     choices: list[Choice] = []
     choice_filter: str | None = None
     group: str | None = None
@@ -137,8 +154,17 @@ class Question(_Strict):
     end: Decimal | None = None
     step: Decimal | None = None
     rank_count: int | None = Field(default=None, ge=1)
+    calculation: str | None = None
+    default: str | None = None
+    read_only: bool = False
+    or_other: bool = False
+    other_of: str | None = None
+    metadata: str | None = None
+    repeat: str | None = None
+    instance: int | None = None  # set on a repeat member's copy for one instance, never in a definition
 
-    @field_validator("relevant", "constraint", "choice_filter", "group", "appearance", mode="before")
+    @field_validator("relevant", "constraint", "choice_filter", "group", "appearance", "calculation", "default",
+                     mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
@@ -165,6 +191,7 @@ class Question(_Strict):
         _compile(self.name, "relevant", self.relevant)
         _compile(self.name, "constraint", self.constraint)
         _compile(self.name, "choice_filter", self.choice_filter, allow_columns=True)
+        _compile(self.name, "calculation", self.calculation)
         return self
 
     def _check_kind_fields(self) -> None:
@@ -175,6 +202,16 @@ class Question(_Strict):
             raise QuestionError(self.name, "rank_count", "only rank and axes_rank questions take rank_count")
         if self.choice_filter and self.type not in OWN_CHOICE_TYPES and self.choice_source is None:
             raise QuestionError(self.name, "choice_filter", f"a {self.type} question has no choices to filter")
+        if self.type is QuestionType.REPEAT_MORE:
+            raise QuestionError(self.name, "type", "repeat_more is the engine's own question; write a repeat")
+        if self.calculation is not None and self.type is not QuestionType.CALCULATE:
+            raise QuestionError(self.name, "calculation", "only calculate questions take a calculation")
+        if (self.metadata is None) != (self.type is not QuestionType.METADATA):
+            raise QuestionError(self.name, "metadata", "a metadata question needs its kind, and only it takes one")
+        if self.metadata is not None and self.metadata not in METADATA_KINDS:
+            raise QuestionError(self.name, "metadata", f"metadata is one of {', '.join(sorted(METADATA_KINDS))}")
+        if self.or_other and self.type not in (QuestionType.SELECT_ONE, QuestionType.SELECT_MULTIPLE):
+            raise QuestionError(self.name, "or_other", "only select_one and select_multiple take or_other")
 
     def _check_choices(self) -> None:
         if self.type not in OWN_CHOICE_TYPES:
@@ -183,10 +220,6 @@ class Question(_Strict):
             return
         if not self.choices:
             raise QuestionError(self.name, "choices", f"a {self.type} question needs choices")
-        names = [choice.name for choice in self.choices]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        if duplicates:
-            raise QuestionError(self.name, "choices", f"duplicate choice names: {', '.join(duplicates)}")
         if self.rank_count is not None and self.rank_count > len(self.choices):
             raise QuestionError(self.name, "rank_count", "rank_count is larger than the number of choices")
 
@@ -235,8 +268,39 @@ def _ordered_question(question: Any, languages: list[str]) -> Any:
     return ordered
 
 
+class Repeat(_Strict):
+    """A repeat group: its members (questions with ``repeat`` = name) are asked once per instance,
+    ``count`` times (an expression) or else for as long as the respondent adds another."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    label: Texts = {}
+    count: str | None = None
+    relevant: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Repeat:
+        _compile(self.name, "count", self.count)
+        _compile(self.name, "relevant", self.relevant)
+        return self
+
+    def more_question(self, instance: int) -> Question:
+        """The engine's "add another?" asked after ``instance`` instances (0: before the first)."""
+        return Question.model_construct(
+            name=f"{self.name}{INSTANCE_MARK}{instance}", type=QuestionType.REPEAT_MORE, label=self.label,
+            required=True, relevant=self.relevant, repeat=self.name, instance=instance,
+        )
+
+
+def instance_copy(question: Question, instance: int) -> Question:
+    """A repeat member as asked in ``instance`` (1-based): its answer is stored as "name#instance"."""
+    return question.model_copy(update={"name": f"{question.name}{INSTANCE_MARK}{instance}", "instance": instance})
+
+
 class SurveyDefinition(_Strict):
-    """A survey: its code, texts, languages (default first) and questions in asking order."""
+    """A survey: its code, texts, languages (default first) and questions in asking order.
+
+    ``allow_choice_duplicates`` lets a choice list repeat a name (told apart by a choice_filter);
+    ``instance_name`` is kept from the form's settings for exports."""
 
     code: str = Field(pattern=CODE_PATTERN)
     version: str | None = None
@@ -244,7 +308,10 @@ class SurveyDefinition(_Strict):
     description: Texts = {}
     languages: list[Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]] = Field(min_length=1)
     allow_multiple_responses: bool = False
+    allow_choice_duplicates: bool = False
+    instance_name: str | None = None
     questions: list[Question] = Field(min_length=1)
+    repeats: list[Repeat] = []
 
     @model_validator(mode="before")
     @classmethod
@@ -256,8 +323,9 @@ class SurveyDefinition(_Strict):
         for field in ("title", "description"):
             if field in ordered:
                 ordered[field] = _default_first(ordered[field], languages)
-        if isinstance(ordered.get("questions"), list):
-            ordered["questions"] = [_ordered_question(q, languages) for q in ordered["questions"]]
+        for field in ("questions", "repeats"):
+            if isinstance(ordered.get(field), list):
+                ordered[field] = [_ordered_question(q, languages) for q in ordered[field]]
         return ordered
 
     @field_validator("languages")
@@ -278,6 +346,25 @@ class SurveyDefinition(_Strict):
                 return question
         raise KeyError(name)
 
+    def stored_question(self, name: str) -> Question:
+        """The question a stored answer name stands for: a question, a repeat member in one
+        instance ("age#2") or a repeat's "add another?" ("member#1"); KeyError if none."""
+        base, _, instance = name.partition(INSTANCE_MARK)
+        if not instance:
+            return self.question(name)
+        if not instance.isdigit():
+            raise KeyError(name)
+        if base in {repeat.name for repeat in self.repeats}:
+            return self.repeat(base).more_question(int(instance))
+        return instance_copy(self.question(base), int(instance))
+
+    def repeat(self, name: str) -> Repeat:
+        """The repeat called ``name``; KeyError if there is none."""
+        for repeat in self.repeats:
+            if repeat.name == name:
+                return repeat
+        raise KeyError(name)
+
     def fingerprint(self) -> str:
         """A stable SHA-256 hex digest of the whole definition, for survey versioning."""
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -288,19 +375,39 @@ class SurveyDefinition(_Strict):
         default = self.default_language
         if default not in self.title:
             raise QuestionError(None, "title", f"needs a text in the default language {default!r}")
-        names = {q.name for q in self.questions}
+        repeats = {r.name for r in self.repeats}
+        names = {q.name for q in self.questions} | repeats
         seen: set[str] = set()
         for question in self.questions:
-            if question.name in seen:
-                raise QuestionError(question.name, "name", "another question has the same name")
+            if question.name in seen or question.name in repeats:
+                what = "a repeat" if question.name in repeats else "another question"
+                raise QuestionError(question.name, "name", f"{what} has the same name")
             seen.add(question.name)
+            if question.repeat is not None and question.repeat not in repeats:
+                raise QuestionError(question.name, "repeat", f"unknown repeat {question.repeat!r}")
+            if not self.allow_choice_duplicates:
+                self._check_unique_choices(question)
             self._check_texts(question, default)
             self._check_references(question, names)
+        for repeat in self.repeats:
+            unknown = sorted(_compile(repeat.name, "count", repeat.count) - names)
+            if unknown:
+                raise QuestionError(repeat.name, "count", f"refers to unknown question {unknown[0]!r}")
         return self
 
     @staticmethod
+    def _check_unique_choices(question: Question) -> None:
+        names = [choice.name for choice in question.choices]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise QuestionError(
+                question.name, "choices",
+                f"duplicate choice names: {', '.join(duplicates)} (allow_choice_duplicates is not set)",
+            )
+
+    @staticmethod
     def _check_texts(question: Question, default: str) -> None:
-        if default not in question.label:
+        if question.type not in NOT_ASKED and default not in question.label:
             raise QuestionError(question.name, "label", f"needs a text in the default language {default!r}")
         for index, choice in enumerate(question.choices):
             if default not in choice.label:
@@ -312,7 +419,7 @@ class SurveyDefinition(_Strict):
 
     @staticmethod
     def _check_references(question: Question, names: set[str]) -> None:
-        for field in ("relevant", "constraint", "choice_filter"):
+        for field in ("relevant", "constraint", "choice_filter", "calculation"):
             references = _compile(
                 question.name, field, getattr(question, field), allow_columns=field == "choice_filter"
             )

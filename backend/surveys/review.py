@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from backend.jalali import format_date
-from backend.surveys.model import RANK_TYPES, Question, QuestionType, SurveyDefinition, localize
-from backend.surveys.state import ChoiceSources, SurveyState, is_relevant
 from backend.locales import localize_digits
+from backend.surveys.derived import asked_questions
+from backend.surveys.expressions import xpath_string
+from backend.surveys.model import (
+    FILE_TYPES,
+    NOT_ASKED,
+    OTHER_CHOICE,
+    RANK_TYPES,
+    Question,
+    QuestionType,
+    SurveyDefinition,
+    localize,
+)
+from backend.surveys.state import ChoiceSources, SurveyState, expression_answers, is_relevant
 
 CHECK_MARK = "✓"
+UNREVIEWED = frozenset({QuestionType.NOTE, QuestionType.REPEAT_MORE, *NOT_ASKED})
+_REFERENCE = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}")
+
+
+def filled_text(texts: dict[str, str], question: Question, state: SurveyState, lang: str) -> str:
+    """A question's label or hint in ``lang`` with each ``${q}`` replaced by its value (as in ODK)."""
+    text = localize(texts, lang)
+    if "${" not in text:
+        return text
+    values = expression_answers(state, question)
+    return _REFERENCE.sub(lambda match: xpath_string(values.get(match[1])), text)
 
 
 def _labeller(question: Question, lang: str, choice_sources: ChoiceSources) -> dict[str, str]:
@@ -21,10 +44,21 @@ def _labeller(question: Question, lang: str, choice_sources: ChoiceSources) -> d
     return {choice.name: localize(choice.label, lang) for choice in choices}
 
 
-def display_value(question: Question, value: Any, lang: str, choice_sources: ChoiceSources) -> str:
+def display_value(question: Question, value: Any, lang: str, choice_sources: ChoiceSources,
+                  other: str | None = None) -> str:
     """An answer as shown to the respondent: choice labels in ``lang``, ranks as numbered
-    lines, Jalali dates, Persian digits for "fa"."""
+    lines, Jalali dates, Persian digits for "fa", a point as "lat, lon (district)"; "" for a file.
+    ``other`` is the text an or_other question's "other" stands for (pyxform labels it in English)."""
     labels = _labeller(question, lang, choice_sources)
+    if question.or_other and other:
+        labels[OTHER_CHOICE] = other
+    if question.type is QuestionType.GEOPOINT:
+        point = localize_digits(f"{value['latitude']:.5f}, {value['longitude']:.5f}", lang)
+        districts = {c.name: localize(c.label, lang) for c in choice_sources.get("district", ())}
+        district = value.get("district")
+        return f"{point} ({districts.get(district, district)})" if district else point
+    if question.type in FILE_TYPES:
+        return ""  # the bot says what was received, in the respondent's language
     if question.type is QuestionType.PROBLEM:
         text = value.get("text", "")
         return f"{text} ({labels.get(value['axis'], value['axis'])})" if "axis" in value else text
@@ -47,10 +81,13 @@ def review(
     """(question, display value) for each relevant question answered or skipped, notes
     aside, in survey order; the display value is None for a skipped question."""
     rows: list[tuple[Question, str | None]] = []
-    for question in defn.questions:
-        if question.type is QuestionType.NOTE or not state.visited(question.name) or not is_relevant(question, state):
+    asked = asked_questions(defn, state)
+    others = {q.other_of: state.answers.get(q.name) for q in asked if q.other_of is not None}
+    for question in asked:
+        if question.type in UNREVIEWED or not state.visited(question.name) or not is_relevant(question, state):
             continue
         value = state.answers.get(question.name)
-        shown = None if question.name in state.skipped else display_value(question, value, lang, choice_sources)
+        shown = None if question.name in state.skipped else display_value(question, value, lang, choice_sources,
+                                                                          others.get(question.name))
         rows.append((question, shown))
     return rows

@@ -4,12 +4,19 @@ Error codes (the bot maps each to a localized default message): ``required`` (bl
 a required question), ``empty`` (blank reply to an optional one; use skip instead),
 ``not_integer``, ``not_decimal``, ``not_number``, ``out_of_range``,
 ``not_in_step``, ``not_a_choice``, ``incomplete`` (a submitted ranking of the wrong length),
-``not_date``, ``not_acknowledged`` and ``constraint`` (the question's constraint failed;
-``message`` is then the survey's constraint_message, or None if it gives none).
+``not_date``, ``not_time``, ``not_location``, ``not_image``/``not_audio``/``not_video``/
+``not_file`` (a reply that is not the kind of file asked for), ``not_acknowledged`` and
+``constraint`` (the question's constraint failed; ``message`` is then the survey's
+constraint_message, or None if it gives none); a required question left blank gives
+``required`` with the survey's required_message, if any.
 
-Problems and ranks take several replies (see ``Step``): each valid reply returns the
-value so far, with ``needs`` naming the step still missing; store it with
-``SurveyState.answer`` either way and ask ``next_question`` again.
+Problems, ranks and (with district boundaries) geopoints take several replies (see
+``Step``): each valid reply returns the value so far, with ``needs`` naming the step still
+missing; store it with ``SurveyState.answer`` either way and ask ``next_question`` again.
+
+A reply is typed text, a choice name, a list of names (select_multiple, rank), or a mapping:
+a shared location or venue for a geopoint, or a received file
+{"file_id", "kind" (photo, document, voice, audio, video, video_note), "mime_type", "path"}.
 """
 
 from __future__ import annotations
@@ -22,7 +29,10 @@ from typing import Any
 
 from backend.jalali import parse_date
 from backend.surveys.expressions import compile_expression
+from backend.surveys.location import district_at, read_point
 from backend.surveys.model import (
+    FILE_TYPES,
+    PLAN_CHOICE_SOURCES,
     RANK_TYPES,
     SINGLE_CHOICE_TYPES,
     Choice,
@@ -34,12 +44,13 @@ from backend.surveys.model import (
 from backend.surveys.state import (
     ChoiceSources,
     SurveyState,
+    as_expression_value,
     expression_answers,
     filtered_choices,
     rank_target,
     visible_choices,
 )
-from backend.text import normalize_persian, parse_decimal, parse_int
+from backend.text import normalize_persian, parse_decimal, parse_int, to_latin_digits
 
 ACKNOWLEDGED = "OK"
 _LIST_SEPARATORS = re.compile(r"[\s,،]+")
@@ -52,6 +63,7 @@ class Step(StrEnum):
     PROBLEM_TEXT = "problem_text"  # a problem's description
     PROBLEM_AXIS = "problem_axis"  # the axis of the problem just described
     RANK_PICK = "rank_pick"  # the next choice of a ranking
+    CONFIRM_DISTRICT = "confirm_district"  # confirm (or correct) the district a shared point falls in
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,16 @@ class Invalid:
 
 
 Result = Valid | Invalid
-Raw = str | Sequence[str]
+Raw = str | Sequence[str] | Mapping[str, Any]
+REPEAT_ANSWERS = ("yes", "no")  # a repeat's "add another?"
+_TIME = re.compile(r"\s*(\d{1,2})\s*[:.]\s*(\d{2})\s*")
+# what each file question accepts: the messenger's kinds of file, or a document of these media types
+_FILE_KINDS = {
+    QuestionType.IMAGE: ({"photo"}, "image/"),
+    QuestionType.AUDIO: ({"voice", "audio"}, "audio/"),
+    QuestionType.VIDEO: ({"video", "video_note"}, "video/"),
+    QuestionType.FILE: ({"document", "photo", "audio", "voice", "video"}, ""),
+}
 
 
 @dataclass(frozen=True)
@@ -91,6 +112,9 @@ def current_step(question: Question, state: SurveyState) -> Step:
         return Step.PROBLEM_AXIS if isinstance(state.answers.get(question.name), Mapping) else Step.PROBLEM_TEXT
     if question.type in RANK_TYPES:
         return Step.RANK_PICK
+    value = state.answers.get(question.name)
+    if question.type is QuestionType.GEOPOINT and isinstance(value, Mapping) and "district_proposed" in value:
+        return Step.CONFIRM_DISTRICT
     return Step.ANSWER
 
 
@@ -108,10 +132,14 @@ def match_choice(raw: str, choices: Sequence[Choice]) -> str | None:
 
 
 def _as_text(raw: Raw) -> str:
+    if isinstance(raw, Mapping):
+        return ""
     return raw if isinstance(raw, str) else " ".join(raw)
 
 
 def _as_list(raw: Raw) -> list[str]:
+    if isinstance(raw, Mapping):
+        return []
     return [part for part in _LIST_SEPARATORS.split(raw) if part] if isinstance(raw, str) else list(raw)
 
 
@@ -196,6 +224,51 @@ def _problem(reply: _Reply) -> Result:
     return Valid({"text": state.answers[question.name]["text"], "axis": axis})
 
 
+def _time(reply: _Reply) -> Result:
+    match = _TIME.fullmatch(to_latin_digits(reply.text))
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        return Invalid("not_time")
+    return Valid(f"{int(match[1]):02d}:{match[2]}")
+
+
+def _geopoint(reply: _Reply) -> Result:
+    """A shared point; where the plan has district boundaries, the district it falls in is
+    proposed and the next reply confirms it (or names the right one)."""
+    question, state = reply.question, reply.state
+    districts = reply.choice_sources.get(PLAN_CHOICE_SOURCES[QuestionType.DISTRICT], ())
+    if current_step(question, state) is Step.CONFIRM_DISTRICT:
+        district = match_choice(reply.text, districts)
+        return Invalid("not_a_choice") if district is None else Valid({**state.answers[question.name],
+                                                                        "district": district})
+    point = read_point(reply.raw if isinstance(reply.raw, Mapping) else reply.text)
+    if point is None:
+        return Invalid("not_location")
+    proposed = district_at(point["latitude"], point["longitude"], districts)
+    return Valid(point) if proposed is None else Valid({**point, "district_proposed": proposed},
+                                                       Step.CONFIRM_DISTRICT)
+
+
+def accepts_file(question: Question, kind: str, mime_type: str | None) -> bool:
+    """Whether a file question takes a file of this kind (a document by its media type)."""
+    if question.type not in _FILE_KINDS:
+        return False
+    kinds, media = _FILE_KINDS[question.type]
+    return kind in kinds or (kind == "document" and (mime_type or "").startswith(media))
+
+
+def _file(reply: _Reply) -> Result:
+    raw = reply.raw
+    if not isinstance(raw, Mapping) or not raw.get("file_id") or not accepts_file(
+            reply.question, str(raw.get("kind")), raw.get("mime_type")):
+        return Invalid(f"not_{reply.question.type.value}")
+    return Valid({"file_id": raw["file_id"], "path": raw.get("path")})
+
+
+def _repeat_more(reply: _Reply) -> Result:
+    answer = reply.text.strip()
+    return Valid(answer) if answer in REPEAT_ANSWERS else Invalid("not_a_choice")
+
+
 _PARSERS: dict[QuestionType, Callable[[_Reply], Result]] = {
     QuestionType.TEXT: _text,
     QuestionType.INTEGER: _integer,
@@ -207,10 +280,16 @@ _PARSERS: dict[QuestionType, Callable[[_Reply], Result]] = {
     QuestionType.DATE: _date,
     QuestionType.ACKNOWLEDGE: _acknowledge,
     QuestionType.PROBLEM: _problem,
+    QuestionType.TIME: _time,
+    QuestionType.GEOPOINT: _geopoint,
+    **dict.fromkeys(FILE_TYPES, _file),
+    QuestionType.REPEAT_MORE: _repeat_more,
 }
 
 
 def _is_blank(raw: Raw) -> bool:
+    if isinstance(raw, Mapping):
+        return not raw
     parts = [raw] if isinstance(raw, str) else list(raw)
     return not any(normalize_persian(part).strip() for part in parts)
 
@@ -219,6 +298,8 @@ def _constraint_subject(question: Question, result: Valid) -> tuple[bool, Any]:
     """(whether to check the constraint now, the value ``.`` stands for)."""
     if question.type is QuestionType.PROBLEM:
         return result.needs is Step.PROBLEM_AXIS, result.value["text"]
+    if question.type is QuestionType.GEOPOINT or question.type in FILE_TYPES:
+        return result.needs is None, as_expression_value(result.value)
     return result.needs is None, result.value
 
 
@@ -230,14 +311,18 @@ def validate(question: Question, raw: Raw, state: SurveyState, lang: str, choice
     The constraint is checked with ``.`` as the value (a problem's text, at its first
     step; a ranking once complete). Raises ValueError for a note, which takes no reply.
     """
-    if question.type is QuestionType.NOTE:
-        raise ValueError(f"note {question.name!r} takes no reply; record it with SurveyState.skip")
+    if question.type in (QuestionType.NOTE, QuestionType.CALCULATE, QuestionType.METADATA):
+        raise ValueError(f"{question.type} {question.name!r} takes no reply")
+    if isinstance(raw, Mapping) and question.type is not QuestionType.GEOPOINT and question.type not in FILE_TYPES:
+        return Invalid("unexpected_media")
     if _is_blank(raw):
-        return Invalid("required" if question.required else "empty")
+        return Invalid("required", localize(question.required_message, lang) or None) if question.required \
+            else Invalid("empty")
     result = _PARSERS[question.type](_Reply(question, raw, _as_text(raw), state, choice_sources))
     if isinstance(result, Invalid) or question.constraint is None:
         return result
     due, subject = _constraint_subject(question, result)
-    if due and not compile_expression(question.constraint).test(expression_answers(state), subject, today=state.today):
+    if due and not compile_expression(question.constraint).test(expression_answers(state, question), subject,
+                                                                     today=state.today):
         return Invalid("constraint", localize(question.constraint_message, lang) or None)
     return result

@@ -61,15 +61,36 @@ def responses(
     include_unfinished: Annotated[bool, typer.Option(
         "--include-unfinished", help="Also export the responses not completed yet.")] = False,
 ) -> None:
-    """Export a survey's responses: a row per response, a column per answer (pseudonyms only)."""
-    from backend.exports import responses_frame
+    """Export a survey's responses: a row per response, a column per answer (pseudonyms only); a
+    survey with repeats adds a table per repeat (a row per instance): more sheets in XLSX, and
+    ``<name>-<repeat>.csv`` beside the CSV."""
+    from backend.exports import responses_tables
 
     plan = load_plan(load_settings().plan_file)
 
-    async def build(session: AsyncSession) -> pd.DataFrame:
-        return await responses_frame(session, survey, include_unfinished=include_unfinished, plan=plan)
+    async def build(session: AsyncSession) -> dict[str, pd.DataFrame]:
+        return await responses_tables(session, survey, include_unfinished=include_unfinished, plan=plan)
 
-    _export(f"responses-{survey}", fmt, out, build)
+    path = out or default_path(f"responses-{survey}", fmt)
+    with console.status(f"exporting responses-{survey}…"):
+        tables = run(in_transaction(build))
+        _write_sheets(tables, path, fmt)
+    repeats = "".join(f"; {name}: {len(frame)} rows" for name, frame in list(tables.items())[1:])
+    console.print(f"{path}  ({len(tables['responses'])} rows{repeats})", highlight=False, soft_wrap=True)
+
+
+def _write_sheets(tables: dict[str, pd.DataFrame], path: Path, fmt: TableFormat) -> None:
+    """The first table at ``path``; the others as further XLSX sheets, or CSV files named after them."""
+    from reports.tables import write_table, write_tables
+
+    try:
+        if fmt == "xlsx":
+            write_tables(tables, path)
+            return
+        for index, (name, frame) in enumerate(tables.items()):
+            write_table(frame, path if index == 0 else path.with_name(f"{path.stem}-{name}.csv"), fmt="csv")
+    except OSError as exc:
+        raise MeydanError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 @app.command("findings")
@@ -98,7 +119,6 @@ def votes(
     """Export the votes (members by pseudonym) and their audit trail: two sheets in XLSX,
     and ``<name>-audit.csv`` beside the CSV."""
     from backend.exports import vote_audit_frame, votes_frame
-    from reports.tables import write_table, write_tables
 
     path = out or default_path("votes", fmt)
 
@@ -107,12 +127,5 @@ def votes(
 
     with console.status("exporting votes…"):
         table, audit = run(in_transaction(build))
-        try:
-            if fmt == "xlsx":
-                write_tables({"votes": table, "audit": audit}, path)
-            else:
-                write_table(table, path, fmt="csv")
-                write_table(audit, path.with_name(f"{path.stem}-audit.csv"), fmt="csv")
-        except OSError as exc:
-            raise MeydanError(f"cannot write {path}: {exc.strerror or exc}") from None
+        _write_sheets({"votes": table, "audit": audit}, path, fmt)
     console.print(f"{path}  ({len(table)} votes, {len(audit)} audit entries)", highlight=False, soft_wrap=True)

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, Update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.context import AppContext
 from backend.errors import Refused
 from backend.services import participants, responses
 from backend.services.updates import AlreadyProcessed, claim
 from backend.surveys.engine import Invalid, SurveyState, can_skip, step_back
-from backend.context import AppContext
 from bot.i18n import t
 from bot.meetings import access
-from bot.surveys import flow
+from bot.surveys import files, flow
 from bot.surveys.callbacks import Done, Edit, Nav, OpenSurvey, Pick, Submit, Toggle
 from bot.surveys.render import options, picked
 from bot.surveys.starting import begin_survey
@@ -124,6 +125,32 @@ async def typed_reply(message: Message, bot: Bot, app: AppContext, event_update:
                              or t("surveys.no_active", lang))
     else:
         await flow.show(bot, app, message.chat.id, current, lang)
+
+
+async def shared_reply(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> Any:
+    """A location, venue, photo, voice, audio, video or document sent while answering: the answer to a
+    geopoint or file question (a file is downloaded first); to any other question, what it expects."""
+    async with app.sessions() as session:
+        current = await flow.load(session, app, message.from_user.id)
+    if current is None or current.question is None:
+        return UNHANDLED  # not answering: the fallback says what the bot takes
+    asked = current.question.name
+    raw = await files.received(bot, message, current.question, app.settings.data_dir)
+
+    async def work(session: AsyncSession, now: flow.Current) -> Reply:
+        return await flow.reply(session, app, now, raw, lang)
+
+    def fresh(now: flow.Current) -> bool:
+        return now.question is not None and now.question.name == asked
+
+    try:
+        done = await _claimed(app, bot, message.from_user.id, event_update.update_id, fresh, work)
+    except AlreadyProcessed:
+        return
+    if done is None:
+        await message.answer(t("surveys.stale", lang))
+    else:
+        await _after_reply(bot, app, message.chat.id, done[0], done[1], lang)
 
 
 async def pick(query: CallbackQuery, callback_data: Pick, bot: Bot, app: AppContext, event_update: Update,
@@ -235,10 +262,10 @@ async def edit(query: CallbackQuery, callback_data: Edit, bot: Bot, app: AppCont
     at_review = _at_review(callback_data.r)
 
     def fresh(current: flow.Current) -> bool:
-        return at_review(current) and 0 <= callback_data.q < len(current.progress.definition.questions)
+        return at_review(current) and 0 <= callback_data.q < len(current.asked)
 
     async def work(session: AsyncSession, current: flow.Current) -> flow.Current:
-        name = current.progress.definition.questions[callback_data.q].name
+        name = current.asked[callback_data.q].name
         return await flow.save(session, app, current, current.progress.state.clear(name))
 
     pressed = await _press(query, app, bot, event_update, lang, fresh, work)
@@ -272,4 +299,6 @@ def router() -> Router:
     r.message.register(nav_command, Command("skip", "back"))
     r.message.register(cancel, Command("cancel"))
     r.message.register(typed_reply, F.text & ~F.text.startswith("/"))
+    r.message.register(shared_reply, F.location | F.venue | F.photo | F.document | F.voice | F.audio | F.video
+                       | F.video_note)
     return r

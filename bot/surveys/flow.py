@@ -7,21 +7,34 @@ answers, so a restart or a flushed state store resumes at the same question.
 
 from __future__ import annotations
 
-from html import escape
 from dataclasses import dataclass, replace
+from functools import cached_property
+from html import escape
 
 from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.context import AppContext
 from backend.models import Participant
 from backend.services import responses
 from backend.services.responses import Progress
-from backend.surveys.engine import Invalid, Result, SurveyState, next_question, previous_question, prune, validate
-from backend.surveys.model import Question, QuestionType
-from backend.context import AppContext
+from backend.surveys.engine import (
+    Invalid,
+    Raw,
+    Result,
+    Step,
+    SurveyState,
+    asked_questions,
+    current_step,
+    next_question,
+    previous_question,
+    prune,
+    validate,
+)
+from backend.surveys.model import NOT_ASKED, Question, QuestionType, localize
 from bot.i18n import t
-from bot.surveys.render import question_keyboard, question_text, review_message
+from bot.surveys.render import location_keyboard, question_keyboard, question_text, review_message
 
 
 @dataclass(frozen=True)
@@ -32,10 +45,29 @@ class Current:
     progress: Progress
     question: Question | None
 
+    @cached_property
+    def asked(self) -> list[Question]:
+        """The questions as asked now (repeats unrolled): buttons point into this list."""
+        return asked_questions(self.progress.definition, self.progress.state)
+
     @property
     def index(self) -> int:
-        """The question's index in the definition (-1 at the review)."""
-        return -1 if self.question is None else self.progress.definition.questions.index(self.question)
+        """The question's index among the questions asked (-1 at the review)."""
+        return -1 if self.question is None else [q.name for q in self.asked].index(self.question.name)
+
+    @property
+    def number(self) -> int:
+        """The question's number as the respondent sees it (calculations and metadata are not counted)."""
+        return sum(1 for question in self.asked[: self.index + 1] if question.type not in NOT_ASKED)
+
+    def heading(self, lang: str) -> str | None:
+        """For a repeat member: which repeat, and which instance of it."""
+        question = self.question
+        if question is None or question.instance is None or question.type is QuestionType.REPEAT_MORE:
+            return None
+        assert question.repeat is not None
+        repeat = localize(self.progress.definition.repeat(question.repeat).label, lang) or question.repeat
+        return t("surveys.repeat_instance", lang, repeat=repeat, number=question.instance)
 
 
 async def load(session: AsyncSession, app: AppContext, user_id: int) -> Current | None:
@@ -69,9 +101,10 @@ async def save(session: AsyncSession, app: AppContext, current: Current, state: 
                    question=next_question(progress.definition, pruned, app.choice_sources))
 
 
-async def reply(session: AsyncSession, app: AppContext, current: Current, raw: str | list[str],
+async def reply(session: AsyncSession, app: AppContext, current: Current, raw: Raw,
                 lang: str, raw_text: str | None = None) -> tuple[Current, Invalid | None]:
-    """Validate one reply to the current question and save it if valid."""
+    """Validate one reply (text, choice names, or a shared location or received file) to the
+    current question and save it if valid."""
     assert current.question is not None
     result: Result = validate(current.question, raw, current.progress.state, lang, app.choice_sources)
     if isinstance(result, Invalid):
@@ -92,7 +125,7 @@ async def show(bot: Bot, app: AppContext, chat_id: int, current: Current, lang: 
     """Send the current question, or the review when all is answered; notes are shown and passed."""
     progress = current.progress
     while current.question is not None and current.question.type is QuestionType.NOTE:
-        await bot.send_message(chat_id, question_text(current.question, current.index + 1, progress.state, lang))
+        await bot.send_message(chat_id, _text(app, current, lang))
         async with app.sessions() as session, session.begin():
             current = await save(session, app, current, progress.state.skip(current.question.name))
         progress = current.progress
@@ -101,11 +134,18 @@ async def show(bot: Bot, app: AppContext, chat_id: int, current: Current, lang: 
                                       app.choice_sources, lang)
         await bot.send_message(chat_id, text, reply_markup=markup)
         return
+    question = current.question
+    wants_location = question.type is QuestionType.GEOPOINT and current_step(question, progress.state) is Step.ANSWER
     await bot.send_message(
-        chat_id,
-        question_text(current.question, current.index + 1, progress.state, lang),
-        reply_markup=keyboard(app, current, lang, ticked),
+        chat_id, _text(app, current, lang),
+        reply_markup=location_keyboard(lang) if wants_location else keyboard(app, current, lang, ticked),
     )
+
+
+def _text(app: AppContext, current: Current, lang: str) -> str:
+    assert current.question is not None
+    return question_text(current.question, current.number, current.progress.state, lang, app.choice_sources,
+                         current.heading(lang))
 
 
 def keyboard(app: AppContext, current: Current, lang: str,

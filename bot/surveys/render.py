@@ -5,17 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from backend.surveys.engine import ChoiceSources, Step, SurveyState, current_step, review, visible_choices
-from backend.surveys.model import Question, QuestionType, SurveyDefinition, localize
-from backend.surveys.validation import ACKNOWLEDGED
 from backend.locales import localize_digits
+from backend.surveys.engine import (
+    ChoiceSources,
+    Step,
+    SurveyState,
+    asked_questions,
+    current_step,
+    filled_text,
+    review,
+    visible_choices,
+)
+from backend.surveys.model import FILE_TYPES, OTHER_CHOICE, Question, QuestionType, SurveyDefinition, localize
+from backend.surveys.validation import ACKNOWLEDGED
 from bot.i18n import localize_number, t
 from bot.surveys.callbacks import Done, Edit, Nav, Pick, Submit, Toggle
 
 CHOICE_TYPES = {QuestionType.SELECT_ONE, QuestionType.DISTRICT, QuestionType.AXIS,
                 QuestionType.RANK, QuestionType.AXES_RANK}
+DEFAULT_TYPES = {QuestionType.TEXT, QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.DATE, QuestionType.TIME}
 
 
 @dataclass(frozen=True)
@@ -29,22 +39,56 @@ class Option:
 def options(question: Question, state: SurveyState, sources: ChoiceSources, lang: str) -> list[Option]:
     """The buttons of the question's current step, in order (a press's index points here)."""
     step = current_step(question, state)
+    if step is Step.CONFIRM_DISTRICT:
+        return _district_options(state.answers[question.name]["district_proposed"], sources, lang)
+    if question.type is QuestionType.REPEAT_MORE:
+        return [Option(t("surveys.repeat_add", lang), "yes"), Option(t("surveys.repeat_done", lang), "no")]
+    if question.default and question.type in DEFAULT_TYPES:  # the form's default, one press away
+        return [Option(question.default, question.default)]
     if question.type is QuestionType.RANGE:
         return [Option(localize_digits(v, lang), str(v)) for v in question.range_values()]
     if question.type is QuestionType.ACKNOWLEDGE:
         return [Option(t("surveys.ok_button", lang), ACKNOWLEDGED)]
     if question.type in CHOICE_TYPES or question.type is QuestionType.SELECT_MULTIPLE or step is Step.PROBLEM_AXIS:
-        return [Option(localize(c.label, lang), c.name) for c in visible_choices(question, state, sources)]
+        return [Option(choice_label(question, c.name, c.label, lang), c.name)
+                for c in visible_choices(question, state, sources)]
     return []
+
+
+def choice_label(question: Question, name: str, label: dict[str, str], lang: str) -> str:
+    """A choice's label in ``lang``; or_other's "other" in our words (pyxform writes it in English only)."""
+    return t("surveys.other_button", lang) if question.or_other and name == OTHER_CHOICE else localize(label, lang)
+
+
+def _district_options(proposed: str, sources: ChoiceSources, lang: str) -> list[Option]:
+    """The district a shared point falls in, to confirm, then the others to correct it."""
+    labels = {c.name: localize(c.label, lang) for c in sources.get("district", ())}
+    confirm = Option(t("surveys.district_confirm", lang, district=labels.get(proposed, proposed)), proposed)
+    return [confirm, *(Option(label, name) for name, label in labels.items() if name != proposed)]
+
+
+_STEP_HINTS = {Step.PROBLEM_TEXT: "problem_text", Step.PROBLEM_AXIS: "problem_axis", Step.RANK_PICK: "rank",
+               Step.CONFIRM_DISTRICT: "confirm_district"}
 
 
 def _hint_key(question: Question, state: SurveyState) -> str:
     step = current_step(question, state)
-    if step in (Step.PROBLEM_TEXT, Step.PROBLEM_AXIS, Step.RANK_PICK):
-        return {Step.PROBLEM_TEXT: "problem_text", Step.PROBLEM_AXIS: "problem_axis", Step.RANK_PICK: "rank"}[step]
+    if step in _STEP_HINTS:
+        return _STEP_HINTS[step]
+    if question.other_of is not None:
+        return "other"
     if question.type in (QuestionType.DISTRICT, QuestionType.AXIS):
         return "select_one"
     return question.type.value
+
+
+def _hint_values(question: Question, state: SurveyState, sources: ChoiceSources, lang: str) -> dict[str, object]:
+    """What the hint's placeholders stand for: the place being ranked, instances so far, the proposed district."""
+    value = state.answers.get(question.name)
+    proposed = value.get("district_proposed") if isinstance(value, dict) else None
+    labels = {c.name: localize(c.label, lang) for c in sources.get("district", ())} if proposed else {}
+    number = question.instance if question.type is QuestionType.REPEAT_MORE else picked(question, state) + 1
+    return {"number": localize_number(number or 0, lang), "district": labels.get(proposed, proposed)}
 
 
 def picked(question: Question, state: SurveyState) -> int:
@@ -52,15 +96,26 @@ def picked(question: Question, state: SurveyState) -> int:
     return len(state.answers.get(question.name) or ()) if current_step(question, state) is Step.RANK_PICK else 0
 
 
-def question_text(question: Question, number: int, state: SurveyState, lang: str) -> str:
-    """The question's label, hint and what kind of reply it expects."""
-    lines = [f"<i>{t('surveys.progress', lang, number=number)}</i>", f"<b>{escape(localize(question.label, lang))}</b>"]
+def question_text(question: Question, number: int, state: SurveyState, lang: str, sources: ChoiceSources,
+                  heading: str | None = None) -> str:
+    """The question's label (its ``${q}`` filled in), hint and what kind of reply it expects;
+    ``heading`` names the repeat instance it belongs to."""
+    lines = [f"<i>{t('surveys.progress', lang, number=number)}</i>"]
+    if heading:
+        lines.append(f"<i>{escape(heading)}</i>")
+    lines.append(f"<b>{escape(filled_text(question.label, question, state, lang))}</b>")
     if question.hint:
-        lines.append(escape(localize(question.hint, lang)))
+        lines.append(escape(filled_text(question.hint, question, state, lang)))
     if question.type is not QuestionType.NOTE:
-        hint = t("surveys.hint." + _hint_key(question, state), lang, number=picked(question, state) + 1)
+        hint = t("surveys.hint." + _hint_key(question, state), lang, **_hint_values(question, state, sources, lang))
         lines.append(f"<i>{hint}</i>")
     return "\n".join(lines)
+
+
+def location_keyboard(lang: str) -> ReplyKeyboardMarkup:
+    """The reply keyboard of a geopoint question: one button that shares the citizen's location."""
+    button = KeyboardButton(text=t("surveys.location_button", lang), request_location=True)
+    return ReplyKeyboardMarkup(keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True)
 
 
 def _per_row(labels: list[str]) -> int:
@@ -121,13 +176,15 @@ def review_message(defn: SurveyDefinition, response_id: int, state: SurveyState,
     """The review of every answer with numbered edit buttons and the submit button."""
     lines = [t("surveys.review_title", lang)]
     edits: list[InlineKeyboardButton] = []
-    reviewed = review(defn, state, lang, sources)
-    labels = [localize(question.label, lang) for question, _ in reviewed]
+    reviewed = [(question, t(f"surveys.received.{question.type.value}", lang) if question.type in FILE_TYPES and shown
+                 is not None else shown) for question, shown in review(defn, state, lang, sources)]
+    labels = [filled_text(question.label, question, state, lang) for question, _ in reviewed]
+    asked = [question.name for question in asked_questions(defn, state)]
     room = max(MIN_SHOWN, (REVIEW_BUDGET - sum(len(label) + 10 for label in labels)) // max(1, len(reviewed)))
     for number, ((question, shown), label) in enumerate(zip(reviewed, labels), start=1):
         value = t("surveys.review_skipped", lang) if shown is None else escape(_cut(shown, room))
         lines.append(f"{localize_number(number, lang)}. {escape(label)}\n   ← {value}")
         edits.append(InlineKeyboardButton(text=t("surveys.edit_button", lang, number=number),
-                                          callback_data=Edit(r=response_id, q=defn.questions.index(question)).pack()))
+                                          callback_data=Edit(r=response_id, q=asked.index(question.name)).pack()))
     submit = InlineKeyboardButton(text=t("surveys.submit_button", lang), callback_data=Submit(r=response_id).pack())
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[*button_rows(edits, 5), [submit]])

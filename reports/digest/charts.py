@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import io
+import json
 import textwrap
 from dataclasses import dataclass
 
+import matplotlib
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from shapely.geometry import shape
 
 from backend.digest.build import Digest, SurveySection
 from backend.locales import localize_number
+from backend.plan import Plan
 from backend.surveys.model import RANK_TYPES, QuestionType, localize
 from reports.digest.tables import answer_label, name_of
 from reports.labels import label
@@ -89,8 +93,40 @@ def answer_bars(key: str, title: str, names: list[str], counts: list[int], lang:
     return Chart(key, title, _png(figure))
 
 
+def _outline(axes, geojson: str, **style: object) -> None:  # type: ignore[no-untyped-def]
+    """Draw a (Multi)Polygon's rings as lines."""
+    geometry = shape(json.loads(geojson))
+    for polygon in getattr(geometry, "geoms", [geometry]):
+        for ring in (polygon.exterior, *polygon.interiors):
+            axes.plot(*ring.xy, **style)
+
+
+def point_map(key: str, title: str, plan: Plan, points: pd.DataFrame, lang: str) -> Chart:
+    """The points shared, coloured by district, over the city's outline and the district borders
+    (no map tiles: the plan's boundaries only)."""
+    figure = Figure(figsize=(6.4, 6.4), dpi=110, layout="constrained")
+    axes = figure.add_subplot()
+    if plan.city_outline:
+        _outline(axes, plan.city_outline, color="#555555", linewidth=1.6)
+    for boundary in plan.district_boundaries.values():
+        _outline(axes, boundary, color="#9aa5a0", linewidth=0.8)
+    colours = matplotlib.colormaps["tab20"]
+    for index, (district, shared) in enumerate(points.groupby(points["district"].fillna(""), sort=True)):
+        name = name_of(plan, "district", district, lang) if district else label("digest.charts.no_district", lang)
+        axes.scatter(shared.longitude, shared.latitude, s=18, color=colours(index % 20),
+                     label=f"{name} ({localize_number(len(shared), lang)})")
+    axes.set_aspect("equal")
+    axes.set_axis_off()
+    axes.legend(prop={"family": FONTS}, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+    axes.set_title(textwrap.fill(title, TITLE_WIDTH), fontfamily=FONTS)
+    return Chart(key, title, _png(figure))
+
+
 def _survey_charts(digest: Digest, section: SurveySection, lang: str) -> list[Chart]:
     charts = []
+    if digest.plan.district_boundaries and not section.points.empty:
+        title = f"{localize(section.definition.title, lang)}: {label('digest.charts.points_map', lang)}"
+        charts.append(point_map(f"survey-{section.survey.code}-map", title, digest.plan, section.points, lang))
     values = section.results.values
     for question in section.definition.questions:
         if question.type not in CHARTED:
@@ -111,7 +147,8 @@ def _survey_charts(digest: Digest, section: SurveySection, lang: str) -> list[Ch
 
 def digest_charts(digest: Digest, lang: str) -> list[Chart]:
     """Findings by axis and meetings by source against the period before, then each open survey's
-    charted questions (choices, ratings, rankings)."""
+    map of shared points (when the plan has district boundaries) and charted questions (choices,
+    ratings, rankings)."""
     plan, participation = digest.plan, digest.participation
     axes = participation.findings["axis"]
     sources = participation.meetings

@@ -69,6 +69,8 @@ BENCHMARKS: dict[str, Benchmark] = _by_name(
     Benchmark("broadcast", "a push through the outbox sender into the emulator with flood limits on: messages/s "
               "against its limit, 429s, duplicates and lost (both 0)", "sandbox.bench.broadcast:bench_broadcast",
               sizes=(1000, 200)),
+    Benchmark("xlsforms", "each XLSForm of the corpus (tests/data/xlsforms) imported or refused: seconds per form "
+              "(aim: under 1 s each)", "sandbox.bench.xlsforms:bench_xlsforms"),
     Benchmark("imports", "a generated 100,000-row 137 export imported, then imported again (adds nothing): rows/s",
               "sandbox.bench.imports:bench_import", sizes=(100_000, 5_000)),
     Benchmark("aggregation", "findings by six dimensions, survey results and coverage over N survey answers "

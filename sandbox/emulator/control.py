@@ -10,6 +10,8 @@ answer ``{"update": <the update created>, "revision": <state revision after it>}
     POST edits {message_id, text}                   edited_message update
     POST press {text?, data?, message_id?, force?}  callback_query (or a reply-keyboard button's text)
     POST files (multipart: kind, file, caption?, duration?, user?)   document / photo / voice message
+    POST locations {latitude, longitude, horizontal_accuracy?, button?, venue?, title?, address?}
+                                                    a shared location (by a request_location button) or venue
     POST block, POST unblock                        my_chat_member update; sends answer 403 while blocked
     GET  messages?after=&since=&timeout=&include_deleted=   bot messages in their current state
          (+ ``deleted``, ``revision``); waits up to ``timeout`` s for a new one (id > after) or a change
@@ -35,7 +37,7 @@ from aiohttp import web
 from sandbox.emulator.errors import ApiError, bad_request
 from sandbox.emulator.files import KINDS, image_size
 from sandbox.emulator.params import read_body
-from sandbox.emulator.simulation import edit_message, press_button, send_message, set_blocked
+from sandbox.emulator.simulation import edit_message, press_button, send_message, set_blocked, share_location
 from sandbox.emulator.state import BotState, StoredMessage, UserProfile
 from sandbox.emulator.updates import Update
 from sandbox.emulator.webutil import STATE_KEY, json_error, json_ok
@@ -102,7 +104,7 @@ def acting_profile(bot: BotState, user_id: int, overrides: Any) -> UserProfile:
 
 
 def user_acts(bot: BotState, user_id: int, action: str, body: dict[str, Any]) -> dict[str, Any]:
-    """The JSON user action ``action`` (``messages``, ``edits``, ``press``, ``block``, ``unblock``) with the
+    """The JSON user action ``action`` (``messages``, ``edits``, ``press``, ``locations``, ``block``, ``unblock``) with the
     fields of its body: ``{"update": <the update created>, "revision": <state revision after it>}``."""
     return _acted(bot, _USER_ACTIONS[action](bot, acting_profile(bot, user_id, body.get("user")), body))
 
@@ -130,6 +132,10 @@ def _press(bot: BotState, profile: UserProfile, body: dict[str, Any]) -> Update:
     return press_button(bot, profile, text=text, data=data, message_id=message_id, force=bool(body.get("force")))
 
 
+def _share_location(bot: BotState, profile: UserProfile, body: dict[str, Any]) -> Update:
+    return share_location(bot, profile, body, button=body.get("button"), venue=bool(body.get("venue")))
+
+
 def _blocked(blocked: bool, bot: BotState, profile: UserProfile, body: dict[str, Any]) -> Update | None:
     return set_blocked(bot, profile, blocked)
 
@@ -138,6 +144,7 @@ _USER_ACTIONS: dict[str, UserAction] = {
     "messages": _write,
     "edits": _edit,
     "press": _press,
+    "locations": _share_location,
     "block": partial(_blocked, True),
     "unblock": partial(_blocked, False),
 }

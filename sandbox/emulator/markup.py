@@ -7,6 +7,7 @@ from typing import Any
 
 from sandbox.emulator.errors import ApiError, bad_request
 from sandbox.emulator.limits import Limits
+from sandbox.emulator.spec import type_fields
 
 INLINE_ACTIONS = (
     "callback_data", "url", "web_app", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
@@ -79,8 +80,26 @@ def _reply_keyboard(rows: Any) -> list[list[dict[str, Any]]]:
         buttons = [{"text": button} if isinstance(button, str) else button for button in row]
         if not all(isinstance(b, dict) and isinstance(b.get("text"), str) and b["text"] for b in buttons):
             raise bad_request("can't parse keyboard button: Field \"text\" must be a non-empty String")
+        for button in buttons:
+            _check_keyboard_button(button)
         checked.append(buttons)
     return checked
+
+
+def _check_keyboard_button(button: dict[str, Any]) -> None:
+    """A KeyboardButton has only the spec's fields, and its Boolean ones (request_location...) are booleans."""
+    fields = type_fields("KeyboardButton")
+    for name, value in button.items():
+        if name not in fields:
+            raise bad_request(f"can't parse keyboard button: unknown field \"{name}\"")
+        if fields[name].types == ("Boolean",) and not isinstance(value, bool):
+            raise bad_request(f"can't parse keyboard button: Field \"{name}\" must be a Boolean")
+
+
+def location_button(markup: dict[str, Any] | None, text: str) -> bool:
+    """Whether a reply keyboard has a button ``text`` that shares the user's location."""
+    rows = (markup or {}).get("keyboard") or []
+    return any(b.get("text") == text and b.get("request_location") is True for row in rows for b in row)
 
 
 def _button_error(detail: str) -> ApiError:

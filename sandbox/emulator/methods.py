@@ -12,6 +12,7 @@ from typing import Any
 from sandbox.emulator.errors import ApiError, bad_request, conflict, not_found
 from sandbox.emulator.files import KINDS, StoredFile, image_size
 from sandbox.emulator.formatting import format_text, utf16_len
+from sandbox.emulator.locations import location_object
 from sandbox.emulator.markup import check_reply_markup
 from sandbox.emulator.params import Params, Upload, Uploads, check_required, missing, typed_params
 from sandbox.emulator.spec import MethodSpec, find_method
@@ -158,6 +159,12 @@ async def _send_file(kind: str, bot: BotState, p: Params) -> Any:
 
 for _kind in KINDS:
     _HANDLERS[f"send{_kind}"] = partial(_send_file, _kind)
+
+
+@_method("sendLocation")
+async def _send_location(bot: BotState, p: Params) -> Any:
+    chat = bot.writable_chat(p["chat_id"])
+    return _deliver(bot, chat, p, {"location": location_object(p)})
 
 
 @_method("editMessageText")

@@ -7,7 +7,8 @@ from typing import Any
 
 from sandbox.emulator.files import StoredFile
 from sandbox.emulator.formatting import user_text_entities
-from sandbox.emulator.markup import inline_buttons
+from sandbox.emulator.locations import location_object, venue_object
+from sandbox.emulator.markup import inline_buttons, location_button
 from sandbox.emulator.state import BotState, CallbackQuery, Chat, StoredMessage, UserProfile, now
 from sandbox.emulator.updates import Update
 
@@ -49,6 +50,24 @@ def send_message(
         raise UserActionError("a message needs text or a file")
     stored = bot.add_message(chat, content, outgoing=False)
     return bot.enqueue({"message": stored.data})
+
+
+def share_location(
+    bot: BotState, profile: UserProfile, values: dict[str, Any], *, button: str | None = None, venue: bool = False
+) -> Update:
+    """The user shares a location (``latitude``, ``longitude``, ``horizontal_accuracy``) or, with ``venue``,
+    a place (plus ``title`` and ``address``): from the attachment menu, or by pressing the reply-keyboard
+    ``button`` that requests it (which must be on the keyboard the bot shows)."""
+    chat = _active_chat(bot, profile)
+    if button is not None:
+        if not location_button(chat.reply_keyboard, button):
+            raise UserActionError(f"no reply-keyboard button {button!r} that requests a location")
+        if chat.reply_keyboard and chat.reply_keyboard.get("one_time_keyboard"):
+            chat.reply_keyboard = None
+    if venue:
+        place = venue_object(values)
+        return send_message(bot, profile, extra={"venue": place, "location": place["location"]})
+    return send_message(bot, profile, extra={"location": location_object(values)})
 
 
 def edit_message(bot: BotState, profile: UserProfile, message_id: int, text: str) -> Update:

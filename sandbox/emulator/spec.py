@@ -58,6 +58,13 @@ def _methods() -> dict[str, MethodSpec]:
     return methods
 
 
+@cache
+def type_fields(name: str) -> dict[str, FieldSpec]:
+    """The fields of the Bot API type ``name`` (e.g. ``KeyboardButton``); KeyError if unknown."""
+    raw = load_spec()["types"][name]
+    return {f["name"]: FieldSpec(f["name"], tuple(f["types"]), bool(f["required"])) for f in raw.get("fields", [])}
+
+
 def find_method(name: str) -> MethodSpec | None:
     """The method called ``name`` (case-insensitive, like Telegram), or None."""
     return _methods().get(name.lower())

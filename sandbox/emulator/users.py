@@ -141,6 +141,20 @@ class UserConversation:
         update = await self._act("messages", text=text, extra=extra)
         return update["message"]
 
+    async def share_location(self, latitude: float, longitude: float, *, accuracy: float | None = None,
+                             button: str | None = None) -> Message:
+        """Share a location, by pressing the reply-keyboard ``button`` that requests it or from the
+        attachment menu (``button`` None); returns the message as the bot will see it."""
+        update = await self._act("locations", latitude=latitude, longitude=longitude, horizontal_accuracy=accuracy,
+                                 button=button)
+        return update["message"]
+
+    async def share_venue(self, latitude: float, longitude: float, title: str, address: str) -> Message:
+        """Share a place (a venue: its location, name and address)."""
+        update = await self._act("locations", latitude=latitude, longitude=longitude, venue=True, title=title,
+                                 address=address)
+        return update["message"]
+
     async def edit(self, message_id: int, text: str) -> Message:
         """Edit one of the user's messages (an ``edited_message`` update)."""
         update = await self._act("edits", message_id=message_id, text=text)

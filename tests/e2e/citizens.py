@@ -42,3 +42,13 @@ async def to_the_problem(user: SimulatedUser) -> None:
     await user.wait_for_message()
     await user.send("۴")  # typed digits work as well as buttons
     await user.wait_for_message(contains="مسئله")
+
+
+async def consent_in_english(user: SimulatedUser, payload: str | None = None) -> None:
+    """/start, switch to English and agree; the bot then asks for the district."""
+    await user.start(payload)
+    await user.wait_for_message(contains="پیش از شروع")
+    await user.press("English")
+    await user.wait_for_message(contains="Before we start")
+    await user.press("I agree, continue")
+    await user.wait_for_message(contains="Which district")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from backend.db import create_engine, session_factory
 from backend.models import Answer, Participant, Response
 from bot.runner import running_bot
+from tests.e2e.citizens import consent_in_english
 from tests.e2e.conftest import TOKEN
 from tests.e2e.xlsform_fixture import write_transit_form
 
@@ -31,12 +32,7 @@ async def test_english_citizen_answers_an_xlsform_survey(settings_for, emulator,
 
     async with running_bot(settings_for()):
         user = emulator.user(TOKEN, user_id=7001, first_name="Reza", language_code="en")
-        await user.start("s_transit_check")
-        await user.wait_for_message(contains="پیش از شروع")
-        await user.press("English")
-        await user.wait_for_message(contains="Before we start")
-        await user.press("I agree, continue")
-        await user.wait_for_message(contains="Which district")
+        await consent_in_english(user, "s_transit_check")
         await user.press("Samen District")
         await user.wait_for_message(contains="How many people")
         await user.send("forty")

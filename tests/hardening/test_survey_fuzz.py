@@ -30,7 +30,7 @@ from tests.hardening.helpers import EVAL_ATTACK, HTML_ATTACK, SQL_ATTACK
 from tests.surveys.helpers import choices, make_sources, q
 
 SOURCES = make_sources()
-TYPES = [t.value for t in QuestionType]
+TYPES = [t.value for t in QuestionType if t is not QuestionType.REPEAT_MORE]  # the engine's own, never written
 OWN_CHOICES = ("select_one", "select_multiple", "rank")
 CONDITIONS = (  # relevant expressions over an earlier question {r}
     "${{{r}}} = 'a'", "${{{r}}} != ''", "selected(${{{r}}}, 'b')", "count-selected(${{{r}}}) >= 2",
@@ -67,6 +67,11 @@ def definitions(draw: st.DrawFn) -> SurveyDefinition:
             fields["rank_count"] = draw(st.integers(1, 6))
         if kind == "range":
             fields.update(start=1, end=5, step=1)
+        if kind == "metadata":
+            fields["metadata"] = draw(st.sampled_from(["start", "end", "today"]))
+        if kind == "calculate":
+            earlier = [f"${{{question['name']}}}" for question in questions]
+            fields["calculation"] = draw(st.sampled_from(["1 + 1", "concat('a', 'b')", "today()", *earlier]))
         if questions and draw(st.booleans()):
             earlier = draw(st.sampled_from(questions))["name"]
             fields["relevant"] = draw(st.sampled_from(CONDITIONS)).format(r=earlier)

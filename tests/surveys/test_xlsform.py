@@ -161,10 +161,10 @@ def error(tmp_path: Path, rows: list, **kwargs) -> SurveyImportError:
 @pytest.mark.parametrize(
     ("bad_row", "reason"),
     [
-        (row("geopoint", "where", "کجا", "Where"), "question type 'geopoint' is not supported"),
-        (row("image", "photo", "عکس", "Photo"), "question type 'image' is not supported"),
-        (row("time", "at", "ساعت", "Time"), "question type 'time' is not supported"),
-        (row("audit", None), "question type 'audit' is not supported"),
+        (row("geotrace", "route", "مسیر", "Route"), "type 'geotrace' is refused: a chat can share one point"),
+        (row("barcode", "code", "بارکد", "Code"), "type 'barcode' is refused: a chat has no barcode scanner"),
+        (row("dateTime", "at", "زمان", "When"), "type 'dateTime' is refused: ask for the date and the time"),
+        (row("image", "s", "امضا", "Sign", appearance="signature"), "a chat cannot draw a signature"),
         (row("integer", "n", "عدد", "N", relevant="foo(${has_car})"), "field 'relevant': unknown function foo()"),
         (row("integer", "n", "عدد", "N", relevant="${has_car} = = 1"), "unexpected '='"),
         (row("integer", "n", "عدد", "N", constraint=". > ${nowhere}"), "'nowhere'"),
@@ -184,27 +184,29 @@ def test_failing_imports_name_sheet_row_and_reason(tmp_path: Path, bad_row: list
     assert str(failure).startswith("sheet 'survey', row 4: ")
 
 
-def test_calculate_is_refused(tmp_path: Path) -> None:
+def test_calculate_is_a_hidden_computed_question(tmp_path: Path) -> None:
     header = [*SURVEY_HEADER, "calculation"]
-    failure = error(tmp_path, [row("text", "a", "الف", "A"), [*row("calculate", "c"), "1 + 1"]], header=header)
-    assert (failure.sheet, failure.row) == ("survey", 3)
-    assert "'calculate' is not supported" in failure.reason
+    defn = load_xlsform(workbook(tmp_path, [row("integer", "a", "الف", "A"), [*row("calculate", "c"), "${a} + 1"]],
+                                 header=header))
+    assert (defn.question("c").type, defn.question("c").calculation) == (QuestionType.CALCULATE, "${a} + 1")
 
 
-def test_repeat_is_refused(tmp_path: Path) -> None:
+def test_nested_repeat_is_refused_naming_row_and_type(tmp_path: Path) -> None:
     failure = error(
         tmp_path,
-        [row("begin_repeat", "kids", "بچه‌ها", "Kids"), row("text", "kid", "نام", "Name"), row("end_repeat", None)],
+        [row("begin_repeat", "home", "خانه‌ها", "Homes"), row("begin_repeat", "kids", "بچه‌ها", "Kids"),
+         row("text", "kid", "نام", "Name"), row("end_repeat", None), row("end_repeat", None)],
     )
-    assert (failure.sheet, failure.row) == ("survey", 2)
-    assert "repeat" in failure.reason
+    assert (failure.sheet, failure.row) == ("survey", 3)
+    assert "type 'begin repeat' is refused" in failure.reason and "nested" in failure.reason
 
 
 def test_unsupported_columns_are_refused(tmp_path: Path) -> None:
-    header = [*SURVEY_HEADER, "default"]
-    failure = error(tmp_path, [row("text", "a", "الف", "A"), [*row("integer", "n", "عدد", "N"), "3"]], header=header)
+    header = [*SURVEY_HEADER, "media::image"]
+    failure = error(tmp_path, [row("text", "a", "الف", "A"), [*row("integer", "n", "عدد", "N"), "a.png"]],
+                    header=header)
     assert (failure.sheet, failure.row) == ("survey", 3)
-    assert "'default' is not supported" in failure.reason
+    assert "'media' is not supported" in failure.reason
 
 
 def test_pyxform_errors_keep_their_row(tmp_path: Path) -> None:
@@ -225,10 +227,8 @@ def test_bad_settings(tmp_path: Path) -> None:
     failure = error(tmp_path, [row("text", "a", "الف", "A")], settings=settings)
     assert (failure.sheet, failure.row) == ("settings", 2)
     assert "code" in failure.reason
-    settings = [["form_id", "default_language"], ["ok", "Persian"]]
-    failure = error(tmp_path, [row("text", "a", "الف", "A")], settings=settings)
-    assert (failure.sheet, failure.row) == ("settings", 2)
-    assert "needs a code" in failure.reason
+    settings = [["form_id", "default_language"], ["ok", "Persian"]]  # a language name is matched to its code
+    assert load_xlsform(workbook(tmp_path, [row("text", "a", "الف", "A")], settings=settings)).languages[0] == "fa"
 
 
 def test_missing_file(tmp_path: Path) -> None:
