@@ -52,6 +52,7 @@ class PlanFile(_Strict):
     sources: list[Named] = Field(min_length=1)
     axes: list[Named] = Field(min_length=1)
     districts: list[Named] = Field(min_length=1)
+    places: list[str] = []  # the city's streets, squares, areas and landmarks, for integration
     working_groups: WorkingGroupsSpec
     approval_bodies: list[ApprovalBody] = Field(min_length=1)
     ranking: Ranking

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend.db import transaction
 from backend.errors import MeydanError
 from backend.integration.corpus import generate, pair_precision_recall
+from backend.integration.matching import describe
 from backend.models import Finding, MergeDecision, Problem, ProblemFinding
 from backend.services import problems
 from backend.services.findings import record_finding
@@ -69,12 +70,14 @@ async def test_keyboard_and_digit_variants_are_one_problem_with_a_central_title(
     async with transaction(sqlite_sessions) as session:
         problem_of = await _problem_of(session)
         traffic = await session.get(Problem, problem_of[ids[0]])
-        similarity = (await session.scalars(select(ProblemFinding.similarity).where(
+        links = (await session.execute(select(ProblemFinding.similarity, ProblemFinding.reason).where(
             ProblemFinding.problem_id == traffic.id).order_by(ProblemFinding.finding_id))).all()
     assert problem_of[ids[0]] == problem_of[ids[1]] == problem_of[ids[3]] == problem_of[ids[5]] != problem_of[ids[2]]
     assert traffic.title == "ترافیک سنگین در بلوار وکیل‌آباد در ساعات اوج صبح باعث می‌شود مردم 45 دقیقه معطل شوند"
     assert traffic.status == "proposed" and traffic.axis == "transport"
-    assert similarity[:3] == [1.0, 1.0, 1.0] and 0.7 <= similarity[3] < 1.0  # the same once folded; reworded
+    # the same once folded, and once the closing «لطفاً رسیدگی کنید» is removed
+    assert [similarity for similarity, _ in links] == [1.0, 1.0, 1.0, 1.0]
+    assert {describe(reason) for _, reason in links} == {"same place: بلوار وکیل‌آباد; same issue: ترافیک"}
 
 
 async def test_rerun_keeps_problems_and_adds_new_findings(sqlite_sessions: Sessions) -> None:
