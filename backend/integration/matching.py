@@ -24,9 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse.csgraph import connected_components
-from scipy.spatial.distance import squareform
 
 from backend.integration import DEFAULT_THRESHOLD
 from backend.integration.grouping import Grouping, Pair, centres, link
@@ -38,7 +36,7 @@ LATER_ISSUE = 0.5  # each further issue a complaint names weighs this much of th
 LATER_PLACE = 0.5  # likewise each further place (the first is where the complaint is)
 WIDE_PLACE = 3_000  # complaints at one place above which candidates must share an issue
 PRODUCT_ROWS = 4_000  # rows of the candidate product computed at once
-LARGEST_AVERAGED = 8_000  # linked sets larger than this stay as linked (average linkage is quadratic)
+LARGEST_AVERAGED = 3_000  # linked sets of more units than this stay as linked (average linkage is cubic)
 _DECIDED = 2.0  # the strength of a together decision: above any cosine
 
 
@@ -116,31 +114,57 @@ def similar_pairs(vectors: sparse.csr_matrix, candidates: sparse.csr_matrix,
     return left[close], right[close], strength[close]
 
 
-def _average_linkage(vectors: sparse.csr_matrix, left: np.ndarray, right: np.ndarray,
+def upgma(similarity: np.ndarray, weights: np.ndarray, threshold: float) -> np.ndarray:
+    """Average linkage (UPGMA) of units with mean pairwise cosines ``similarity`` and sizes
+    ``weights``: the closest two clusters merge while their mean cosine reaches ``threshold``.
+    Returns each unit's cluster (the index of one of its units)."""
+    close = similarity.astype(np.float64, copy=True)
+    np.fill_diagonal(close, -np.inf)
+    size = weights.astype(np.float64, copy=True)
+    cluster = np.arange(len(close))
+    while len(close) > 1:
+        a, b = divmod(int(np.argmax(close)), len(close))
+        if close[a, b] < threshold - 1e-6:
+            break
+        merged = (size[a] * close[a] + size[b] * close[b]) / (size[a] + size[b])
+        close[a], close[:, a] = merged, merged
+        close[a, a] = -np.inf
+        close[b], close[:, b] = -np.inf, -np.inf
+        size[a] += size[b]
+        cluster[cluster == b] = a
+    return cluster
+
+
+def _average_linkage(vectors: sparse.csr_matrix, units: np.ndarray, left: np.ndarray, right: np.ndarray,
                      threshold: float) -> np.ndarray:
-    """Labels of average-linkage clusters at ``threshold`` within each set linked by (left, right)."""
+    """Labels of average-linkage clusters at ``threshold`` within each set linked by (left, right).
+
+    Rows of one ``units`` value (complaints naming the same places and issues) start as one
+    cluster; the mean cosine of two clusters is the dot product of their summed vectors over the
+    product of their sizes, so the linkage runs on units, not rows."""
     size = vectors.shape[0]
     graph = sparse.coo_matrix((np.ones(len(left), np.int8), (left, right)), shape=(size, size))
     labels = connected_components(graph, directed=False)[1]
     sizes = np.bincount(labels)
+    linked = np.bincount(labels[left], minlength=len(sizes))
+    cliques = linked == sizes * (sizes - 1) // 2  # every pair close enough: one problem as it stands
     order = np.argsort(labels, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(sizes)])
     ordered = vectors[order]
     result = labels.copy()
     next_label = int(labels.max()) + 1 if size else 0
-    linked = np.bincount(labels[left], minlength=len(sizes))
-    cliques = linked == sizes * (sizes - 1) // 2  # every pair close enough: one problem as it stands
-    for component in np.flatnonzero((sizes > 2) & (sizes <= LARGEST_AVERAGED) & ~cliques).tolist():
-        block = ordered[bounds[component]:bounds[component + 1]]
-        dense = block[:, np.unique(block.indices)].toarray()  # a place's few columns: BLAS beats sparse here
-        distance = 1.0 - dense @ dense.T
-        if distance.max() <= 1.0 - threshold + 1e-6:  # every pair close enough: one problem
+    for component in np.flatnonzero((sizes > 2) & ~cliques).tolist():
+        rows = slice(bounds[component], bounds[component + 1])
+        unit = np.unique(units[order[rows]], return_inverse=True)[1].ravel()
+        if unit.max() >= LARGEST_AVERAGED:
             continue
-        np.fill_diagonal(distance, 0.0)
-        clusters = fcluster(linkage(squareform(np.clip(distance, 0.0, 2.0), checks=False), "average"),
-                            1.0 - threshold + 1e-6, criterion="distance")
-        result[order[bounds[component]:bounds[component + 1]]] = next_label + clusters
-        next_label += int(clusters.max()) + 1
+        block = ordered[rows]
+        members = sparse.csr_matrix((np.ones(len(unit), np.float32), (unit, np.arange(len(unit)))))
+        sums = (members @ block[:, np.unique(block.indices)]).toarray()  # a place's few columns: BLAS
+        counts = np.bincount(unit).astype(np.float64)
+        clusters = upgma(sums @ sums.T / np.outer(counts, counts), counts, threshold)
+        result[order[rows]] = next_label + clusters[unit]
+        next_label += len(counts)
     return np.unique(result, return_inverse=True)[1].ravel()
 
 
@@ -197,7 +221,9 @@ def group_complaints(normalized: Sequence[str], *, threshold: float = DEFAULT_TH
     vectors, issue_columns = _vectors([readings[i] for i in distinct])
     candidates = _candidate_matrix(vectors, issue_columns, [readings[i].places[:1] for i in distinct])
     near_left, near_right, _ = similar_pairs(vectors, candidates, threshold)
-    clusters = _average_linkage(vectors, near_left, near_right, threshold)
+    units = pd.factorize(pd.Series([(r.places, r.issues) if r.issues else i for i, r in
+                                    ((i, readings[i]) for i in distinct)], dtype=object))[0]
+    clusters = _average_linkage(vectors, units, near_left, near_right, threshold)
     member, central, strength = _medoid_edges(vectors, clusters)
     decided = np.asarray(list(together), dtype=np.int64).reshape(-1, 2)
     copies = np.flatnonzero(same != np.arange(len(readings)))
