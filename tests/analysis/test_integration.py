@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db import transaction
 from backend.errors import MeydanError
 from backend.integration import labeled
+from backend.integration.bench import bench_integration
 from backend.integration.labeled import HOLDOUT, TUNE
 from backend.integration.matching import describe
 from backend.models import Finding, MergeDecision, Problem, ProblemFinding
@@ -178,3 +180,12 @@ async def test_people_get_a_clear_message_for_impossible_decisions(sqlite_sessio
             await problems.merge(session, waste, waste)
         with pytest.raises(MeydanError, match="no problem #999"):
             await problems.merge(session, waste, 999)
+
+
+async def test_bench_prints_precision_recall_and_adjusted_rand_beside_the_time(database_url: URL) -> None:
+    figures = await bench_integration(2_000, database_url)
+    for corpus in ("tune", "holdout"):
+        assert figures[f"{corpus}_precision"] >= 0.9 and figures[f"{corpus}_recall"] >= 0.8, figures
+        assert 0 < figures[f"{corpus}_ari"] <= 1
+    assert figures["statements"] == 2_000 and figures["seconds"] > 0 and figures["peak_rss_mib"] > 0
+    assert figures["rerun_moved"] == 0
