@@ -41,7 +41,7 @@ def fold(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A folded word without plural ها/های, verb prefix می/نمی and a final colloquial ه or ی
+    """A folded word without plural ها/های, verb prefix می/نمی and a final colloquial ه, ی or ا
     (سنگینه → سنگین، زباله‌ها → زبال، آشغالای → اشغال، نمی‌شود → شود); the same stem for every form."""
     for prefix in _VERB_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
@@ -103,12 +103,11 @@ class Lexicon:
         self.facilities = {key: fold(m).replace(" ", "")  # type: ignore[attr-defined]
                            for m in data["facility_markers"] for key in _keys(m.split())}
         self.markers |= set(self.facilities)
-        self.prefixes = {key[:n] for key in (*self.forms, *self.markers) for n in range(1, len(key) + 1)}
-        self.prefixes |= {key[:n] for key in self.politeness for n in range(1, len(key) + 1)}
         self._tables: dict[str, dict[str, str] | set[str]] = {
             "forms": self.forms, "markers": self.markers, "politeness": self.politeness}
         self._starts = {name: {key[:n] for key in keys for n in range(1, len(key) + 1)}
                         for name, keys in self._tables.items()}
+        self.prefixes = set().union(*self._starts.values())
         self._phrases = lru_cache(maxsize=1 << 18)(self._phrase)
         self.may_start = lru_cache(maxsize=1 << 18)(self._could_start)
 
