@@ -2,16 +2,17 @@
 
 Each complaint is read as an issue at a place (``reading``) and becomes a unit vector: its
 lexicon issues (weighted ``ISSUE_WEIGHT`` times) and its other content words, TF-IDF weighted,
-in columns of its own place, so complaints about different places never share a column and
-their cosine is 0 ("different place, different problem"). Complaints that read the same are
-one row.
+in columns of its own places (a later place weighs less), so complaints about different places
+never share a column and their cosine is 0 ("different place, different problem"). Complaints
+that read the same are one row.
 
 Candidates are every pair of complaints at the same place sharing an issue or a word: the
 sparse product of the vectors, exact, computed in chunks of rows; at a place with more than
 ``WIDE_PLACE`` complaints, those naming an issue are compared only with those sharing one.
 Pairs whose cosine reaches the threshold are linked; within each linked set, average linkage
-(scipy) keeps together only complaints whose mean cosine reaches the threshold, so one
-complaint naming two issues does not chain two problems into one. People's decisions come
+(``upgma``, over units of complaints naming the same places and issues) keeps together only
+complaints whose mean cosine reaches the threshold, so one complaint naming two issues does
+not chain two problems into one. People's decisions come
 last, as in ``grouping.link``: a together pair is always linked, an apart pair never grouped.
 """
 
