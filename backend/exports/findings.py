@@ -8,18 +8,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.exports.columns import fetch_rows, frame_of, iso_date, jalali_date, utc_iso
 from backend.errors import MeydanError
-from backend.models import FINDING_KINDS, Finding, ImportRow, Meeting, Participant
+from backend.models import FINDING_KINDS, Finding, ImportRow, Meeting, Participant, ProblemFinding
 
 FINDING_COLUMNS = {
     "id": "int64", "kind": "object", "text": "object", "normalized_text": "object", "source": "object",
     "working_group": "object", "axis": "object", "district": "object", "stakeholder_group": "object",
     "severity": "Int64", "organization": "object", "meeting": "Int64", "meeting_source": "object",
-    "held_on": "object", "participant": "object", "parent": "Int64", "created_at": "object",
+    "held_on": "object", "participant": "object", "parent": "Int64", "problem": "Int64", "created_at": "object",
 }
 ORDER = (
     "id", "kind", "text", "normalized_text", "source", "working_group", "axis", "district", "stakeholder_group",
     "severity", "organization", "meeting", "meeting_source", "held_on", "held_on_jalali", "participant", "origin",
-    "parent", "created_at",
+    "parent", "problem", "created_at",
 )
 
 
@@ -39,8 +39,8 @@ def origin(answer_id: int | None, meeting_id: int | None, note_id: int | None, b
 async def findings_frame(session: AsyncSession, *, kind: str | None = None, source: str | None = None) -> pd.DataFrame:
     """One row per finding not deleted, oldest first, optionally only of one ``kind`` (an unknown
     kind is a MeydanError) or ``source``: its texts and tags, its meeting (id, source, ISO and
-    Jalali date), the participant's pseudonym, its origin (see ``origin``), its parent finding and
-    when it was recorded (ISO UTC)."""
+    Jalali date), the participant's pseudonym, its origin (see ``origin``), its parent finding, the
+    problem integration put it in (None before integration) and when it was recorded (ISO UTC)."""
     chosen: list[ColumnElement[bool]] = [Finding.deleted_at.is_(None)]
     if kind is not None:
         if kind not in FINDING_KINDS:
@@ -52,12 +52,13 @@ async def findings_frame(session: AsyncSession, *, kind: str | None = None, sour
         select(Finding.id, Finding.kind, Finding.text, Finding.normalized_text, Finding.source, Finding.working_group,
                Finding.axis, Finding.district, Finding.stakeholder_group, Finding.severity, Finding.organization,
                Finding.meeting_id, Meeting.source, Meeting.held_on, Participant.pseudonym, Finding.parent_id,
-               Finding.created_at,
+               ProblemFinding.problem_id, Finding.created_at,
                Finding.answer_id, Finding.meeting_id.label("origin_meeting"), Finding.note_id,
                ImportRow.batch_id, ImportRow.row_number)
         .outerjoin(Meeting, Finding.meeting_id == Meeting.id)
         .outerjoin(Participant, Finding.participant_id == Participant.id)
         .outerjoin(ImportRow, Finding.import_row_id == ImportRow.id)
+        .outerjoin(ProblemFinding, ProblemFinding.finding_id == Finding.id)
         .where(*chosen).order_by(Finding.id)
     ))
     shown = len(FINDING_COLUMNS)

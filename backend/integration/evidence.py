@@ -49,6 +49,7 @@ class EvidenceItem:
     district: str | None
     severity: int | None
     similarity: float | None
+    reason: dict[str, Any] | None  # why integration put it here (``matching.reason``)
     confirmed: bool
     recorded_at: datetime
     origin: Origin | None
@@ -94,7 +95,8 @@ async def evidence(session: AsyncSession, problem: Problem, *, limit: int | None
     total, by = await counts(session, problem.id)
     query = (
         select(Finding.id, Finding.text, Finding.source, Finding.stakeholder_group, Finding.working_group,
-               Finding.district, Finding.severity, ProblemFinding.similarity, ProblemFinding.confirmed,
+               Finding.district, Finding.severity, ProblemFinding.similarity, ProblemFinding.reason,
+               ProblemFinding.confirmed,
                Finding.created_at, Finding.meeting_id, Meeting.held_on, Finding.answer_id, Answer.response_id,
                Survey.code.label("survey"), Finding.import_row_id, ImportBatch.file_name, ImportRow.row_number)
         .join(ProblemFinding, ProblemFinding.finding_id == Finding.id)
@@ -108,6 +110,6 @@ async def evidence(session: AsyncSession, problem: Problem, *, limit: int | None
         .where(ProblemFinding.problem_id == problem.id, Finding.deleted_at.is_(None))
         .order_by(Finding.id).limit(limit))
     items = [EvidenceItem(row.id, row.text, row.source, row.stakeholder_group, row.working_group, row.district,
-                          row.severity, row.similarity, row.confirmed, row.created_at, _origin(row))
+                          row.severity, row.similarity, row.reason, row.confirmed, row.created_at, _origin(row))
              for row in (await session.execute(query)).all()]
     return Evidence(problem, total, by, items)

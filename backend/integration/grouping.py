@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from backend.integration import DEFAULT_THRESHOLD, similarity
+from backend.integration import TEXT_THRESHOLD, similarity
 
 _DECIDED = 2.0  # the strength of a together decision: above any similarity
 
@@ -112,7 +112,7 @@ def most_central(normalized: Sequence[str]) -> int:
     return int(centres(similarity.vectorize(similarity.encode(normalized)), np.zeros(len(normalized), np.int64))[0])
 
 
-def group_statements(normalized: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD,
+def group_statements(normalized: Sequence[str], *, threshold: float = TEXT_THRESHOLD,
                      together: Iterable[Pair] = (), apart: Sequence[Pair] = (),
                      blocks: Sequence[Hashable] | None = None) -> Grouping:
     """Group normalized statements (``Finding.normalized_text``) into problems; ``together`` and

@@ -20,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import MeydanError
 from backend.integration import DEFAULT_THRESHOLD
-from backend.integration.grouping import Pair, group_statements, most_central
+from backend.integration.grouping import Pair, most_central
+from backend.integration.matching import group_complaints
+from backend.integration.reading import strip_politeness
 from backend.integration.reconcile import keep_problems
 from backend.models import AgendaItem, Finding, MergeDecision, Problem, ProblemFinding
 
@@ -110,12 +112,15 @@ async def _remove(session: AsyncSession, problem_ids: Sequence[int]) -> None:
                               .execution_options(synchronize_session=False))
 
 
-async def integrate(session: AsyncSession, *, threshold: float = DEFAULT_THRESHOLD) -> IntegrationReport:
-    """Regroup every live problem finding into problems, honouring people's decisions.
+async def integrate(session: AsyncSession, *, threshold: float = DEFAULT_THRESHOLD,
+                    places: Sequence[str] = ()) -> IntegrationReport:
+    """Regroup every live problem finding into problems (the same issue at the same place, see
+    ``backend.integration.matching``; ``places`` are the plan's place names), honouring people's decisions.
 
-    Proposed problems get the canonical (most central) statement, normalized, as title and their
-    findings' most common axis; confirmed problems keep their title. Links keep ``confirmed`` while the
-    finding stays in its problem. Problems left without findings are removed.
+    Proposed problems get the canonical (most central) statement, normalized and without greetings or
+    closings, as title and their findings' most common axis; confirmed problems keep their title. Each
+    link keeps why the finding is there (``reason``), and ``confirmed`` while the finding stays in its
+    problem. Problems left without findings are removed.
     """
     await _lock(session)
     rows = await _rows(session, select(Finding.id, Finding.normalized_text, Finding.axis)
@@ -123,10 +128,11 @@ async def integrate(session: AsyncSession, *, threshold: float = DEFAULT_THRESHO
     ids = [row.id for row in rows]
     index = {finding_id: i for i, finding_id in enumerate(ids)}
     together, apart = await _decisions(session, index)
-    grouping = group_statements([row.normalized_text for row in rows], threshold=threshold,
-                                together=together, apart=apart)
+    grouping = group_complaints([row.normalized_text for row in rows], threshold=threshold,
+                                together=together, apart=apart, places=places)
     links = {row.finding_id: row for row in await _rows(session, select(
-        ProblemFinding.finding_id, ProblemFinding.problem_id, ProblemFinding.similarity, ProblemFinding.confirmed))}
+        ProblemFinding.finding_id, ProblemFinding.problem_id, ProblemFinding.similarity, ProblemFinding.reason,
+        ProblemFinding.confirmed))}
     problems = {row.id: row for row in await _rows(session, select(
         Problem.id, Problem.status, Problem.title, Problem.axis).where(Problem.status != RETIRED))}
     current = np.array([links[i].problem_id if i in links else -1 for i in ids], dtype=np.int64)
@@ -134,7 +140,7 @@ async def integrate(session: AsyncSession, *, threshold: float = DEFAULT_THRESHO
 
     axes = _main_axes(grouping.labels.tolist(), [row.axis for row in rows])
     first = np.unique(grouping.labels, return_index=True)[1]
-    titles = [rows[c].normalized_text for c in grouping.canonical[first]]
+    titles = [_title(rows[c].normalized_text) for c in grouping.canonical[first]]
     problem_of = np.zeros(grouping.groups, dtype=np.int64)
     new_groups = [g for g in range(grouping.groups) if g not in kept]
     if new_groups:
@@ -157,11 +163,14 @@ async def integrate(session: AsyncSession, *, threshold: float = DEFAULT_THRESHO
     moved, closer = [], []
     for i, finding_id in enumerate(ids):
         old_link = links.get(finding_id)
+        reason = grouping.reasons[i]
         if old_link is None or old_link.problem_id != target[i]:
             moved.append({"problem_id": target[i], "finding_id": finding_id, "similarity": similarity[i],
-                          "confirmed": False})
-        elif old_link.similarity is None or abs(old_link.similarity - similarity[i]) > 1e-6:
-            closer.append({"problem_id": target[i], "finding_id": finding_id, "similarity": similarity[i]})
+                          "reason": reason, "confirmed": False})
+        elif (old_link.similarity is None or abs(old_link.similarity - similarity[i]) > 1e-6
+              or old_link.reason != reason):
+            closer.append({"problem_id": target[i], "finding_id": finding_id, "similarity": similarity[i],
+                           "reason": reason})
     for chunk in _chunks(gone + [link["finding_id"] for link in moved if link["finding_id"] in links]):
         await session.execute(delete(ProblemFinding).where(ProblemFinding.finding_id.in_(chunk))
                               .execution_options(synchronize_session=False))
@@ -172,6 +181,12 @@ async def integrate(session: AsyncSession, *, threshold: float = DEFAULT_THRESHO
     empty = sorted(set(problems) - set(problem_of.tolist()))
     await _remove(session, empty)
     return IntegrationReport(len(ids), grouping.groups, len(new_groups), len(empty), len(moved), threshold)
+
+
+def _title(normalized: str) -> str:
+    """A problem's title from its canonical statement: without greetings and closings (the
+    statement itself when it is nothing else)."""
+    return strip_politeness(normalized) or normalized
 
 
 async def get(session: AsyncSession, problem_id: int) -> Problem:
@@ -209,7 +224,7 @@ async def _decide(session: AsyncSession, problem_ids: Sequence[int], parts: Sequ
 async def _settle(session: AsyncSession, problem: Problem, members: Sequence[_Member]) -> None:
     """Confirm a problem as it now stands: its links confirmed, its title the most central statement."""
     problem.status = CONFIRMED
-    problem.title = members[most_central([m.normalized_text for m in members])].normalized_text
+    problem.title = _title(members[most_central([m.normalized_text for m in members])].normalized_text)
     problem.axis = _main_axes([0] * len(members), [m.axis for m in members])[0]
     await session.execute(update(ProblemFinding).where(ProblemFinding.problem_id == problem.id)
                           .values(confirmed=True).execution_options(synchronize_session=False))

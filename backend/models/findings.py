@@ -84,6 +84,7 @@ class ProblemFinding(Base):
     problem_id: Mapped[int] = mapped_column(BigId, ForeignKey("problems.id", ondelete="CASCADE"), primary_key=True)
     finding_id: Mapped[int] = mapped_column(BigId, ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True, unique=True)
     similarity: Mapped[float | None]
+    reason: Mapped[dict[str, Any] | None]  # why integration put it here (``backend.integration.matching.reason``)
     confirmed: Mapped[bool] = mapped_column(default=False)
 
     problem: Mapped[Problem] = relationship(back_populates="links")

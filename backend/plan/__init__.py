@@ -62,6 +62,11 @@ class Plan:
         return self._boundaries[1]
 
     @property
+    def places(self) -> list[str]:
+        """The city's places by name (بلوار احمدآباد, الهیه): integration knows them without a marker."""
+        return self.spec.places
+
+    @property
     def sources(self) -> list[Named]:
         return self.spec.sources
 

@@ -53,6 +53,7 @@ class PlanFile(_Strict):
     axes: list[Named] = Field(min_length=1)
     districts: list[Named] = Field(min_length=1)
     district_boundaries: str | None = None  # a GeoJSON file, relative to the plan file (see plan.boundaries)
+    places: list[str] = []  # the city's streets, squares, areas and landmarks, for integration
     working_groups: WorkingGroupsSpec
     approval_bodies: list[ApprovalBody] = Field(min_length=1)
     ranking: Ranking

@@ -15,8 +15,8 @@ from bot.commands.aggregate import TITLE_WIDTH, Lang, build, plan
 
 if TYPE_CHECKING:  # the services load numpy, scipy and scikit-learn: only when used
     from backend.integration.evidence import Evidence
-    from backend.models import Problem
     from backend.integration.problems import IntegrationReport, ProblemSummary
+    from backend.models import Problem
 
 app = typer.Typer(help="Problems: findings merged by integration; people's merges, splits and confirmations.",
                   no_args_is_help=True)
@@ -31,13 +31,15 @@ def _who(by: str) -> str:
 
 @app.command("integrate")
 def integrate(threshold: Annotated[float, typer.Option(
-        min=0.01, max=1.0, help="Cosine similarity (character 4-grams) at which two findings are one problem.")]
-        = DEFAULT_THRESHOLD) -> None:
-    """Group every problem finding into problems (near-duplicates together), keeping people's decisions."""
+        min=0.01, max=1.0, help="Mean cosine similarity (issues and words, at one place) at which findings are one "
+                                "problem.")] = DEFAULT_THRESHOLD) -> None:
+    """Group every problem finding into problems (the same issue at the same place), keeping people's decisions."""
     from backend.integration import problems
 
+    places = plan().places
+
     async def work(session: AsyncSession) -> IntegrationReport:
-        return await problems.integrate(session, threshold=threshold)
+        return await problems.integrate(session, threshold=threshold, places=places)
 
     done = build(work, "integrating")
     console.print(f"{done.findings} findings in {done.problems} problems: {done.created} new, {done.removed} removed, "
@@ -72,16 +74,18 @@ def list_(
 
 
 def _evidence_table(evidence: Evidence) -> Table:
+    from backend.integration.matching import describe
+
     table = Table(title=f"{evidence.total} findings (first {len(evidence.findings)})", title_justify="left")
-    for column in ("finding", "source", "group", "working group", "district", "severity", "similarity", "origin",
-                   "text"):
+    for column in ("finding", "source", "group", "working group", "district", "severity", "similarity", "why",
+                   "origin", "text"):
         table.add_column(column)
     for item in evidence.findings:
         origin = f"{item.origin.kind} #{item.origin.id} ({item.origin.detail})" if item.origin else "—"
         similarity = f"{item.similarity:.2f}" if item.similarity is not None else "—"
         table.add_row(f"#{item.finding_id}{' ✓' if item.confirmed else ''}", item.source,
                       item.stakeholder_group or "—", item.working_group or "—", item.district or "—",
-                      str(item.severity or "—"), similarity, origin, item.text)
+                      str(item.severity or "—"), similarity, describe(item.reason), origin, item.text)
     return table
 
 
@@ -90,8 +94,8 @@ def show(problem_id: ProblemId,
          limit: Annotated[int, typer.Option(min=1, help="How many findings to list.")] = 20) -> None:
     """A problem's evidence: findings by source, stakeholder group, working group and district,
     each with its meeting, survey answer or import row (✓: a person confirmed it belongs)."""
-    from backend.integration.evidence import evidence
     from backend.integration import problems
+    from backend.integration.evidence import evidence
 
     async def work(session: AsyncSession) -> Evidence:
         return await evidence(session, await problems.get(session, problem_id), limit=limit)

@@ -28,13 +28,13 @@ from backend.aggregation.findings import count_findings
 from backend.aggregation.surveys import survey_results
 from backend.config import async_database_url
 from backend.db import create_engine, session_factory, transaction
-from backend.integration.corpus import generate
 from backend.models import Answer, Finding, Participant, Response
 from backend.plan import Plan, load_plan
 from backend.services import surveys
 from backend.services.findings import new_finding
 from backend.surveys import BUNDLED_DIR
 from backend.surveys.model import QuestionType
+from sandbox.bench.corpus import generate
 
 T = TypeVar("T")
 CITIZEN_SURVEY = "mashhad_citizen.yaml"

@@ -25,10 +25,10 @@ from sqlalchemy.engine import URL
 from backend import migrate
 from backend.db import create_engine, session_factory
 from backend.services import outbox
+from bot.outbox.sender import OutboxSender
 from sandbox.bench.options import Figures, Progress
 from sandbox.emulator import RunningEmulator, running_emulator
 from sandbox.emulator.state import UserProfile
-from bot.outbox.sender import OutboxSender
 
 TOKEN = "700700:meydan-broadcast-bench"
 FIRST_CHAT = 9_000_000

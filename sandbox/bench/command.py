@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from sandbox.bench.registry import BENCHMARKS, BenchOptions
 from bot.commands import run
+from sandbox.bench.registry import BENCHMARKS, BenchOptions
 
 NAMES_HELP = f"Benchmarks to run (default: all): {', '.join(BENCHMARKS)}."
 

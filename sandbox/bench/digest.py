@@ -18,13 +18,13 @@ from sqlalchemy import false, func, insert, literal, select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sandbox.bench.aggregation import START, measured, seeded
 from backend.db import transaction
 from backend.digest.build import build_digest
 from backend.digest.period import week_of
 from backend.models import Finding, Problem, ProblemFinding
 from backend.services import surveys
 from reports.digest import write_digest
+from sandbox.bench.aggregation import START, measured, seeded
 
 AIM_SECONDS = 15
 PERIOD_DAY = START + timedelta(days=180)  # a week in the middle of the seeded year

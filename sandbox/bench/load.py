@@ -36,6 +36,8 @@ from backend.config import Settings
 from backend.db import create_engine, session_factory
 from backend.models import Answer, Participant, Response
 from backend.surveys.model import QuestionType, SurveyDefinition
+from bot.i18n import t
+from bot.sessions import KEY_PREFIX
 from sandbox.bench.databases import each_stack
 from sandbox.bench.options import BenchOptions, Figures
 from sandbox.bench.services import delete_keys
@@ -44,8 +46,6 @@ from sandbox.bench.survey.citizen import LANG, Run, Script, bundled_survey, foll
 from sandbox.bench.survey.stack import Stack, running_stack
 from sandbox.bench.survey.verify import lost as lost_answers
 from sandbox.emulator import SimulatedUser
-from bot.i18n import t
-from bot.sessions import KEY_PREFIX
 
 USERS, QUICK_USERS = 1000, 40
 FLOODER_SHARE = 0.01

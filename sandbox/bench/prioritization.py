@@ -12,15 +12,15 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import migrate
-from sandbox.bench.aggregation import finding_row, measured, seed_responses
 from backend.config import async_database_url
 from backend.db import create_engine, session_factory, transaction
-from backend.integration.corpus import generate
 from backend.models import Finding, Problem, ProblemFinding
 from backend.plan import Plan, load_plan
 from backend.prioritize.priorities import explain, prioritize
 from backend.prioritize.stability import DRAWS
 from backend.services.findings import new_finding
+from sandbox.bench.aggregation import finding_row, measured, seed_responses
+from sandbox.bench.corpus import generate
 
 RESPONSES = 5_000  # citizens whose answers feed citizen salience
 TOP = 20

@@ -37,28 +37,28 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.config import load_settings
+from backend.context import AppContext
 from backend.db import create_engine, session_factory
+from backend.integration import problems
 from backend.models import AgendaItem, AuditEntry, Participant, Vote
 from backend.plan import Plan, load_plan
 from backend.services import invites
-from backend.integration import problems
-from backend.voting import service as voting
 from backend.services.findings import record_finding
-from sandbox.bench.databases import each_stack
-from sandbox.bench.options import BenchOptions, Figures
-from sandbox.bench.services import delete_keys
-from sandbox.bench.stats import cpu_ms_per_update, latency_ms, with_samples
-from sandbox.bench.survey.citizen import PROBLEMS
-from sandbox.bench.survey.stack import Stack, bot_environment, running_stack, stack_cpu
-from backend.context import AppContext
-from sandbox.emulator import SimulatedUser
-from sandbox.emulator.users import Message
+from backend.voting import service as voting
 from bot.i18n import t
 from bot.meetings.links import INVITE_PREFIX
 from bot.sessions import KEY_PREFIX
 from bot.voting.agendas import open_next_agenda
 from bot.voting.callbacks import VoteButton
 from bot.voting.render import CHOICES, body_name, item_heading
+from sandbox.bench.databases import each_stack
+from sandbox.bench.options import BenchOptions, Figures
+from sandbox.bench.services import delete_keys
+from sandbox.bench.stats import cpu_ms_per_update, latency_ms, with_samples
+from sandbox.bench.survey.citizen import PROBLEMS
+from sandbox.bench.survey.stack import Stack, bot_environment, running_stack, stack_cpu
+from sandbox.emulator import SimulatedUser
+from sandbox.emulator.users import Message
 
 MEMBERS, QUICK_MEMBERS = 24, 4
 ITEMS, QUICK_ITEMS = len(PROBLEMS), 3  # agenda items, one per problem statement

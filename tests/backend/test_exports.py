@@ -23,8 +23,20 @@ from backend import migrate
 from backend.db import create_engine, session_factory, transaction
 from backend.errors import MeydanError
 from backend.exports import findings_frame, responses_frame
-from backend.models import Answer, Finding, ImportBatch, ImportRow, Meeting, Note, Participant, Response, utcnow
+from backend.models import (
+    Answer,
+    Finding,
+    ImportBatch,
+    ImportRow,
+    Meeting,
+    Note,
+    Participant,
+    ProblemFinding,
+    Response,
+    utcnow,
+)
 from backend.services import findings, participants, responses, surveys
+from backend.integration import problems
 from backend.surveys import BUNDLED_DIR
 from backend.surveys.model import SurveyDefinition
 from backend.surveys.yamlformat import load_yaml_survey
@@ -314,7 +326,7 @@ async def test_findings(sessions: async_sessionmaker[AsyncSession], built: Built
     assert list(frame.columns) == [
         "id", "kind", "text", "normalized_text", "source", "working_group", "axis", "district", "stakeholder_group",
         "severity", "organization", "meeting", "meeting_source", "held_on", "held_on_jalali", "participant",
-        "origin", "parent", "created_at",
+        "origin", "parent", "problem", "created_at",
     ]
     assert frame["kind"].tolist() == ["problem", "strategy", "problem", "problem"]
     from_answer, from_meeting, from_import, by_hand = (frame.iloc[i].to_dict() for i in range(4))
@@ -334,6 +346,19 @@ async def test_findings(sessions: async_sessionmaker[AsyncSession], built: Built
     assert strategies["id"].tolist() == [from_meeting["id"]]
     assert imported["origin"].tolist()[:2] == [from_answer["origin"], from_import["origin"]]
     assert "حذف شده" not in frame["text"].tolist()
+    assert frame["problem"].isna().all()  # not integrated yet
+
+
+async def test_findings_carry_their_problem_once_integrated(sessions: async_sessionmaker[AsyncSession],
+                                                            built: Built) -> None:
+    async with transaction(sessions) as session:
+        await problems.integrate(session)
+    async with transaction(sessions) as session:
+        frame = await findings_frame(session)
+        problem_of = dict((await session.execute(select(ProblemFinding.finding_id, ProblemFinding.problem_id))).all())
+    assert problem_of and frame["problem"].dtype == "Int64"
+    assert [None if pd.isna(p) else p for p in frame["problem"]] == [problem_of.get(i) for i in frame["id"]]
+    assert frame[frame["kind"] == "problem"]["problem"].notna().all()
 
 
 async def test_findings_unknown_kind(sessions: async_sessionmaker[AsyncSession]) -> None:

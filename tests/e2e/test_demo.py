@@ -9,7 +9,9 @@ from rich.console import Console
 from sqlalchemy import func, select
 
 from backend.db import create_engine, session_factory
-from backend.models import Agenda, Decision, Response
+from backend.integration.reading import Reader
+from backend.models import Agenda, AgendaItem, Decision, Problem, Response
+from backend.plan import load_plan
 from sandbox.demo import run_demo
 
 
@@ -34,5 +36,11 @@ async def test_a_small_demo_runs_to_the_end(tmp_path: Path) -> None:
             bodies = (await session.scalars(select(Agenda.body).order_by(Agenda.id))).all()
             assert bodies == ["drafting_committee", "strategic_commission"]
             assert await session.scalar(select(func.count()).select_from(Decision)) > 0
+            titles = (await session.scalars(select(Problem.title).join(AgendaItem, AgendaItem.problem_id == Problem.id)
+                                            .where(AgendaItem.agenda_id == select(func.min(Agenda.id))
+                                                   .scalar_subquery()))).all()
+        # no two items of the committee's agenda are the same issue at the same place
+        readings = Reader().read_all(titles, load_plan().places)
+        assert len({(r.places[:1], r.issues[:1]) for r in readings}) == len(titles) > 1, titles
     finally:
         await engine.dispose()

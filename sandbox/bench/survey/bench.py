@@ -37,6 +37,7 @@ from random import Random
 
 from sqlalchemy.engine import URL
 
+from bot.sessions import KEY_PREFIX
 from sandbox.bench.databases import each_stack
 from sandbox.bench.options import BenchOptions, Figures, skipped
 from sandbox.bench.services import delete_keys
@@ -45,7 +46,6 @@ from sandbox.bench.survey.citizen import Pause, Run, Script, bundled_survey, fol
 from sandbox.bench.survey.stack import Stack, running_stack, stack_cpu
 from sandbox.bench.survey.verify import check
 from sandbox.emulator.users import UserConversation
-from bot.sessions import KEY_PREFIX
 
 CITIZENS, QUICK_CITIZENS, CONCURRENCY = 200, 20, 50
 FIRST_USER_ID = 7_000_000

@@ -22,8 +22,8 @@ from backend.services.surveys import load_definition
 from backend.surveys import bundled_surveys
 from backend.surveys.model import Question, QuestionType, SurveyDefinition, localize
 from backend.text import to_persian_digits
-from sandbox.emulator.users import Message, UserConversation
 from bot.i18n import t
+from sandbox.emulator.users import Message, UserConversation
 
 LANG = "fa"
 SURVEY_CODE = "mashhad_citizen"

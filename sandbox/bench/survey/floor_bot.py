@@ -19,11 +19,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from backend.config import load_settings
 from backend.surveys.model import QuestionType, localize
 from bot.app import create_bot
-from sandbox.bench.survey.citizen import LANG, bundled_survey
 from bot.commands import run
 from bot.i18n import t
 from bot.runner import UPDATES_AT_ONCE
 from bot.surveys.render import button_rows
+from sandbox.bench.survey.citizen import LANG, bundled_survey
 
 PRESS = "floor"  # the callback data of every button: the floor bot does not read it
 

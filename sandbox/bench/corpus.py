@@ -1,4 +1,6 @@
-"""A generated corpus of stakeholder statements with known duplicate groups (tests and benchmarks).
+"""A generated corpus of stakeholder statements, for volume in benchmarks (aggregation, ranking).
+
+It is not what measures integration: that is the hand-written labeled corpus (``labeled``).
 
 A base statement is "<subject> <place> <time> <predicate> <consequence> <request>" in Persian or
 English, and two bases share at most three of the six parts (statements that differ in only a
@@ -18,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sklearn.metrics.cluster import pair_confusion_matrix
 
 from backend.text import to_persian_digits
 
@@ -162,12 +163,3 @@ def generate(size: int, *, seed: int = 0, english_share: float = 0.05, mean_grou
     order = list(range(size))
     rng.shuffle(order)
     return Corpus([texts[i] for i in order], [groups[i] for i in order], [languages[i] for i in order])
-
-
-def pair_precision_recall(truth: Sequence[int], predicted: Sequence[int]) -> tuple[float, float]:
-    """Pairwise precision and recall of a grouping: over all pairs of statements, how many put
-    together were truly together, and how many truly together were put together."""
-    (_, false_together), (false_apart, together) = pair_confusion_matrix(truth, predicted)
-    precision = together / (together + false_together) if together + false_together else 1.0
-    recall = together / (together + false_apart) if together + false_apart else 1.0
-    return float(precision), float(recall)
