@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend.config import Settings
+from backend.db import transaction as db_transaction
 from backend.plan import Plan, plan_zone
 from backend.services.responses import DefinitionCache
 from backend.services.updates import claim as claim_update
@@ -59,7 +60,7 @@ async def transaction(app: AppContext, claim: Claim | None = None) -> AsyncItera
     """One transaction of a use case; with ``claim`` it first marks that update handled, so a repeated
     delivery raises ``AlreadyProcessed`` and changes nothing, and a refusal rolls the claim back
     with everything else."""
-    async with app.sessions() as session, session.begin():
+    async with db_transaction(app.sessions) as session:
         if claim is not None:
             await claim_update(session, *claim)
         yield session
