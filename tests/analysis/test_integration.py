@@ -44,6 +44,7 @@ async def _integrate(sessions: Sessions) -> problems.IntegrationReport:
         return await problems.integrate(session)
 
 
+@pytest.mark.slow  # integrates a generated corpus (a small benchmark)
 async def test_generated_duplicates_found_with_precision_and_recall(sessions: Sessions) -> None:
     corpus = generate(1500, seed=11)
     assert any("ي" in t or "ك" in t for t in corpus.texts), "the corpus has Arabic-keyboard variants"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from sqlalchemy import func, select
 
@@ -13,6 +14,7 @@ from backend.models import Agenda, Decision, Response
 from bot.demo import run_demo
 
 
+@pytest.mark.slow  # the whole process, from the survey to the digest
 async def test_a_small_demo_runs_to_the_end(tmp_path: Path) -> None:
     out = io.StringIO()
     settings = await run_demo(tmp_path / "demo", Console(file=out, width=120), citizens=3)
