@@ -53,6 +53,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 _missing_key = pytest.StashKey[str]()
 
+TESTS = Path(__file__).parent
+SLOW_DIRECTORIES = {"bench", "deploy", "faults"}  # benchmarks, killed and restarted processes, deployments
+SLOW_FIXTURES = {
+    "postgres_url",  # a PostgreSQL database created, migrated and dropped for the test: seconds each
+    "browser",  # Chromium launched
+    "settings_for",  # the real bot polling the emulator (tests/e2e, tests/hardening): seconds to tens of seconds
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` what the inner loop (``pytest -m "not slow"``) leaves to CI: whole directories, tests
+    using a slow fixture, every PostgreSQL variant; single slow tests carry ``@pytest.mark.slow`` themselves."""
+    for item in items:
+        directory = item.path.relative_to(TESTS).parts[0]
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if directory in SLOW_DIRECTORIES or fixtures & SLOW_FIXTURES or item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.slow)
+
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     counts = {m: len([o for o in outs if o == "passed"]) for m, outs in _service_outcomes.items()}

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy.engine import URL
 
@@ -15,6 +16,8 @@ from backend.plan import load_plan
 from backend.services.findings import record_finding
 from tests.analysis.helpers import answer, register_citizen_survey
 from tests.cli import meydan
+
+pytestmark = pytest.mark.slow  # every test runs meydan as a subprocess several times
 
 TRAFFIC = "ترافیک سنگین در بلوار وکیل‌آباد در ساعات اوج صبح"
 WASTE = "جمع‌آوری نشدن پسماند در بلوار طبرسی"

@@ -381,6 +381,7 @@ def _meydan(tmp_path: Path, url: URL, *args: str) -> subprocess.CompletedProcess
     return meydan(tmp_path, url, "export", *args, MEYDAN_SECRET_KEY="cli-test-secret-key-of-32-characters")
 
 
+@pytest.mark.slow  # runs meydan as a subprocess several times
 def test_cli(sqlite_url: URL, tmp_path: Path) -> None:
     built = asyncio.run(_build_at(sqlite_url))
 

@@ -115,6 +115,7 @@ async def _fill(url: URL, plan: Plan) -> None:
         await engine.dispose()
 
 
+@pytest.mark.slow  # runs meydan as a subprocess several times
 def test_cli_writes_the_digest_or_says_what_is_wrong(sqlite_url: URL, tmp_path: Path, plan: Plan) -> None:
     asyncio.run(_fill(sqlite_url, plan))
     done = meydan(tmp_path, sqlite_url, "digest", "--week", "۱۴۰۳-W۰۸", "--out", "out", "--lang", "en")

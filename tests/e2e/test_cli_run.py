@@ -12,6 +12,8 @@ import pytest
 
 from tests.e2e.conftest import TOKEN
 
+pytestmark = pytest.mark.slow  # every test runs meydan as a subprocess
+
 
 def _env(tmp_path: Path, **values: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEYDAN_")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from sqlalchemy import func, select
 
@@ -15,6 +16,7 @@ from backend.plan import load_plan
 from sandbox.demo import run_demo
 
 
+@pytest.mark.slow  # the whole process, from the survey to the digest
 async def test_a_small_demo_runs_to_the_end(tmp_path: Path) -> None:
     out = io.StringIO()
     settings = await run_demo(tmp_path / "demo", Console(file=out, width=120), citizens=3)

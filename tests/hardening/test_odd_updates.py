@@ -32,6 +32,8 @@ from tests.e2e.citizens import SURVEY, join
 from tests.e2e.conftest import TOKEN
 from tests.hardening.helpers import at_meeting, text_of
 
+pytestmark = pytest.mark.slow  # the real bot polling the emulator, fed random updates
+
 T = TypeVar("T")
 HELP = "راهنمای میدان"
 FAILED = (t("errors.generic", "fa"), t("errors.generic", "en"))

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -100,6 +101,7 @@ def fitting(question: Question, state: SurveyState, seed: int) -> str | list[str
             QuestionType.ACKNOWLEDGE: "OK"}.get(question.type, f"پاسخ شماره {seed} abc")
 
 
+@pytest.mark.slow  # 300 random surveys answered to the end
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(defn=definitions(), actions=ACTIONS, lang=st.sampled_from(["fa", "en"]))
 def test_random_surveys_never_ask_an_answered_question_and_never_fail(defn: SurveyDefinition, actions: list,

@@ -10,6 +10,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,6 +29,7 @@ LEASE = timedelta(seconds=15)
 DRAIN = (sys.executable, "-m", "bot", "outbox", "drain", "--global-rate", "150", "--lease", str(LEASE.seconds))
 
 
+@pytest.mark.slow  # kills and restarts a sender process
 async def test_a_killed_sender_resumes_with_no_message_lost_or_sent_twice(
     sqlite_url: URL, sqlite_sessions: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:

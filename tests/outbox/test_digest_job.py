@@ -7,6 +7,7 @@ import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import update
 from sqlalchemy.engine import URL
 
@@ -30,6 +31,7 @@ SUBSCRIBED = {101: "fa", 102: "en", 103: "fa", 201: "fa", 202: "fa"}  # drafting
 CITY_COUNCIL_MEMBER = 401  # the city council does not receive the digest
 
 
+@pytest.mark.slow  # builds the digest (charts, workbook) and sends it
 async def test_the_digest_reaches_subscribed_members_once_a_week(make_app: AppFactory, database_url: URL) -> None:
     apps = [make_app(database_url) for _ in range(2)]  # two bot processes
     await migrate.upgrade(apps[0].engine)

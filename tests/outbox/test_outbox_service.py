@@ -84,6 +84,7 @@ async def test_a_retry_waits_until_its_time(sessions: Sessions) -> None:
     assert [m.dedupe_key for m in await _claim(sessions, after=timedelta(seconds=31))] == ["m"]
 
 
+@pytest.mark.slow  # two senders racing over many claims
 async def test_two_senders_never_claim_the_same_message(database_url: URL, sessions: Sessions) -> None:
     chats = 40
     async with sessions() as session, session.begin():

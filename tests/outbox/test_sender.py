@@ -42,6 +42,7 @@ async def _rows(sessions: Sessions) -> list[OutboxMessage]:
         return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
+@pytest.mark.slow  # 1,000 messages under the flood limits
 async def test_a_push_of_1000_is_delivered_exactly_once(sessions: Sessions, emulator: RunningEmulator,
                                                          emulated_bot: Bot) -> None:
     chats = list(range(30_000, 30_200))
