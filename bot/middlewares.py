@@ -9,18 +9,18 @@ from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, User
 
-from backend.services import participants
 from backend.context import AppContext
+from backend.participants import onboarding
 from bot.i18n import pick_language
 
 LANG_KEY = "lang"
 
 
-async def remember_language(state: FSMContext, app: AppContext, user_id: int, lang: str) -> None:
-    """Keep the chosen language in the conversation state and on the participant, if any."""
+async def remember_language(state: FSMContext, app: AppContext, user_id: int, lang: str) -> bool:
+    """Keep the chosen language in the conversation state and on the participant; whether the
+    account has a participant."""
     await state.update_data({LANG_KEY: lang})
-    async with app.sessions() as session, session.begin():
-        await participants.set_language(session, user_id, lang)
+    return await onboarding.set_language(app, user_id, lang)
 
 
 class LanguageMiddleware(BaseMiddleware):
@@ -39,8 +39,7 @@ class LanguageMiddleware(BaseMiddleware):
             lang = (await state.get_data()).get(LANG_KEY)
             if lang is None and user is not None:
                 app: AppContext = data["app"]
-                async with app.sessions() as session:
-                    found = await participants.by_messenger_id(session, user.id)
+                found = await onboarding.find(app, user.id)
                 if found is not None:
                     lang = found.language
                     await state.update_data({LANG_KEY: lang})

@@ -35,6 +35,7 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from backend.context import AppContext
 from backend.models import OutboxMessage, Participant
 from backend.services.inserts import insert_ignoring
 
@@ -251,3 +252,10 @@ async def summary(session: AsyncSession, failures: int = 5) -> Summary:
         select(OutboxMessage.dedupe_key, OutboxMessage.error).where(OutboxMessage.status == FAILED)
         .order_by(OutboxMessage.id.desc()).limit(failures))
     return Summary(counts, oldest, [(key, error) for key, error in latest.all()])
+
+
+async def sent_to(app: AppContext, message_id: int, chat_id: int) -> OutboxMessage | None:
+    """The outbox message, if it was addressed to ``chat_id`` (its "more" button answers that chat only)."""
+    async with app.sessions() as session:
+        message = await session.get(OutboxMessage, message_id)
+    return message if message is not None and message.chat_id == chat_id else None

@@ -261,15 +261,12 @@ async def _decision(session: AsyncSession, plan: Plan, body: ApprovalBody, item:
     return decision
 
 
-async def comment(session: AsyncSession, *, item_id: int, participant: Participant | None, text: str) -> str | None:
-    """Keep a member's comment on an item while its agenda is open (audit log and their vote); a
-    refusal code otherwise."""
-    try:
-        item, agenda = await member_item(session, item_id, participant)
-    except VoteRefused as refused:
-        return refused.code
+async def comment(session: AsyncSession, *, item_id: int, participant: Participant | None, text: str) -> None:
+    """Keep a member's comment on an item while its agenda is open (audit log and their vote);
+    VoteRefused otherwise."""
+    item, agenda = await member_item(session, item_id, participant)
     if not accepting(agenda):
-        return "closed"
+        raise VoteRefused("closed")
     assert participant is not None  # a member
     vote = await session.scalar(select(Vote).where(Vote.agenda_item_id == item.id,
                                                    Vote.participant_id == participant.id))

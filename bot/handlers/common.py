@@ -7,7 +7,6 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from backend.services import participants
 from backend.context import AppContext
 from bot.handlers.onboarding import send_consent
 from bot.i18n import LANGUAGES, t
@@ -33,12 +32,10 @@ async def language_chosen(
         await query.answer(t("errors.stale_button", lang), show_alert=True)
         return
     new = callback_data.code
-    await remember_language(state, app, query.from_user.id, new)
+    known = await remember_language(state, app, query.from_user.id, new)
     await query.answer(t("language.name", new))
     await query.message.answer(t("language.changed", new))
-    async with app.sessions() as session:
-        participant = await participants.by_messenger_id(session, query.from_user.id)
-    if participant is None:
+    if not known:
         await send_consent(query.bot, query.from_user.id, new)
 
 

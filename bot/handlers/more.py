@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
 
-from backend.models import OutboxMessage
 from backend.context import AppContext
+from backend.services.outbox import sent_to
 from bot.fitting import send_parts
 from bot.i18n import t
 from bot.outbox.more import MoreButton, the_rest
@@ -14,9 +14,8 @@ from bot.outbox.more import MoreButton, the_rest
 
 async def pressed(query: CallbackQuery, callback_data: MoreButton, bot: Bot, app: AppContext, lang: str) -> None:
     """Send what the shortened message left out, in as many messages as it takes."""
-    async with app.sessions() as session:
-        message = await session.get(OutboxMessage, callback_data.o)
-    parts = the_rest(message) if message is not None and message.chat_id == query.from_user.id else []
+    message = await sent_to(app, callback_data.o, query.from_user.id)
+    parts = the_rest(message) if message is not None else []
     if not parts:
         await query.answer(t("outbox.more_gone", lang), show_alert=True)
         return

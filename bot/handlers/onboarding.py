@@ -8,11 +8,11 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from backend.jalali import utcnow
-from backend.models import Participant
-from backend.services import participants, responses, surveys
-from backend.surveys.model import localize
 from backend.context import AppContext
+from backend.models import Participant
+from backend.participants import onboarding
+from backend.surveys.model import localize
+from bot.guard import guarded
 from bot.i18n import t
 from bot.keyboards import language_keyboard
 from bot.surveys.callbacks import OpenSurvey
@@ -64,17 +64,15 @@ async def send_district_prompt(bot: Bot, app: AppContext, chat_id: int, lang: st
 
 async def send_home(bot: Bot, app: AppContext, chat_id: int, participant: Participant, lang: str) -> None:
     """Open surveys as buttons; an unfinished one is offered as "continue"."""
-    async with app.sessions() as session:
-        open_now = await surveys.open_surveys(session, utcnow())
-        unfinished = await responses.unfinished(session, participant.id)
+    open_now = await onboarding.open_surveys(app, participant.id)
     if not open_now:
         await bot.send_message(chat_id, t("home.none_open", lang))
         return
     rows: list[list[InlineKeyboardButton]] = []
-    for survey in open_now:
-        name = localize(survey.title, lang)
-        label = t("home.continue", lang, title=name) if survey.id in unfinished else name
-        rows.append([InlineKeyboardButton(text=label, callback_data=OpenSurvey(s=survey.id).pack())])
+    for found in open_now:
+        name = localize(found.survey.title, lang)
+        label = t("home.continue", lang, title=name) if found.unfinished else name
+        rows.append([InlineKeyboardButton(text=label, callback_data=OpenSurvey(s=found.survey.id).pack())])
     await bot.send_message(chat_id, t("home.surveys", lang), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
@@ -97,10 +95,7 @@ async def start(message: Message, command: CommandObject, bot: Bot, app: AppCont
     """Welcome; newcomers get the language choice and the privacy notice, others their surveys."""
     if command.args and command.args.startswith(SURVEY_LINK_PREFIX):
         await state.update_data({PENDING_SURVEY: command.args.removeprefix(SURVEY_LINK_PREFIX)})
-    async with app.sessions() as session, session.begin():
-        participant = await participants.by_messenger_id(session, message.from_user.id)
-        if participant is not None:  # unblocking a bot sends /start
-            await participants.reachable_again(session, participant)
+    participant = await onboarding.welcome(app, message.from_user.id)  # unblocking a bot sends /start
     await message.answer(t("start.welcome", lang, plan=app.plan.name(lang)), reply_markup=language_keyboard())
     if participant is None:
         await send_consent(bot, message.chat.id, lang)
@@ -113,41 +108,28 @@ async def consent(query: CallbackQuery, callback_data: Consent, bot: Bot, app: A
     """Agree: create the participant and go on. Decline: store nothing, forget the state too."""
     await query.answer()
     if not callback_data.agree:
-        async with app.sessions() as session:
-            existing = await participants.by_messenger_id(session, query.from_user.id)
-        if existing is None:
+        if await onboarding.find(app, query.from_user.id) is None:
             await state.clear()
         await bot.send_message(query.from_user.id, t("consent.declined", lang))
         return
-    async with app.sessions() as session, session.begin():
-        participant = await participants.by_messenger_id(session, query.from_user.id)
-        joined = participant is None
-        if joined:
-            participant = await participants.join(session, app.secret, query.from_user.id, lang)
-    if not joined:  # a second tap on the same notice
+    participant = await onboarding.consent(app, query.from_user.id, lang)
+    if participant is None:  # a second tap on the same notice
         return
     await next_step(bot, app, state, query.from_user.id, participant, lang)
 
 
+@guarded
 async def district(query: CallbackQuery, callback_data: DistrictChoice, bot: Bot, app: AppContext,
                    state: FSMContext, lang: str) -> None:
     """Save the district; a press from someone without consent or with an unknown code is stale."""
-    async with app.sessions() as session, session.begin():
-        participant = await participants.by_messenger_id(session, query.from_user.id)
-        known = app.plan.get("district", callback_data.code) is not None
-        if participant is not None and known:
-            await participants.set_profile(session, participant, district=callback_data.code)
-    if participant is None or not known:
-        await query.answer(t("errors.stale_button", lang), show_alert=True)
-        return
+    participant = await onboarding.set_district(app, query.from_user.id, callback_data.code)
     await query.answer(t("profile.saved", lang))
     await next_step(bot, app, state, query.from_user.id, participant, lang)
 
 
 async def list_surveys(message: Message, bot: Bot, app: AppContext, state: FSMContext, lang: str) -> None:
     """/surveys: the open surveys (or what is missing before them)."""
-    async with app.sessions() as session:
-        participant = await participants.by_messenger_id(session, message.from_user.id)
+    participant = await onboarding.find(app, message.from_user.id)
     if participant is None:
         await send_consent(bot, message.chat.id, lang)
         return
@@ -167,8 +149,7 @@ async def forget_chosen(query: CallbackQuery, callback_data: ForgetChoice, app: 
     if not callback_data.yes:
         await query.message.answer(t("forget.kept", lang))
         return
-    async with app.sessions() as session, session.begin():
-        forgotten = await participants.forget(session, query.from_user.id)
+    forgotten = await onboarding.forget(app, query.from_user.id)
     await state.clear()
     await query.message.answer(t("forget.done" if forgotten else "forget.nothing", lang))
 

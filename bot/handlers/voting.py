@@ -12,14 +12,13 @@ from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
-from backend.models import AgendaItem
-from backend.services import participants
-from backend.voting import service as voting
-from backend.voting.service import VoteRefused
 from backend.context import AppContext
+from backend.models import AgendaItem
+from backend.voting import members as voting
 from bot.fitting import TEXT_MAX, pieces, rest, send_parts
+from bot.guard import guarded
 from bot.i18n import t
 from bot.meetings.render import snippet
 from bot.voting.callbacks import VoteButton
@@ -37,65 +36,28 @@ class Typing(StatesGroup):
     comment = State()
 
 
-async def _cast(app: AppContext, user_id: int, item_id: int, choice: str,
-                reason: str | None = None) -> tuple[bool, str | None]:
-    """Cast the vote: whether it changed anything, and the refusal code if it was refused."""
-    try:
-        async with app.sessions() as session, session.begin():
-            member = await participants.by_messenger_id(session, user_id)
-            if member is None:
-                raise VoteRefused("not_member")
-            return await voting.cast(session, app.plan, item_id=item_id, participant=member, choice=choice,
-                                     reason=reason), None
-    except VoteRefused as refused:
-        return False, refused.code
-
-
-async def _member_item(app: AppContext, user_id: int, item_id: int) -> tuple[AgendaItem | None, bool, str | None]:
-    """The item and whether its agenda still takes votes, if the user is a member of the body voting
-    on it; else None and the refusal code."""
-    try:
-        async with app.sessions() as session:
-            member = await participants.by_messenger_id(session, user_id)
-            item, agenda = await voting.member_item(session, item_id, member)
-    except VoteRefused as refused:
-        return None, False, refused.code
-    return item, voting.accepting(agenda), None
-
-
-async def _item(app: AppContext, item_id: int) -> AgendaItem | None:
-    async with app.sessions() as session:
-        return await session.get(AgendaItem, item_id)
-
-
 def _keyboard(app: AppContext, item: AgendaItem, choice: str, lang: str) -> InlineKeyboardMarkup:
     return item_keyboard(item.id, choice, lang, more=item_message(app.plan, item, lang)[1])
 
 
-async def pressed(query: CallbackQuery, callback_data: VoteButton, bot: Bot, app: AppContext, state: FSMContext,
-                  lang: str) -> None:
+@guarded
+async def pressed(query: CallbackQuery, callback_data: VoteButton, bot: Bot, app: AppContext, event_update: Update,
+                  state: FSMContext, lang: str) -> None:
     """Approve and abstain count at once; reject may ask for a reason; the others are for members only."""
     item_id, action = callback_data.i, callback_data.a
     if action not in CHOICES and action not in READING:
         await query.answer(t("voting.refused.bad_choice", lang), show_alert=True)
         return
     if action in CHOICES:
-        changed, refusal = await _cast(app, query.from_user.id, item_id, action)
-        if refusal is None:
+        cast = await voting.cast_vote(app, (bot.id, event_update.update_id), query.from_user.id, item_id, action)
+        if not cast.reason_needed:
             await query.answer(t("voting.recorded", lang, choice=t(f"voting.{action}", lang)))
-            item = await _item(app, item_id) if changed else None  # the same choice again: message left as is
-            if item is not None:
-                await query.message.edit_reply_markup(reply_markup=_keyboard(app, item, action, lang))
+            if cast.changed:  # the same choice again: message left as is
+                await query.message.edit_reply_markup(reply_markup=_keyboard(app, cast.item, action, lang))
             return
-        if refusal != "needs_reason":
-            await query.answer(t(f"voting.refused.{refusal}", lang), show_alert=True)
-            return
-    item, accepting, refusal = await _member_item(app, query.from_user.id, item_id)
-    if item is not None and action == "comment" and not accepting:
-        item, refusal = None, "closed"
-    if item is None:
-        await query.answer(t(f"voting.refused.{refusal}", lang), show_alert=True)
-        return
+        item = cast.item
+    else:
+        item = await voting.read_item(app, query.from_user.id, item_id, open_only=action == "comment")
     await query.answer()
     if action == "why":
         await send_parts(bot, query.from_user.id, pieces(explanation_text(app.plan, item, lang), TEXT_MAX))
@@ -112,46 +74,43 @@ async def pressed(query: CallbackQuery, callback_data: VoteButton, bot: Bot, app
 async def _prompted_item(message: Message, app: AppContext, state: FSMContext, lang: str) -> AgendaItem:
     """The item the prompt is for. If its agenda has closed, the prompt lapses: the member is told,
     and the message goes on to be handled as any other."""
-    item_id = (await state.get_data())[ITEM]
-    async with app.sessions() as session:
-        item = await session.get(AgendaItem, item_id)
-        accepting = await voting.item_accepting(session, item_id)
-    if item is None or not accepting:
+    found = await voting.prompted(app, (await state.get_data())[ITEM])
+    if found.item is None or not found.accepting:
         await state.set_state(None)
-        if item is not None:
-            await message.answer(t("voting.prompt_lapsed", lang, item=item_heading(item, lang)))
+        if found.item is not None:
+            await message.answer(t("voting.prompt_lapsed", lang, item=item_heading(found.item, lang)))
         raise SkipHandler
-    return item
+    return found.item
 
 
-async def reason_typed(message: Message, bot: Bot, app: AppContext, state: FSMContext, lang: str) -> None:
+@guarded
+async def reason_typed(message: Message, bot: Bot, app: AppContext, event_update: Update, state: FSMContext,
+                       lang: str) -> None:
     """The typed reason completes a rejection; the member sees what it was saved for."""
     item = await _prompted_item(message, app, state, lang)
     data = await state.get_data()
     await state.set_state(None)
-    _, refusal = await _cast(app, message.from_user.id, item.id, "reject", reason=message.text)
-    if refusal is not None:
-        await message.answer(t(f"voting.refused.{refusal}", lang))
-        return
+    await voting.cast_vote(app, (bot.id, event_update.update_id), message.from_user.id, item.id, "reject",
+                           reason=message.text)
     await message.answer(t("voting.reason_saved", lang, choice=t("voting.reject", lang),
                            item=item_heading(item, lang), reason=snippet(message.text)))
     await bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=data[MESSAGE],
                                         reply_markup=_keyboard(app, item, "reject", lang))
 
 
-async def comment_typed(message: Message, app: AppContext, state: FSMContext, lang: str) -> None:
+@guarded
+async def comment_typed(message: Message, bot: Bot, app: AppContext, event_update: Update, state: FSMContext,
+                        lang: str) -> None:
     """A member's comment on an item, kept in the audit log beside the votes."""
     item = await _prompted_item(message, app, state, lang)
     await state.set_state(None)
-    async with app.sessions() as session, session.begin():
-        member = await participants.by_messenger_id(session, message.from_user.id)
-        refusal = await voting.comment(session, item_id=item.id, participant=member, text=message.text or "")
-    await message.answer(t(f"voting.refused.{refusal}" if refusal else "voting.comment_saved", lang))
+    await voting.comment(app, (bot.id, event_update.update_id), message.from_user.id, item.id, message.text or "")
+    await message.answer(t("voting.comment_saved", lang))
 
 
 async def cancelled(message: Message, app: AppContext, state: FSMContext, lang: str) -> None:
     """/cancel while a prompt waits: nothing is recorded, and the member is told so."""
-    item = await _item(app, (await state.get_data())[ITEM])
+    item = (await voting.prompted(app, (await state.get_data())[ITEM])).item
     await state.set_state(None)
     await message.answer(t("voting.prompt_cancelled", lang, item=item_heading(item, lang) if item else "—"))
 

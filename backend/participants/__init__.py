@@ -1,0 +1,1 @@
+"""Participants' own steps (joining, profile, language, forgetting) as use cases."""
