@@ -1,12 +1,13 @@
 """The one guard of every router: a use case's refusal (``backend.errors.Refused``) becomes its
-localized text (an alert for a press), and a repeated update is answered once; ``once`` claims an
-update in the transaction that handles it."""
+localized text (an alert for a press; text parameters HTML-escaped), and a repeated update is answered
+once; ``once`` claims an update in the transaction that handles it."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
+from html import escape
 from typing import Any
 
 from aiogram import Bot
@@ -35,7 +36,8 @@ def guarded(handler: Handler) -> Handler:
             if isinstance(event, CallbackQuery):
                 await event.answer()
         except Refused as refused:
-            text = t(refused.key, kwargs.get("lang", "fa"), **refused.params)
+            params = {k: escape(v) if isinstance(v, str) else v for k, v in refused.params.items()}
+            text = t(refused.key, kwargs.get("lang", "fa"), **params)
             if isinstance(event, CallbackQuery):
                 await event.answer(text, show_alert=True)
             else:

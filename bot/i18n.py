@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from backend.jalali import format_date
 from backend.locales import DEFAULT_LANGUAGE, LANGUAGES, localize_number, pick_language, read_catalog
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LOCALES", "catalog", "localize_number", "pick_language", "t"]
@@ -20,10 +22,18 @@ def catalog(lang: str) -> dict[str, str]:
 
 
 def t(key: str, lang: str, /, **params: Any) -> str:
-    """The text for ``key`` in ``lang`` with ``params`` filled in (numbers localized)."""
+    """The text for ``key`` in ``lang`` with ``params`` filled in (numbers and dates localized)."""
     text = catalog(pick_language(lang))[key]
     if not params:
         return text
-    shown = {k: localize_number(v, lang) if isinstance(v, int | float) and not isinstance(v, bool) else v
-             for k, v in params.items()}
+    shown = {k: _localized(v, lang) for k, v in params.items()}
     return text.format(**shown)
+
+
+def _localized(value: Any, lang: str) -> Any:
+    """A number or a date as ``lang`` writes it; anything else as it is."""
+    if isinstance(value, date):
+        return format_date(value, lang)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return localize_number(value, lang)
+    return value

@@ -20,8 +20,8 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Chat, TelegramObject, Update, User
 
 from backend.config import Settings
-from backend.services import meetings
 from backend.context import AppContext
+from backend.forums import use_cases as forums
 from bot.counters import Counters
 from bot.i18n import pick_language, t
 from bot.middlewares import LANG_KEY
@@ -78,8 +78,7 @@ class ThrottleMiddleware(BaseMiddleware):
         if await self.counters.count(working):
             return True
         app: AppContext = data["app"]
-        async with app.sessions() as session:
-            at_work = await meetings.at_work(session, user.id)
+        at_work = await forums.at_work(app, user.id)
         await self.counters.hit(working if at_work else idle, ttl)
         return at_work
 

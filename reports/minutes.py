@@ -8,7 +8,7 @@ from typing import Any
 from backend.jalali import format_date, format_datetime
 from backend.models import Finding, Note
 from backend.plan import Plan
-from backend.services.meetings import MeetingRecord
+from backend.meetings.service import MeetingRecord
 from backend.locales import pick_language
 from backend.locales import localize_digits, localize_number
 from reports.labels import catalog, label

@@ -29,7 +29,7 @@ from backend.errors import MeydanError
 from backend.jalali import format_date, today_local
 from backend.plan import Plan
 from backend.services import invites
-from backend.services.meetings import FORUM_SOURCE, SOURCE_GROUPS
+from backend.meetings.service import FORUM_SOURCE, SOURCE_GROUPS
 from backend.context import AppContext
 from sandbox.emulator import RunningEmulator
 from sandbox.emulator.users import Message, SimulatedUser

@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.context import AppContext, Claim, transaction
 from backend.errors import MeydanError, Refused
 from backend.models import Invite, Meeting, Role, utcnow
 from backend.plan import Plan
-from backend.services import roles
+from backend.services import participants, roles
 
 DEFAULT_TTL = timedelta(days=7)
 MAX_TTL = timedelta(days=365)
@@ -90,3 +91,30 @@ async def redeem(session: AsyncSession, secret: bytes, token: str, participant_i
         raise InviteRefused("used")
     return await roles.grant(session, participant_id, invite.role, invite.scope)
 
+
+
+# --- use cases -----------------------------------------------------------------------------------
+
+
+async def redeem_link(app: AppContext, claim: Claim, messenger_id: int, language: str, token: str) -> Role:
+    """Someone opened an invite link: bind their account (made on the spot if new) to its role; an
+    unknown, expired or used invite writes nothing (InviteRefused)."""
+    async with transaction(app, claim) as session:
+        participant = await participants.of_account_or_join(session, app.secret, messenger_id, language)
+        return await redeem(session, app.secret, token, participant.id)
+
+
+async def create_link(app: AppContext, claim: Claim, messenger_id: int, role: str, scope: str,
+                      days: int | None) -> str:
+    """An admin asks for a one-time invite to ``role`` in ``scope``, valid ``days``; its token."""
+    if not app.is_admin(messenger_id):
+        raise Refused("invites.admin_only")
+    if role not in INVITABLE or not 1 <= (days or 0) <= MAX_TTL.days:
+        raise Refused("invites.usage", max=MAX_TTL.days)
+    async with transaction(app, claim) as session:
+        creator = await participants.by_messenger_id(session, messenger_id)
+        try:
+            return await create(session, app.secret, app.plan, role, scope, ttl=timedelta(days=days or 0),
+                                created_by=creator.id if creator else None)
+        except MeydanError:
+            raise Refused(f"invites.bad_scope.{role}", scope=scope) from None

@@ -65,6 +65,12 @@ async def join(session: AsyncSession, secret: bytes, messenger_id: int, language
     return participant
 
 
+async def of_account_or_join(session: AsyncSession, secret: bytes, messenger_id: int, language: str) -> Participant:
+    """The participant of a messenger account, made on the spot for someone opening an invite or a forum
+    link (the welcome they get says what is kept)."""
+    return await by_messenger_id(session, messenger_id) or await join(session, secret, messenger_id, language)
+
+
 async def set_profile(session: AsyncSession, participant: Participant, *, district: str | None = None,
                       stakeholder_group: str | None = None) -> None:
     """Update the minimal profile (district, stakeholder group)."""

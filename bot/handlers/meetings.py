@@ -1,7 +1,8 @@
 """Logging a meeting: /meeting and its setup, notes, findings, /undo, /edit, /pause, /resume, /close.
 
-Every command re-checks the facilitator role and the open meeting in the database; each write
-is one transaction that claims its update, so a re-delivered update or a double tap does nothing.
+Each handler parses the update, calls one use case of ``backend.meetings.use_cases`` (which re-checks
+the facilitator role and the open meeting, and claims the update in its transaction, so a re-delivered
+update or a double tap does nothing) and renders the result.
 """
 
 from __future__ import annotations
@@ -10,14 +11,14 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message, Update
 
-from backend.errors import Refused
-from backend.jalali import format_date, today_local
-from backend.models import Meeting, Note
-from backend.services import meetings, roles
 from backend.context import AppContext
-from bot.guard import guarded, once
+from backend.errors import Refused
+from backend.meetings import use_cases
+from backend.meetings.service import MeetingRecord, Minutes
+from backend.models import Meeting, Note
+from bot.guard import guarded
 from bot.i18n import t
-from bot.meetings import access, render, setup
+from bot.meetings import render, setup
 from bot.meetings.access import AtMeeting
 from bot.meetings.callbacks import CloseMeeting, FindingAxis, FindingParent, FindingSeverity, SetupPick
 from bot.meetings.notes import note_content
@@ -29,8 +30,7 @@ FINDING_COMMANDS = ("problem", "strategy", "policy", "project")
 @guarded
 async def meeting_command(message: Message, app: AppContext, lang: str) -> None:
     """/meeting: a facilitator with no meeting open picks the source; the setup questions follow."""
-    async with app.sessions() as session:
-        await access.idle(session, message.from_user.id)
+    await use_cases.may_start(app, message.from_user.id)
     text, markup = setup.source_question(app.plan, lang)
     await message.answer(text, reply_markup=markup)
 
@@ -39,30 +39,15 @@ async def meeting_command(message: Message, app: AppContext, lang: str) -> None:
 async def setup_pick(query: CallbackQuery, callback_data: SetupPick, bot: Bot, app: AppContext,
                      event_update: Update, lang: str) -> None:
     """A press on a setup question: the source starts the draft, the others fill it in."""
-    today = today_local(app.zone)
-    step = callback_data.s
-    starting = step == "source" and callback_data.m == 0
-    async with once(app, bot, event_update) as session:
-        participant = await (access.idle if starting else access.facilitator)(session, query.from_user.id)
-        groups = await roles.scopes(session, participant.id, "facilitator")
-        if starting:
-            sources = meetings.meeting_sources(app.plan)
-            if not 0 <= callback_data.i < len(sources):
-                raise Refused("errors.stale_button")
-            meeting = await meetings.start_draft(session, app.plan, participant.id, sources[callback_data.i], today)
-            outcome = "next"
-        else:
-            meeting = await access.draft(session, participant.id, callback_data.m, step)
-            outcome = setup.apply_pick(app.plan, meeting, callback_data.i, groups, today)
-            if outcome in ("stale", "pick_one"):
-                raise Refused("errors.stale_button" if outcome == "stale" else "meetings.pick_one")
+    picked = await use_cases.pick(app, (bot.id, event_update.update_id), query.from_user.id,
+                                  callback_data.m, callback_data.s, callback_data.i)
     await query.answer()
-    if outcome in ("toggled", "listed"):
-        text, markup = setup.question(app.plan, meeting, groups, today, lang, listing=True)
+    if picked.outcome in ("toggled", "listed"):
+        text, markup = setup.question(app.plan, picked.meeting, picked.groups, picked.today, lang, listing=True)
         await query.message.edit_text(text, reply_markup=markup)
         return
-    await query.message.edit_text(setup.answered(app.plan, meeting, step, lang))
-    await setup.ask_next(bot, app, query.from_user.id, meeting, groups, lang)
+    await query.message.edit_text(setup.answered(app.plan, picked.meeting, callback_data.s, lang))
+    await setup.ask_next(bot, app, query.from_user.id, picked, lang)
 
 
 @guarded
@@ -71,31 +56,17 @@ async def at_meeting(message: Message, meeting: Meeting, bot: Bot, app: AppConte
     """A facilitator's message while a meeting is set up (a typed answer), open (a note) or paused."""
     if meeting.status == "paused":
         raise Refused("meetings.paused", number=meeting.id)
+    claim = (bot.id, event_update.update_id)
     if meeting.status == "draft":
-        await _typed_setup(message, bot, app, event_update, lang)
+        state = await use_cases.type_setup_answer(app, claim, message.from_user.id, message.text or "")
+        await setup.ask_next(bot, app, message.chat.id, state, lang)
         return
     content = note_content(message)
     if content is None:
         raise Refused("meetings.unsupported")
-    async with once(app, bot, event_update) as session:
-        participant, meeting = await access.open_meeting(session, message.from_user.id)
-        await meetings.add_note(session, meeting, participant.id, kind=content.kind, text=content.text,
+    await use_cases.record_note(app, claim, message.from_user.id, content.kind, content.text,
                                 chat_id=message.chat.id, message_id=message.message_id, **content.file)
     await message.answer(t("meetings.noted", lang, kind=t(f"meetings.kind.{content.kind}", lang)))
-
-
-async def _typed_setup(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
-    async with once(app, bot, event_update) as session:
-        participant = await access.facilitator(session, message.from_user.id)
-        meeting = await meetings.active(session, participant.id)
-        if meeting is None or meeting.status != "draft":
-            raise Refused("meetings.none_open")
-        today = today_local(app.zone)
-        error = setup.apply_typed(meeting, message.text or "", today)
-        if error is not None:
-            raise Refused(error, max=meetings.MAX_ATTENDEES, today=format_date(today, lang))
-        groups = await roles.scopes(session, participant.id, "facilitator")
-    await setup.ask_next(bot, app, message.chat.id, meeting, groups, lang)
 
 
 @guarded
@@ -104,16 +75,9 @@ async def finding_command(message: Message, command: CommandObject, bot: Bot, ap
     """/problem TEXT asks the axis and severity next; /strategy, /policy and /project TEXT are linked
     to the meeting's latest problem, with buttons to pick another."""
     kind = command.command.lower()
-    text = (command.args or "").strip()
-    async with once(app, bot, event_update) as session:
-        participant, meeting = await access.open_meeting(session, message.from_user.id)
-        if not text:
-            raise Refused("meetings.usage", command=kind)
-        problems = await meetings.problems(session, meeting.id)
-        if kind != "problem" and not problems:
-            raise Refused("meetings.problem_first")
-        parent = problems[-1] if kind != "problem" else None
-        finding = await meetings.add_finding(session, meeting, participant.id, kind, text, parent=parent)
+    recorded = await use_cases.record_finding(app, (bot.id, event_update.update_id), message.from_user.id, kind,
+                                              (command.args or "").strip())
+    finding, parent, problems = recorded.finding, recorded.parent, recorded.problems
     if parent is None:
         await message.answer(t("meetings.problem_saved", lang, number=len(problems) + 1),
                              reply_markup=render.axis_keyboard(app.plan, finding, lang))
@@ -128,11 +92,8 @@ async def finding_command(message: Message, command: CommandObject, bot: Bot, ap
 async def finding_axis(query: CallbackQuery, callback_data: FindingAxis, bot: Bot, app: AppContext,
                        event_update: Update, lang: str) -> None:
     """The axis of a problem just recorded; the severity is asked next."""
-    if not 0 <= callback_data.i < len(app.plan.axes):
-        raise Refused("errors.stale_button")
-    async with once(app, bot, event_update) as session:
-        finding = await access.problem(session, query.from_user.id, callback_data.f)
-        finding.axis = app.plan.axes[callback_data.i].code
+    finding = await use_cases.set_axis(app, (bot.id, event_update.update_id), query.from_user.id,
+                                       callback_data.f, callback_data.i)
     await query.answer()
     axis = app.plan.axes[callback_data.i].name(lang)
     await query.message.edit_text(t("meetings.ask_severity", lang, text=render.snippet(finding.text), axis=axis),
@@ -143,11 +104,8 @@ async def finding_axis(query: CallbackQuery, callback_data: FindingAxis, bot: Bo
 async def finding_severity(query: CallbackQuery, callback_data: FindingSeverity, bot: Bot, app: AppContext,
                            event_update: Update, lang: str) -> None:
     """The severity (1-5) of a problem: the last of its questions."""
-    if callback_data.v not in render.SEVERITIES:
-        raise Refused("errors.stale_button")
-    async with once(app, bot, event_update) as session:
-        finding = await access.problem(session, query.from_user.id, callback_data.f)
-        finding.severity = callback_data.v
+    finding = await use_cases.set_severity(app, (bot.id, event_update.update_id), query.from_user.id,
+                                           callback_data.f, callback_data.v)
     await query.answer(t("meetings.recorded", lang))
     await query.message.edit_text(t(
         "meetings.problem_done", lang, text=render.snippet(finding.text), severity=finding.severity,
@@ -158,29 +116,18 @@ async def finding_severity(query: CallbackQuery, callback_data: FindingSeverity,
 async def finding_parent(query: CallbackQuery, callback_data: FindingParent, bot: Bot, app: AppContext,
                          event_update: Update, lang: str) -> None:
     """Link a strategy, policy or project to another problem of the same meeting."""
-    async with once(app, bot, event_update) as session:
-        participant = await access.facilitator(session, query.from_user.id)
-        finding = await meetings.owned_finding(session, callback_data.f, participant.id)
-        problem = await meetings.owned_finding(session, callback_data.p, participant.id)
-        if (finding is None or problem is None or finding.kind == "problem" or problem.kind != "problem"
-                or problem.meeting_id != finding.meeting_id):
-            raise Refused("errors.stale_button")
-        moved = finding.parent_id != problem.id
-        finding.parent_id, finding.axis = problem.id, problem.axis
-        problems = await meetings.problems(session, finding.meeting_id)  # type: ignore[arg-type]
+    relinked = await use_cases.set_parent(app, (bot.id, event_update.update_id), query.from_user.id,
+                                          callback_data.f, callback_data.p)
     await query.answer(t("meetings.recorded", lang))
-    if moved:
-        await query.message.edit_reply_markup(reply_markup=render.parent_keyboard(finding, problems, lang))
+    if relinked.moved:
+        await query.message.edit_reply_markup(
+            reply_markup=render.parent_keyboard(relinked.finding, relinked.problems, lang))
 
 
 @guarded
 async def undo(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
     """/undo: remove the facilitator's latest note or finding of the meeting."""
-    async with once(app, bot, event_update) as session:
-        participant, meeting = await access.open_meeting(session, message.from_user.id)
-        removed = await meetings.undo_last(session, meeting, participant.id)
-    if removed is None:
-        raise Refused("meetings.nothing_to_undo")
+    removed = await use_cases.undo(app, (bot.id, event_update.update_id), message.from_user.id)
     await message.answer(t("meetings.undone", lang, kind=t(f"meetings.kind.{removed.kind}", lang),
                            text=render.snippet(removed.text) or t("meetings.none", lang)))
 
@@ -191,14 +138,8 @@ async def edit(message: Message, command: CommandObject, bot: Bot, app: AppConte
     """/edit TEXT: correct the note replied to, or else the latest note or finding."""
     text = (command.args or "").strip()
     replied = message.reply_to_message
-    async with once(app, bot, event_update) as session:
-        participant, meeting = await access.open_meeting(session, message.from_user.id)
-        if not text:
-            raise Refused("meetings.usage", command="edit")
-        target = await meetings.edit(session, meeting, participant.id, text, chat_id=message.chat.id,
-                                     message_id=replied.message_id if replied else None)
-        if target is None:
-            raise Refused("meetings.nothing_to_edit")
+    target = await use_cases.edit(app, (bot.id, event_update.update_id), message.from_user.id, text,
+                                  chat_id=message.chat.id, message_id=replied.message_id if replied else None)
     kind = "text" if isinstance(target, Note) else target.kind
     await message.answer(t("meetings.edited", lang, kind=t(f"meetings.kind.{kind}", lang), text=render.snippet(text)))
 
@@ -208,20 +149,14 @@ async def pause_or_resume(message: Message, command: CommandObject, bot: Bot, ap
                           event_update: Update, lang: str) -> None:
     """/pause stops logging (messages are no longer notes); /resume starts it again."""
     pause = command.command.lower() == "pause"
-    async with once(app, bot, event_update) as session:
-        _, meeting = await access.open_meeting(session, message.from_user.id, paused_too=True)
-        if (meeting.status == "paused") == pause:
-            raise Refused("meetings.already_paused" if pause else "meetings.not_paused", number=meeting.id)
-        meetings.set_paused(meeting, pause)
+    meeting = await use_cases.pause(app, (bot.id, event_update.update_id), message.from_user.id, pause)
     await message.answer(t("meetings.paused_now" if pause else "meetings.resumed", lang, number=meeting.id))
 
 
 @guarded
 async def close_command(message: Message, app: AppContext, lang: str) -> None:
     """/close: the summary, with buttons to close for good or to go on logging."""
-    async with app.sessions() as session:
-        _, meeting = await access.open_meeting(session, message.from_user.id, paused_too=True)
-        summary = await meetings.summary(session, meeting)
+    meeting, summary = await use_cases.summary(app, message.from_user.id)
     text, markup = render.summary_message(app.plan, meeting, summary, lang)
     await message.answer(text, reply_markup=markup)
 
@@ -231,23 +166,17 @@ async def close_pressed(query: CallbackQuery, callback_data: CloseMeeting, bot: 
                         event_update: Update, lang: str) -> None:
     """Confirm: close the meeting and queue its minutes (an HTML document) in one transaction; the
     outbox sends them. Continue: keep logging."""
-    async with once(app, bot, event_update) as session:
-        _, meeting = await access.open_meeting(session, query.from_user.id, paused_too=True)
-        if meeting.id != callback_data.m:
-            raise Refused("errors.stale_button")
-        if callback_data.ok:
-            await meetings.close(session, meeting, query.from_user.id, app.settings.data_dir,
-                                 lambda record: _minutes(app, record, lang))
+    meeting = await use_cases.close(app, (bot.id, event_update.update_id), query.from_user.id, callback_data.m,
+                                    callback_data.ok, lambda record: _minutes(app, record, lang))
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     key = "closing" if callback_data.ok else "continuing"
     await query.message.answer(t(render.of_kind(meeting, key), lang, number=meeting.id))
 
 
-def _minutes(app: AppContext, record: meetings.MeetingRecord, lang: str) -> meetings.Minutes:
-    meeting = record.meeting
-    return meetings.Minutes(render_minutes(record, app.plan, lang),
-                            t(render.of_kind(meeting, "minutes"), lang, number=meeting.id))
+def _minutes(app: AppContext, record: MeetingRecord, lang: str) -> Minutes:
+    caption = t(render.of_kind(record.meeting, "minutes"), lang, number=record.meeting.id)
+    return Minutes(render_minutes(record, app.plan, lang), caption)
 
 
 def router() -> Router:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 
-DONE = -1  # ``i`` of the done / skip / citywide buttons
-KEEP, CHANGE = -2, -3  # ``i`` of the buttons that keep or change a pre-selected answer
-
 
 class SetupPick(CallbackData, prefix="mk"):
     """Option ``i`` of setup question ``s`` of draft meeting ``m`` (``m`` is 0 before the source is picked)."""

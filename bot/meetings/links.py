@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from backend.config import BALE_API_BASE
-from backend.services.meetings import forum_key
+from backend.forums.service import forum_key
 
 if TYPE_CHECKING:  # aiogram takes seconds to import; the CLI only needs deep_link
     from aiogram import Bot

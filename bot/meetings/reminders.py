@@ -8,10 +8,10 @@ from datetime import datetime
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 
-from backend.jalali import format_datetime
-from backend.models import utcnow
-from backend.services import meetings
 from backend.context import AppContext
+from backend.jalali import format_datetime
+from backend.meetings import use_cases
+from backend.models import utcnow
 from bot.i18n import pick_language, t
 
 log = logging.getLogger("meydan.bot")
@@ -21,8 +21,7 @@ async def remind_stale_meetings(bot: Bot, app: AppContext, now: datetime | None 
     """Remind each facilitator once of a meeting open (or paused) for 12 hours; returns how many
     were reminded. Meetings are marked before sending, so a crash may lose a reminder but never
     sends it twice. The scheduler calls this periodically."""
-    async with app.sessions() as session, session.begin():
-        due = await meetings.remind_due(session, now or utcnow())
+    due = await use_cases.due_reminders(app, now or utcnow())
     for reminder in due:
         lang = pick_language(reminder.language)
         text = t("meetings.reminder", lang, number=reminder.meeting.id,

@@ -8,13 +8,12 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from backend.jalali import format_date
+from backend.meetings.service import SEVERITIES, Summary
 from backend.models import Finding, Meeting
 from backend.plan import Plan
-from backend.services.meetings import Summary
 from bot.i18n import t
 from bot.meetings.callbacks import CloseMeeting, FindingAxis, FindingParent, FindingSeverity
 
-SEVERITIES = range(1, 6)
 SNIPPET = 60
 
 

@@ -1,52 +1,31 @@
-"""The setup questions of /meeting and /forum: each one as a message, and applying an answer.
-
-The answers are stored on the draft meeting as they come, and ``setup_step`` says which question
-is asked; so a press on an old question is recognized as stale, and a restart asks the same one.
-"""
+"""The set-up questions of /meeting and /forum as messages (the state machine is ``backend.meetings.setup``)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from html import escape
-from typing import Literal
 
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from backend.jalali import format_date, parse_date, today_local
-from backend.models import Meeting
-from backend.plan import Named, Plan
-from backend.services import meetings
-from backend.text import parse_int
 from backend.context import AppContext
+from backend.jalali import format_date
+from backend.meetings.service import meeting_sources
+from backend.meetings.setup import CHANGE, DONE, KEEP, PICKED, PRESELECTED, TOGGLED, options, preselected
+from backend.meetings.use_cases import SetupState
+from backend.models import Meeting
+from backend.plan import Plan
 from bot.i18n import t
-from bot.meetings.callbacks import CHANGE, DONE, KEEP, SetupPick
+from bot.meetings.callbacks import SetupPick
 from bot.meetings.links import bot_link, forum_payload
 from bot.meetings.render import describe, names
-
-Outcome = Literal["next", "toggled", "listed", "stale", "pick_one"]
-_TOGGLED = {"axes": ("axis", "axes"), "groups": ("stakeholder_group", "stakeholder_groups")}
-_PICKED = {"working_group": "working_group", "district": "district"}
-# Questions filled in from the working group or source, to keep or change; the kind of their codes.
-_PRESELECTED = {"axes": "axis", "district": "district", "groups": "stakeholder_group"}
-
-
-def _preselected(meeting: Meeting, step: str) -> list[str]:
-    """The codes a pre-selectable question already holds (its default, or given before a restart)."""
-    if step in _TOGGLED:
-        return list(getattr(meeting, _TOGGLED[step][1]))
-    return [meeting.district] if step == "district" and meeting.district else []
-
-
-def _items(plan: Plan, step: str) -> list[Named]:
-    return plan.axes if step == "axes" else plan.stakeholder_groups
 
 
 def source_question(plan: Plan, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     """The first question of /meeting: which of the meeting sources."""
     builder = InlineKeyboardBuilder()
-    for i, code in enumerate(meetings.meeting_sources(plan)):
+    for i, code in enumerate(meeting_sources(plan)):
         builder.button(text=names(plan, "source", [code], lang), callback_data=SetupPick(m=0, s="source", i=i))
     builder.adjust(1)
     return t("meetings.ask.source", lang), builder.as_markup()
@@ -63,21 +42,21 @@ def question(plan: Plan, meeting: Meeting, groups: list[str], today: date, lang:
     def pick(label: str, i: int) -> None:
         builder.button(text=label, callback_data=SetupPick(m=meeting.id, s=step, i=i))
 
-    held = _preselected(meeting, step) if step in _PRESELECTED and not listing else []
+    held = preselected(meeting, step) if step in PRESELECTED and not listing else []
     if held:
         pick(t("meetings.keep_button", lang), KEEP)
         pick(t("meetings.change_button", lang), CHANGE)
         builder.adjust(2)
-        shown = names(plan, _PRESELECTED[step], held, lang)
+        shown = names(plan, PRESELECTED[step], held, lang)
         text = t(f"meetings.ask.{step}", lang) + "\n" + t("meetings.preselected", lang, answer=shown)
         return text, builder.as_markup()
     if step == "working_group":
         for i, code in enumerate(groups):
             pick(("✓ " if code == meeting.working_group else "") + names(plan, "working_group", [code], lang), i)
         builder.adjust(1)
-    elif step in _TOGGLED:
-        ticked = getattr(meeting, _TOGGLED[step][1])
-        for i, item in enumerate(_items(plan, step)):
+    elif step in TOGGLED:
+        ticked = getattr(meeting, TOGGLED[step][1])
+        for i, item in enumerate(options(plan, step)):
             pick(("✅ " if item.code in ticked else "◻️ ") + item.name(lang), i)
         builder.adjust(2)
     elif step == "date":
@@ -100,12 +79,12 @@ def answered(plan: Plan, meeting: Meeting, step: str, lang: str) -> str:
     """The question with the answer it got, for the message the question was asked in."""
     if step == "source":
         value = names(plan, "source", [meeting.source], lang)
-    elif step in _TOGGLED:
-        kind, attribute = _TOGGLED[step]
+    elif step in TOGGLED:
+        kind, attribute = TOGGLED[step]
         value = names(plan, kind, getattr(meeting, attribute), lang)
-    elif step in _PICKED:
-        code = getattr(meeting, _PICKED[step])
-        value = names(plan, _PICKED[step], [code], lang) if code else t("meetings.citywide", lang)
+    elif step in PICKED:
+        code = getattr(meeting, PICKED[step])
+        value = names(plan, PICKED[step], [code], lang) if code else t("meetings.citywide", lang)
     elif step == "date":
         value = format_date(meeting.held_on, lang)
     else:
@@ -114,69 +93,12 @@ def answered(plan: Plan, meeting: Meeting, step: str, lang: str) -> str:
     return t("meetings.answered", lang, question=t(f"meetings.field.{step}", lang), answer=value)
 
 
-def apply_pick(plan: Plan, meeting: Meeting, index: int, groups: list[str], today: date) -> Outcome:
-    """Apply a press on the current question; ``next`` when the setup moved on."""
-    step = meeting.setup_step or ""
-    if step in _PRESELECTED and index == CHANGE:
-        if step in _TOGGLED:
-            setattr(meeting, _TOGGLED[step][1], [])
-        return "listed"
-    if step in _PRESELECTED and index == KEEP and _preselected(meeting, step):
-        meetings.advance(meeting)
-        return "next"
-    if step in _TOGGLED:
-        items, attribute = _items(plan, step), _TOGGLED[step][1]
-        if index == DONE:
-            if not getattr(meeting, attribute):
-                return "pick_one"
-            meetings.advance(meeting)
-            return "next"
-        if not 0 <= index < len(items):
-            return "stale"
-        setattr(meeting, attribute, meetings.toggle(getattr(meeting, attribute), items[index].code))
-        return "toggled"
-    if step == "working_group" and 0 <= index < len(groups):
-        meetings.apply_working_group(plan, meeting, groups[index])
-    elif step == "date" and index in (0, 1):
-        meeting.held_on = today - timedelta(days=index)
-    elif step == "district" and (index == DONE or 0 <= index < len(plan.districts)):
-        meeting.district = None if index == DONE else plan.districts[index].code
-    elif step in ("attendees", "organizations") and index == DONE:
-        setattr(meeting, step, None)
-    else:
-        return "stale"
-    meetings.advance(meeting)
-    return "next"
-
-
-def apply_typed(meeting: Meeting, text: str, today: date) -> str | None:
-    """Apply a typed answer to the current question; the locale key of what was expected if it is wrong."""
-    step = meeting.setup_step
-    if step == "date":
-        held_on = parse_date(text)
-        if held_on is None:
-            return "meetings.bad_date"
-        if held_on > today:
-            return "meetings.future_date"
-        meeting.held_on = held_on
-    elif step == "attendees":
-        count = parse_int(text)
-        if count is None or not 1 <= count <= meetings.MAX_ATTENDEES:
-            return "meetings.bad_attendees"
-        meeting.attendees = count
-    elif step == "organizations" and text.strip():
-        meetings.set_organizations(meeting, text)
-    else:
-        return "meetings.use_buttons"
-    meetings.advance(meeting)
-    return None
-
-
-async def ask_next(bot: Bot, app: AppContext, chat_id: int, meeting: Meeting, groups: list[str], lang: str) -> None:
+async def ask_next(bot: Bot, app: AppContext, chat_id: int, state: SetupState, lang: str) -> None:
     """Send the current setup question or, once set up, the message that the meeting is open
     (with the join link to share, for a forum)."""
+    meeting = state.meeting
     if meeting.status == "draft":
-        text, markup = question(app.plan, meeting, groups, today_local(app.zone), lang)
+        text, markup = question(app.plan, meeting, state.groups, state.today, lang)
         await bot.send_message(chat_id, text, reply_markup=markup)
         return
     details = describe(app.plan, meeting, lang)

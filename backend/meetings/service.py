@@ -7,11 +7,8 @@ or a flushed Redis picks up exactly where the facilitator was.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from base64 import urlsafe_b64encode
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -33,6 +30,7 @@ LOGGING = ("open", "paused")
 SETUP_STEPS = ("working_group", "axes", "date", "district", "groups", "attendees", "organizations")
 TYPED_STEPS = ("date", "attendees", "organizations")
 MAX_ATTENDEES = 100_000
+SEVERITIES = range(1, 6)  # a problem's severity, least to most
 STALE_AFTER = timedelta(hours=12)
 # Who a source usually brings to the table; the facilitator can change it during setup.
 SOURCE_GROUPS = {
@@ -78,10 +76,11 @@ def meeting_sources(plan: Plan) -> list[str]:
 # --- setup ---------------------------------------------------------------------------------------
 
 
-Who = int | ScalarSelect[int]  # a participant id, or ``_account(messenger_id)`` to look it up in the same query
+Who = int | ScalarSelect[int]  # a participant id, or ``account_id(messenger_id)`` to look it up in the same query
 
 
-def _account(messenger_id: int) -> ScalarSelect[int]:
+def account_id(messenger_id: int) -> ScalarSelect[int]:
+    """The id of a messenger account's participant, as a subquery."""
     return select(Participant.id).where(Participant.telegram_id == messenger_id).scalar_subquery()
 
 
@@ -97,16 +96,7 @@ async def active(session: AsyncSession, participant_id: int) -> Meeting | None:
 
 async def active_of_account(session: AsyncSession, messenger_id: int) -> Meeting | None:
     """``active`` for the participant of a messenger account, in one query (checked on every typed message)."""
-    return await session.scalar(_active(_account(messenger_id)))
-
-
-async def at_work(session: AsyncSession, messenger_id: int) -> bool:
-    """Whether a messenger account's participant is logging an open (or paused) meeting or is seated in
-    an open forum: someone whose messages are the meeting's record."""
-    meeting = await active_of_account(session, messenger_id)
-    if meeting is not None and meeting.status in LOGGING:
-        return True
-    return await seat_of_account(session, messenger_id) is not None
+    return await session.scalar(_active(account_id(messenger_id)))
 
 
 async def start_draft(session: AsyncSession, plan: Plan, facilitator_id: int, source: str, today: date, *,
@@ -281,7 +271,7 @@ async def record(session: AsyncSession, meeting: Meeting) -> MeetingRecord:
 async def last_closed_of_account(session: AsyncSession, messenger_id: int) -> Meeting | None:
     """The meeting or forum a messenger account's participant last saw closed, as its facilitator or as
     an NGO seated in it; None if there is none."""
-    who = _account(messenger_id)
+    who = account_id(messenger_id)
     seats = select(Role.scope).where(Role.participant_id == who, Role.role == "ngo")
     return await session.scalar(
         select(Meeting).where(Meeting.status == "closed",
@@ -302,54 +292,3 @@ async def remind_due(session: AsyncSession, now: datetime, after: timedelta = ST
     for meeting, _, _ in rows:
         meeting.reminded_at = now
     return [Reminder(meeting, telegram_id, language) for meeting, telegram_id, language in rows]
-
-
-# --- NGO forums ----------------------------------------------------------------------------------
-
-
-def forum_key(secret: bytes, meeting_id: int) -> str:
-    """The unguessable part of a forum's join link (a keyed hash of its id, 16 URL-safe characters)."""
-    digest = hmac.new(secret, f"forum:{meeting_id}".encode(), hashlib.sha256).digest()
-    return urlsafe_b64encode(digest).decode()[:16]
-
-
-async def open_forum(session: AsyncSession, secret: bytes, meeting_id: int, key: str) -> Meeting | None:
-    """The forum a join link points at, if the key is right and the forum is open."""
-    if not hmac.compare_digest(forum_key(secret, meeting_id), key):
-        return None
-    return await session.scalar(select(Meeting).where(
-        Meeting.id == meeting_id, Meeting.kind == "forum", Meeting.status == "open"))
-
-
-async def seat_of_account(session: AsyncSession, messenger_id: int) -> tuple[Role, Meeting] | None:
-    """The seat in an open forum (the latest joined) of a messenger account's participant, if any, in one
-    query (checked on every typed message)."""
-    row = (await session.execute(
-        select(Role, Meeting).join(Meeting, Role.scope == cast(Meeting.id, String))
-        .where(Role.participant_id == _account(messenger_id), Role.role == "ngo", Meeting.kind == "forum", Meeting.status == "open")
-        .order_by(Role.id.desc()).limit(1)
-    )).first()
-    return (row[0], row[1]) if row else None
-
-
-async def record_feedback(session: AsyncSession, meeting: Meeting, seat_role: Role, text: str) -> Finding:
-    """One NGO's message in a forum: a civil-society finding with the organization they named."""
-    return await record_finding(
-        session, kind="problem", text=text, source=meeting.source, working_group=meeting.working_group,
-        axis=meeting.axes[0] if len(meeting.axes) == 1 else None, district=meeting.district,
-        stakeholder_group=FORUM_GROUP, organization=seat_role.organization,
-        participant_id=seat_role.participant_id, meeting_id=meeting.id,
-    )
-
-
-async def facilitator_of(session: AsyncSession, meeting: Meeting) -> Participant | None:
-    """The participant logging the meeting, if still known."""
-    return None if meeting.facilitator_id is None else await session.get(Participant, meeting.facilitator_id)
-
-
-async def feedback_count(session: AsyncSession, meeting_id: int) -> int:
-    """How many live findings the forum's participants have sent."""
-    return await session.scalar(select(func.count()).select_from(Finding).join(
-        Meeting, Finding.meeting_id == Meeting.id).where(
-        Finding.meeting_id == meeting_id, Finding.deleted_at.is_(None),
-        Finding.participant_id.is_distinct_from(Meeting.facilitator_id))) or 0

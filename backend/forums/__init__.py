@@ -1,0 +1,1 @@
+"""NGO forums: a meeting whose participants join by link and send feedback themselves."""

@@ -1,0 +1,1 @@
+"""Meetings a facilitator logs: the set-up state machine, who may do what, and the use cases."""
