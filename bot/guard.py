@@ -32,8 +32,7 @@ def guarded(handler: Handler) -> Handler:
         try:
             await handler(event, *args, **kwargs)
         except AlreadyProcessed:
-            if isinstance(event, CallbackQuery):
-                await event.answer()
+            pass  # its first delivery was answered; Telegram refuses a second answer to a press
         except Refused as refused:
             text = t(refused.key, kwargs.get("lang", "fa"), **refused.params)
             if isinstance(event, CallbackQuery):
