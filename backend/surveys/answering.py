@@ -110,8 +110,13 @@ def asking(current: Current) -> bool:
 def at(response_id: int, index: int, place: int | None = None) -> Fresh:
     """Fresh only at the question shown with that index of that response (for a ranking, at the same
     place: ``picked``)."""
-    return lambda current: (current.progress.response.id == response_id and current.index == index
-                            and (place is None or picked(current.question, current.progress.state) == place))  # type: ignore[arg-type]
+
+    def fresh(current: Current) -> bool:
+        if current.question is None or current.progress.response.id != response_id or current.index != index:
+            return False
+        return place is None or picked(current.question, current.progress.state) == place
+
+    return fresh
 
 
 def at_review(response_id: int) -> Fresh:
@@ -126,9 +131,11 @@ def picked(question: Question, state: SurveyState) -> int:
 
 async def _load(session: AsyncSession, app: AppContext, messenger_id: int) -> Current | None:
     found = await responses.answering(session, messenger_id)
-    if found is None or found[1] is None:
+    if found is None:
         return None
     participant, response = found
+    if response is None:
+        return None
     progress = await responses.progress(session, app.definitions, response)
     return Current(participant, progress, next_question(progress.definition, progress.state, app.choice_sources))
 

@@ -52,7 +52,9 @@ async def _stale(query: CallbackQuery, lang: str) -> None:
 
 async def _after_reply(bot: Bot, app: AppContext, chat_id: int, answered: Answered, lang: str) -> None:
     if answered.invalid is not None:
-        await bot.send_message(chat_id, flow.error_text(answered.before.question, answered.invalid, lang))  # type: ignore[arg-type]
+        question = answered.before.question
+        assert question is not None
+        await bot.send_message(chat_id, flow.error_text(question, answered.invalid, lang))
     await flow.show(bot, app, chat_id, answered.after, lang)
 
 
