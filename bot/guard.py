@@ -33,8 +33,7 @@ def guarded(handler: Handler) -> Handler:
         try:
             await handler(event, *args, **kwargs)
         except AlreadyProcessed:
-            if isinstance(event, CallbackQuery):
-                await event.answer()
+            pass  # its first delivery was answered; Telegram refuses a second answer to a press
         except Refused as refused:
             params = {k: escape(v) if isinstance(v, str) else v for k, v in refused.params.items()}
             text = t(refused.key, kwargs.get("lang", "fa"), **params)

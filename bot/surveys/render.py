@@ -8,6 +8,7 @@ from html import escape
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from backend.locales import localize_digits
+from backend.surveys.answering import picked
 from backend.surveys.engine import (
     ChoiceSources,
     Step,
@@ -89,11 +90,6 @@ def _hint_values(question: Question, state: SurveyState, sources: ChoiceSources,
     labels = {c.name: localize(c.label, lang) for c in sources.get("district", ())} if proposed else {}
     number = question.instance if question.type is QuestionType.REPEAT_MORE else picked(question, state) + 1
     return {"number": localize_number(number or 0, lang), "district": labels.get(proposed, proposed)}
-
-
-def picked(question: Question, state: SurveyState) -> int:
-    """How many places of a ranking are picked while it is being ranked; 0 otherwise."""
-    return len(state.answers.get(question.name) or ()) if current_step(question, state) is Step.RANK_PICK else 0
 
 
 def question_text(question: Question, number: int, state: SurveyState, lang: str, sources: ChoiceSources,
