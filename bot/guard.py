@@ -1,20 +1,18 @@
 """The one guard of every router: a use case's refusal (``backend.errors.Refused``) becomes its
 localized text (an alert for a press; text parameters HTML-escaped), and a repeated update is answered
-once; ``once`` claims an update in the transaction that handles it."""
+once; ``claim_of`` names the update a use case claims in the transaction that handles it."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
 from html import escape
 from typing import Any
 
 from aiogram import Bot
 from aiogram.types import CallbackQuery, Message, Update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.context import AppContext, transaction
+from backend.context import Claim
 from backend.errors import Refused
 from backend.services.updates import AlreadyProcessed
 from bot.i18n import t
@@ -45,6 +43,6 @@ def guarded(handler: Handler) -> Handler:
     return wrapper
 
 
-def once(app: AppContext, bot: Bot, update: Update) -> AbstractAsyncContextManager[AsyncSession]:
-    """The transaction that handles ``update``, claiming it first (``backend.context.transaction``)."""
-    return transaction(app, (bot.id, update.update_id))
+def claim_of(bot: Bot, update: Update) -> Claim:
+    """The update a use case claims in its transaction, so a repeated delivery changes nothing."""
+    return bot.id, update.update_id

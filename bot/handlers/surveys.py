@@ -16,7 +16,7 @@ from backend.context import AppContext, Claim
 from backend.surveys import answering
 from backend.surveys.answering import Answered, Current, Stale
 from backend.surveys.engine import Raw
-from bot.guard import guarded
+from bot.guard import claim_of, guarded
 from bot.i18n import t
 from bot.meetings import access
 from bot.surveys import files, flow
@@ -84,7 +84,7 @@ async def open_survey(query: CallbackQuery, callback_data: OpenSurvey, bot: Bot,
 async def typed_reply(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
     """A typed answer to the current question; a bad one gets what is expected and the question again."""
     text = message.text or ""
-    result = await answering.answer(app, _claim(bot, event_update), message.from_user.id, answering.asking,
+    result = await answering.answer(app, claim_of(bot, event_update), message.from_user.id, answering.asking,
                                     lambda _: text, lang, raw_text=message.text)
     if isinstance(result, Answered):
         await _after_reply(bot, app, message.chat.id, result, lang)
@@ -110,7 +110,7 @@ async def shared_reply(message: Message, bot: Bot, app: AppContext, event_update
 async def _shared_answer(message: Message, bot: Bot, app: AppContext, update: Update, asked: str, raw: Raw,
                          lang: str) -> None:
     """Record what was shared as the answer to ``asked``, if the response is still at that question."""
-    result = await answering.answer(app, _claim(bot, update), message.from_user.id,
+    result = await answering.answer(app, claim_of(bot, update), message.from_user.id,
                                     lambda now: now.question is not None and now.question.name == asked,
                                     lambda _: raw, lang)
     if isinstance(result, Stale):
@@ -124,7 +124,7 @@ async def pick(query: CallbackQuery, callback_data: Pick, bot: Bot, app: AppCont
                lang: str) -> None:
     """An option button: the same as typing that option (a ranking's only at the place it was shown for)."""
     fresh = answering.at(callback_data.r, callback_data.q, place=callback_data.n)
-    result = await answering.answer(app, _claim(bot, event_update), query.from_user.id, fresh,
+    result = await answering.answer(app, claim_of(bot, event_update), query.from_user.id, fresh,
                                     _option(app, lang, callback_data.c), lang)
     await _answered(query, bot, app, lang, result)
 
@@ -150,7 +150,7 @@ async def done(query: CallbackQuery, callback_data: Done, bot: Bot, app: AppCont
                event_update: Update, lang: str) -> None:
     """Save the ticked options of a multiple choice as one answer."""
     ticked = sorted(await _ticked(state, callback_data.r, callback_data.q))
-    result = await answering.answer(app, _claim(bot, event_update), query.from_user.id,
+    result = await answering.answer(app, claim_of(bot, event_update), query.from_user.id,
                                     answering.at(callback_data.r, callback_data.q), lambda _: ticked, lang)
     await _answered(query, bot, app, lang, result)
 
@@ -160,7 +160,7 @@ async def nav_button(query: CallbackQuery, callback_data: Nav, bot: Bot, app: Ap
                      lang: str) -> None:
     """The skip and back buttons under a question."""
     action: Literal["skip", "back"] = "skip" if callback_data.a == "skip" else "back"
-    result = await answering.navigate(app, _claim(bot, event_update), query.from_user.id,
+    result = await answering.navigate(app, claim_of(bot, event_update), query.from_user.id,
                                       answering.at(callback_data.r, callback_data.q), action)
     await _shown(query, bot, app, lang, result)
 
@@ -169,7 +169,7 @@ async def nav_button(query: CallbackQuery, callback_data: Nav, bot: Bot, app: Ap
 async def nav_command(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
     """/skip and /back typed while answering."""
     action: Literal["skip", "back"] = "skip" if (message.text or "").startswith("/skip") else "back"
-    result = await answering.navigate(app, _claim(bot, event_update), message.from_user.id, answering.asking,
+    result = await answering.navigate(app, claim_of(bot, event_update), message.from_user.id, answering.asking,
                                       action)
     if isinstance(result, Stale):
         await message.answer(t("surveys.no_active", lang))
@@ -187,7 +187,7 @@ async def cancel(message: Message, app: AppContext, lang: str) -> None:
 async def edit(query: CallbackQuery, callback_data: Edit, bot: Bot, app: AppContext, event_update: Update,
                lang: str) -> None:
     """An edit button on the review: ask that question again."""
-    result = await answering.edit(app, _claim(bot, event_update), query.from_user.id, callback_data.r, callback_data.q)
+    result = await answering.edit(app, claim_of(bot, event_update), query.from_user.id, callback_data.r, callback_data.q)
     await _shown(query, bot, app, lang, result)
 
 
@@ -195,7 +195,7 @@ async def edit(query: CallbackQuery, callback_data: Edit, bot: Bot, app: AppCont
 async def submit(query: CallbackQuery, callback_data: Submit, bot: Bot, app: AppContext, event_update: Update,
                  lang: str) -> None:
     """Submit the reviewed response: it is completed and its problems become findings."""
-    result = await answering.submit(app, _claim(bot, event_update), query.from_user.id, callback_data.r)
+    result = await answering.submit(app, claim_of(bot, event_update), query.from_user.id, callback_data.r)
     if isinstance(result, Stale):
         await _stale(query, lang)
         return
