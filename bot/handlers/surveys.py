@@ -12,7 +12,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, Update
 
-from backend.context import AppContext, Claim
+from backend.context import AppContext
 from backend.surveys import answering
 from backend.surveys.answering import Answered, Current, Stale
 from backend.surveys.engine import Raw
@@ -25,10 +25,6 @@ from bot.surveys.render import options
 from bot.surveys.starting import begin_survey
 
 TICKED = "ticked"
-
-
-def _claim(bot: Bot, update: Update) -> Claim:
-    return bot.id, update.update_id
 
 
 async def _ticked(state: FSMContext, response_id: int, index: int) -> frozenset[str]:
