@@ -46,3 +46,17 @@ def guarded(handler: Handler) -> Handler:
 def claim_of(bot: Bot, update: Update) -> Claim:
     """The update a use case claims in its transaction, so a repeated delivery changes nothing."""
     return bot.id, update.update_id
+
+
+def sender_id(event: Message | CallbackQuery) -> int:
+    """The messenger id of who sent ``event`` (the dispatcher only routes updates that have a sender)."""
+    if event.from_user is None:
+        raise Refused("errors.stale_button")
+    return event.from_user.id
+
+
+def pressed_on(query: CallbackQuery) -> Message:
+    """The message whose button was pressed; one too old for the messenger to change is a stale button."""
+    if not isinstance(query.message, Message):
+        raise Refused("errors.stale_button")
+    return query.message

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from backend.context import AppContext
+from bot.guard import pressed_on, sender_id
 from bot.handlers.onboarding import send_consent
 from bot.i18n import LANGUAGES, t
 from bot.keyboards import LanguageChoice, language_keyboard
@@ -25,18 +26,18 @@ async def language_command(message: Message, lang: str) -> None:
 
 
 async def language_chosen(
-    query: CallbackQuery, callback_data: LanguageChoice, state: FSMContext, app: AppContext, lang: str
+    query: CallbackQuery, callback_data: LanguageChoice, bot: Bot, state: FSMContext, app: AppContext, lang: str
 ) -> None:
     """Switch the conversation language; an unknown code is a stale button."""
     if callback_data.code not in LANGUAGES:
         await query.answer(t("errors.stale_button", lang), show_alert=True)
         return
     new = callback_data.code
-    known = await remember_language(state, app, query.from_user.id, new)
+    known = await remember_language(state, app, sender_id(query), new)
     await query.answer(t("language.name", new))
-    await query.message.answer(t("language.changed", new))
+    await pressed_on(query).answer(t("language.changed", new))
     if not known:
-        await send_consent(query.bot, query.from_user.id, new)
+        await send_consent(bot, sender_id(query), new)
 
 
 async def unknown_command(message: Message, lang: str) -> None:

@@ -16,6 +16,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from backend.errors import Refused
 from bot.i18n import pick_language, t
 from bot.middlewares import LANG_KEY
 
@@ -60,8 +61,11 @@ async def on_error(event: ErrorEvent, bot: Bot, dispatcher: Dispatcher) -> bool:
     """Log the update id (with the traceback, unless the database or Redis was briefly away); tell the
     user, never showing the traceback."""
     update = event.update
-    transient = is_transient(event.exception)
-    if transient:
+    refused = event.exception if isinstance(event.exception, Refused) else None
+    transient = refused is None and is_transient(event.exception)
+    if refused is not None:  # a refusal outside a guarded handler: said as the guard says it
+        log.info("update %s refused: %s", update.update_id, refused.key)
+    elif transient:
         reason = (str(event.exception).splitlines() or [""])[0][:200]
         log.warning("update %s failed: database or Redis unreachable (%s: %s); the user is asked to try again",
                     update.update_id, event.exception.__class__.__name__, reason)
@@ -73,7 +77,10 @@ async def on_error(event: ErrorEvent, bot: Bot, dispatcher: Dispatcher) -> bool:
         return True
     chat_id = message.chat.id if message is not None else user.id
     lang = await _language(dispatcher, bot, chat_id, user.id)
-    text = t("faults.try_again" if transient else "errors.generic", lang)
+    if refused is not None:
+        text = t(refused.key, lang, **refused.params)
+    else:
+        text = t("faults.try_again" if transient else "errors.generic", lang)
     try:
         if query is not None:
             try:

@@ -11,7 +11,7 @@ from aiogram.types import Message, Update
 from backend.context import AppContext
 from backend.errors import Refused
 from backend.forums import use_cases
-from bot.guard import claim_of, guarded
+from bot.guard import claim_of, guarded, sender_id
 from bot.i18n import t
 from bot.meetings import links, render, setup
 from bot.meetings.access import AfterClose, AtForum
@@ -20,7 +20,7 @@ from bot.meetings.access import AfterClose, AtForum
 @guarded
 async def forum_command(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
     """/forum: set up an NGO forum like a meeting; at the end the facilitator gets its join link."""
-    state = await use_cases.open_forum(app, claim_of(bot, event_update), message.from_user.id)
+    state = await use_cases.open_forum(app, claim_of(bot, event_update), sender_id(message))
     await message.answer(t("forums.setup", lang))
     await setup.ask_next(bot, app, message.chat.id, state, lang)
 
@@ -32,7 +32,7 @@ async def join(message: Message, command: CommandObject, bot: Bot, app: AppConte
     parsed = links.parse_forum_payload(command.args or "")
     if parsed is None:
         raise Refused("forums.link_invalid")
-    seat = await use_cases.join(app, claim_of(bot, event_update), message.from_user.id, lang, *parsed)
+    seat = await use_cases.join(app, claim_of(bot, event_update), sender_id(message), lang, *parsed)
     await message.answer(t("forums.welcome", lang, number=seat.meeting.id,
                            details=render.describe(app.plan, seat.meeting, lang)))
     await message.answer(_next_step(seat.organization, lang))
@@ -50,7 +50,7 @@ async def feedback(message: Message, bot: Bot, app: AppContext, event_update: Up
     a civil-society finding; the facilitator sees the running count."""
     if not message.text:
         raise Refused("forums.text_only")
-    sent = await use_cases.send_feedback(app, claim_of(bot, event_update), message.from_user.id, message.text)
+    sent = await use_cases.send_feedback(app, claim_of(bot, event_update), sender_id(message), message.text)
     if sent.finding is None:
         await message.answer(_next_step(sent.organization, lang))
         return

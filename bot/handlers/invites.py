@@ -12,7 +12,7 @@ from backend.context import AppContext
 from backend.models import Role
 from backend.services import invites
 from backend.text import parse_int
-from bot.guard import claim_of, guarded
+from bot.guard import claim_of, guarded, sender_id
 from bot.i18n import t
 from bot.meetings import links
 from bot.meetings.menu import show_facilitator_commands
@@ -23,7 +23,7 @@ async def open_invite(message: Message, command: CommandObject, bot: Bot, app: A
                       lang: str) -> None:
     """Bind this account to the invite's role; an unknown, expired or used invite writes nothing."""
     token = (command.args or "").removeprefix(links.INVITE_PREFIX)
-    role = await invites.redeem_link(app, claim_of(bot, event_update), message.from_user.id, lang, token)
+    role = await invites.redeem_link(app, claim_of(bot, event_update), sender_id(message), lang, token)
     await message.answer(_welcome(app, role, lang))
     if role.role == "facilitator":
         await show_facilitator_commands(bot, message.chat.id, lang)
@@ -45,7 +45,7 @@ async def invite_command(message: Message, command: CommandObject, bot: Bot, app
         parts = ["", ""]  # not a role: the use case answers with the usage (once the sender is an admin)
     role, scope = parts[0], parts[1]
     days = parse_int(parts[2]) if len(parts) == 3 else invites.DEFAULT_TTL.days
-    token = await invites.create_link(app, claim_of(bot, event_update), message.from_user.id, role, scope, days)
+    token = await invites.create_link(app, claim_of(bot, event_update), sender_id(message), role, scope, days)
     link = await links.bot_link(bot, app.settings.api_base, links.INVITE_PREFIX + token)
     await message.answer(t("invites.created", lang, role=t(f"invites.role.{role}", lang), scope=escape(scope),
                            days=days, link=link))

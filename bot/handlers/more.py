@@ -8,19 +8,20 @@ from aiogram.types import CallbackQuery
 from backend.context import AppContext
 from backend.services.outbox import sent_to
 from bot.fitting import send_parts
+from bot.guard import sender_id
 from bot.i18n import t
 from bot.outbox.more import MoreButton, the_rest
 
 
 async def pressed(query: CallbackQuery, callback_data: MoreButton, bot: Bot, app: AppContext, lang: str) -> None:
     """Send what the shortened message left out, in as many messages as it takes."""
-    message = await sent_to(app, callback_data.o, query.from_user.id)
+    message = await sent_to(app, callback_data.o, sender_id(query))
     parts = the_rest(message) if message is not None else []
     if not parts:
         await query.answer(t("outbox.more_gone", lang), show_alert=True)
         return
     await query.answer()
-    await send_parts(bot, query.from_user.id, parts)
+    await send_parts(bot, sender_id(query), parts)
 
 
 def router() -> Router:

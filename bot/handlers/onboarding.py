@@ -12,7 +12,7 @@ from backend.context import AppContext
 from backend.models import Participant
 from backend.participants import onboarding
 from backend.surveys.model import localize
-from bot.guard import guarded
+from bot.guard import guarded, pressed_on, sender_id
 from bot.i18n import t
 from bot.keyboards import language_keyboard
 from bot.surveys.callbacks import OpenSurvey
@@ -95,7 +95,7 @@ async def start(message: Message, command: CommandObject, bot: Bot, app: AppCont
     """Welcome; newcomers get the language choice and the privacy notice, others their surveys."""
     if command.args and command.args.startswith(SURVEY_LINK_PREFIX):
         await state.update_data({PENDING_SURVEY: command.args.removeprefix(SURVEY_LINK_PREFIX)})
-    participant = await onboarding.welcome(app, message.from_user.id)  # unblocking a bot sends /start
+    participant = await onboarding.welcome(app, sender_id(message))  # unblocking a bot sends /start
     await message.answer(t("start.welcome", lang, plan=app.plan.name(lang)), reply_markup=language_keyboard())
     if participant is None:
         await send_consent(bot, message.chat.id, lang)
@@ -108,28 +108,28 @@ async def consent(query: CallbackQuery, callback_data: Consent, bot: Bot, app: A
     """Agree: create the participant and go on. Decline: store nothing, forget the state too."""
     await query.answer()
     if not callback_data.agree:
-        if await onboarding.find(app, query.from_user.id) is None:
+        if await onboarding.find(app, sender_id(query)) is None:
             await state.clear()
-        await bot.send_message(query.from_user.id, t("consent.declined", lang))
+        await bot.send_message(sender_id(query), t("consent.declined", lang))
         return
-    participant = await onboarding.consent(app, query.from_user.id, lang)
+    participant = await onboarding.consent(app, sender_id(query), lang)
     if participant is None:  # a second tap on the same notice
         return
-    await next_step(bot, app, state, query.from_user.id, participant, lang)
+    await next_step(bot, app, state, sender_id(query), participant, lang)
 
 
 @guarded
 async def district(query: CallbackQuery, callback_data: DistrictChoice, bot: Bot, app: AppContext,
                    state: FSMContext, lang: str) -> None:
     """Save the district; a press from someone without consent or with an unknown code is stale."""
-    participant = await onboarding.set_district(app, query.from_user.id, callback_data.code)
+    participant = await onboarding.set_district(app, sender_id(query), callback_data.code)
     await query.answer(t("profile.saved", lang))
-    await next_step(bot, app, state, query.from_user.id, participant, lang)
+    await next_step(bot, app, state, sender_id(query), participant, lang)
 
 
 async def list_surveys(message: Message, bot: Bot, app: AppContext, state: FSMContext, lang: str) -> None:
     """/surveys: the open surveys (or what is missing before them)."""
-    participant = await onboarding.find(app, message.from_user.id)
+    participant = await onboarding.find(app, sender_id(message))
     if participant is None:
         await send_consent(bot, message.chat.id, lang)
         return
@@ -147,11 +147,11 @@ async def forget_chosen(query: CallbackQuery, callback_data: ForgetChoice, app: 
     """Delete the profile and the account link, and the conversation state with them."""
     await query.answer()
     if not callback_data.yes:
-        await query.message.answer(t("forget.kept", lang))
+        await pressed_on(query).answer(t("forget.kept", lang))
         return
-    forgotten = await onboarding.forget(app, query.from_user.id)
+    forgotten = await onboarding.forget(app, sender_id(query))
     await state.clear()
-    await query.message.answer(t("forget.done" if forgotten else "forget.nothing", lang))
+    await pressed_on(query).answer(t("forget.done" if forgotten else "forget.nothing", lang))
 
 
 def router() -> Router:

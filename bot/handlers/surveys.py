@@ -16,7 +16,7 @@ from backend.context import AppContext
 from backend.surveys import answering
 from backend.surveys.answering import Answered, Current, Stale
 from backend.surveys.engine import Raw
-from bot.guard import claim_of, guarded
+from bot.guard import claim_of, guarded, pressed_on, sender_id
 from bot.i18n import t
 from bot.meetings import access
 from bot.surveys import files, flow
@@ -59,7 +59,7 @@ async def _answered(query: CallbackQuery, bot: Bot, app: AppContext, lang: str, 
         await _stale(query, lang)
         return
     await query.answer(t("surveys.recorded", lang) if result.invalid is None else None)
-    await _after_reply(bot, app, query.from_user.id, result, lang)
+    await _after_reply(bot, app, sender_id(query), result, lang)
 
 
 async def _shown(query: CallbackQuery, bot: Bot, app: AppContext, lang: str, result: Current | Stale) -> None:
@@ -67,25 +67,25 @@ async def _shown(query: CallbackQuery, bot: Bot, app: AppContext, lang: str, res
         await _stale(query, lang)
         return
     await query.answer()
-    await flow.show(bot, app, query.from_user.id, result, lang)
+    await flow.show(bot, app, sender_id(query), result, lang)
 
 
 async def open_survey(query: CallbackQuery, callback_data: OpenSurvey, bot: Bot, app: AppContext, lang: str) -> None:
     """A survey button on the home list: start it or continue it."""
     await query.answer()
-    await begin_survey(bot, app, query.from_user.id, query.from_user.id, lang, survey_id=callback_data.s)
+    await begin_survey(bot, app, sender_id(query), sender_id(query), lang, survey_id=callback_data.s)
 
 
 @guarded
 async def typed_reply(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
     """A typed answer to the current question; a bad one gets what is expected and the question again."""
     text = message.text or ""
-    result = await answering.answer(app, claim_of(bot, event_update), message.from_user.id, answering.asking,
+    result = await answering.answer(app, claim_of(bot, event_update), sender_id(message), answering.asking,
                                     lambda _: text, lang, raw_text=message.text)
     if isinstance(result, Answered):
         await _after_reply(bot, app, message.chat.id, result, lang)
     elif result.current is None:  # no survey at all
-        await message.answer(await access.closed_notice(app, message.from_user.id, lang)
+        await message.answer(await access.closed_notice(app, sender_id(message), lang)
                              or t("surveys.no_active", lang))
     else:  # at the review
         await flow.show(bot, app, message.chat.id, result.current, lang)
@@ -94,7 +94,7 @@ async def typed_reply(message: Message, bot: Bot, app: AppContext, event_update:
 async def shared_reply(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> Any:
     """A location, venue, photo, voice, audio, video or document sent while answering: the answer to a
     geopoint or file question (a file is downloaded first); to any other question, what it expects."""
-    current = await answering.where(app, message.from_user.id)
+    current = await answering.where(app, sender_id(message))
     if current is None or current.question is None:
         return UNHANDLED  # not answering: the fallback says what the bot takes
     raw = await files.received(bot, message, current.question, app.settings.data_dir)
@@ -106,7 +106,7 @@ async def shared_reply(message: Message, bot: Bot, app: AppContext, event_update
 async def _shared_answer(message: Message, bot: Bot, app: AppContext, update: Update, asked: str, raw: Raw,
                          lang: str) -> None:
     """Record what was shared as the answer to ``asked``, if the response is still at that question."""
-    result = await answering.answer(app, claim_of(bot, update), message.from_user.id,
+    result = await answering.answer(app, claim_of(bot, update), sender_id(message),
                                     lambda now: now.question is not None and now.question.name == asked,
                                     lambda _: raw, lang)
     if isinstance(result, Stale):
@@ -120,14 +120,14 @@ async def pick(query: CallbackQuery, callback_data: Pick, bot: Bot, app: AppCont
                lang: str) -> None:
     """An option button: the same as typing that option (a ranking's only at the place it was shown for)."""
     fresh = answering.at(callback_data.r, callback_data.q, place=callback_data.n)
-    result = await answering.answer(app, claim_of(bot, event_update), query.from_user.id, fresh,
+    result = await answering.answer(app, claim_of(bot, event_update), sender_id(query), fresh,
                                     _option(app, lang, callback_data.c), lang)
     await _answered(query, bot, app, lang, result)
 
 
 async def toggle(query: CallbackQuery, callback_data: Toggle, app: AppContext, state: FSMContext, lang: str) -> None:
     """Tick or untick one option of a multiple choice; only the keyboard changes until "save"."""
-    current = await answering.where(app, query.from_user.id)
+    current = await answering.where(app, sender_id(query))
     raw = None
     if current is not None and answering.at(callback_data.r, callback_data.q)(current):
         raw = _option(app, lang, callback_data.c)(current)
@@ -138,7 +138,7 @@ async def toggle(query: CallbackQuery, callback_data: Toggle, app: AppContext, s
     data = (await state.get_data()).get(TICKED) or {}
     await state.update_data({TICKED: {**data, f"{callback_data.r}:{callback_data.q}": sorted(ticked)}})
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=flow.keyboard(app, current, lang, frozenset(ticked)))
+    await pressed_on(query).edit_reply_markup(reply_markup=flow.keyboard(app, current, lang, frozenset(ticked)))
 
 
 @guarded
@@ -146,7 +146,7 @@ async def done(query: CallbackQuery, callback_data: Done, bot: Bot, app: AppCont
                event_update: Update, lang: str) -> None:
     """Save the ticked options of a multiple choice as one answer."""
     ticked = sorted(await _ticked(state, callback_data.r, callback_data.q))
-    result = await answering.answer(app, claim_of(bot, event_update), query.from_user.id,
+    result = await answering.answer(app, claim_of(bot, event_update), sender_id(query),
                                     answering.at(callback_data.r, callback_data.q), lambda _: ticked, lang)
     await _answered(query, bot, app, lang, result)
 
@@ -156,7 +156,7 @@ async def nav_button(query: CallbackQuery, callback_data: Nav, bot: Bot, app: Ap
                      lang: str) -> None:
     """The skip and back buttons under a question."""
     action: Literal["skip", "back"] = "skip" if callback_data.a == "skip" else "back"
-    result = await answering.navigate(app, claim_of(bot, event_update), query.from_user.id,
+    result = await answering.navigate(app, claim_of(bot, event_update), sender_id(query),
                                       answering.at(callback_data.r, callback_data.q), action)
     await _shown(query, bot, app, lang, result)
 
@@ -165,7 +165,7 @@ async def nav_button(query: CallbackQuery, callback_data: Nav, bot: Bot, app: Ap
 async def nav_command(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
     """/skip and /back typed while answering."""
     action: Literal["skip", "back"] = "skip" if (message.text or "").startswith("/skip") else "back"
-    result = await answering.navigate(app, claim_of(bot, event_update), message.from_user.id, answering.asking,
+    result = await answering.navigate(app, claim_of(bot, event_update), sender_id(message), answering.asking,
                                       action)
     if isinstance(result, Stale):
         await message.answer(t("surveys.no_active", lang))
@@ -175,7 +175,7 @@ async def nav_command(message: Message, bot: Bot, app: AppContext, event_update:
 
 async def cancel(message: Message, app: AppContext, lang: str) -> None:
     """/cancel: pause the survey; its answers stay for /start to continue."""
-    paused = await answering.pause(app, message.from_user.id)
+    paused = await answering.pause(app, sender_id(message))
     await message.answer(t("surveys.cancelled" if paused else "surveys.no_active", lang))
 
 
@@ -183,7 +183,7 @@ async def cancel(message: Message, app: AppContext, lang: str) -> None:
 async def edit(query: CallbackQuery, callback_data: Edit, bot: Bot, app: AppContext, event_update: Update,
                lang: str) -> None:
     """An edit button on the review: ask that question again."""
-    result = await answering.edit(app, claim_of(bot, event_update), query.from_user.id, callback_data.r, callback_data.q)
+    result = await answering.edit(app, claim_of(bot, event_update), sender_id(query), callback_data.r, callback_data.q)
     await _shown(query, bot, app, lang, result)
 
 
@@ -191,12 +191,12 @@ async def edit(query: CallbackQuery, callback_data: Edit, bot: Bot, app: AppCont
 async def submit(query: CallbackQuery, callback_data: Submit, bot: Bot, app: AppContext, event_update: Update,
                  lang: str) -> None:
     """Submit the reviewed response: it is completed and its problems become findings."""
-    result = await answering.submit(app, claim_of(bot, event_update), query.from_user.id, callback_data.r)
+    result = await answering.submit(app, claim_of(bot, event_update), sender_id(query), callback_data.r)
     if isinstance(result, Stale):
         await _stale(query, lang)
         return
     await query.answer(t("surveys.recorded", lang))
-    await query.message.answer(t("surveys.thanks", lang))
+    await pressed_on(query).answer(t("surveys.thanks", lang))
 
 
 def router() -> Router:

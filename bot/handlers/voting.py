@@ -18,7 +18,7 @@ from backend.context import AppContext
 from backend.models import AgendaItem
 from backend.voting import members as voting
 from bot.fitting import TEXT_MAX, pieces, rest, send_parts
-from bot.guard import claim_of, guarded
+from bot.guard import claim_of, guarded, pressed_on, sender_id
 from bot.i18n import t
 from bot.meetings.render import snippet
 from bot.voting.callbacks import VoteButton
@@ -49,26 +49,26 @@ async def pressed(query: CallbackQuery, callback_data: VoteButton, bot: Bot, app
         await query.answer(t("voting.refused.bad_choice", lang), show_alert=True)
         return
     if action in CHOICES:
-        cast = await voting.cast_vote(app, claim_of(bot, event_update), query.from_user.id, item_id, action)
+        cast = await voting.cast_vote(app, claim_of(bot, event_update), sender_id(query), item_id, action)
         if not cast.reason_needed:
             await query.answer(t("voting.recorded", lang, choice=t(f"voting.{action}", lang)))
             if cast.changed:  # the same choice again: message left as is
-                await query.message.edit_reply_markup(reply_markup=_keyboard(app, cast.item, action, lang))
+                await pressed_on(query).edit_reply_markup(reply_markup=_keyboard(app, cast.item, action, lang))
             return
         item = cast.item
     else:
-        item = await voting.read_item(app, query.from_user.id, item_id, open_only=action == "comment")
+        item = await voting.read_item(app, sender_id(query), item_id, open_only=action == "comment")
     await query.answer()
     if action == "why":
-        await send_parts(bot, query.from_user.id, pieces(explanation_text(app.plan, item, lang), TEXT_MAX))
+        await send_parts(bot, sender_id(query), pieces(explanation_text(app.plan, item, lang), TEXT_MAX))
         return
     if action == "more":
-        await send_parts(bot, query.from_user.id, rest(item_text(app.plan, item, lang), TEXT_MAX))
+        await send_parts(bot, sender_id(query), rest(item_text(app.plan, item, lang), TEXT_MAX))
         return
     await state.set_state(Typing.reason if action == "reject" else Typing.comment)
-    await state.update_data({ITEM: item_id, MESSAGE: query.message.message_id})
+    await state.update_data({ITEM: item_id, MESSAGE: pressed_on(query).message_id})
     prompt = "voting.reason_prompt" if action == "reject" else "voting.comment_prompt"
-    await bot.send_message(query.from_user.id, t(prompt, lang, item=item_heading(item, lang)))
+    await bot.send_message(sender_id(query), t(prompt, lang, item=item_heading(item, lang)))
 
 
 async def _prompted_item(message: Message, app: AppContext, state: FSMContext, lang: str) -> AgendaItem:
@@ -90,7 +90,7 @@ async def reason_typed(message: Message, bot: Bot, app: AppContext, event_update
     item = await _prompted_item(message, app, state, lang)
     data = await state.get_data()
     await state.set_state(None)
-    await voting.cast_vote(app, claim_of(bot, event_update), message.from_user.id, item.id, "reject",
+    await voting.cast_vote(app, claim_of(bot, event_update), sender_id(message), item.id, "reject",
                            reason=message.text)
     await message.answer(t("voting.reason_saved", lang, choice=t("voting.reject", lang),
                            item=item_heading(item, lang), reason=snippet(message.text)))
@@ -104,7 +104,7 @@ async def comment_typed(message: Message, bot: Bot, app: AppContext, event_updat
     """A member's comment on an item, kept in the audit log beside the votes."""
     item = await _prompted_item(message, app, state, lang)
     await state.set_state(None)
-    await voting.comment(app, claim_of(bot, event_update), message.from_user.id, item.id, message.text or "")
+    await voting.comment(app, claim_of(bot, event_update), sender_id(message), item.id, message.text or "")
     await message.answer(t("voting.comment_saved", lang))
 
 
