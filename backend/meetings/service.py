@@ -84,7 +84,7 @@ def account_id(messenger_id: int) -> ScalarSelect[int]:
     return select(Participant.id).where(Participant.telegram_id == messenger_id).scalar_subquery()
 
 
-def _active(who: Who) -> Select[tuple[Meeting]]:
+def _active(who: Who) -> Select[Meeting]:
     return (select(Meeting).where(Meeting.facilitator_id == who, Meeting.status.in_(ACTIVE))
             .order_by(Meeting.id.desc()).limit(1))
 
@@ -291,4 +291,5 @@ async def remind_due(session: AsyncSession, now: datetime, after: timedelta = ST
     )).all()
     for meeting, _, _ in rows:
         meeting.reminded_at = now
-    return [Reminder(meeting, telegram_id, language) for meeting, telegram_id, language in rows]
+    return [Reminder(meeting, telegram_id, language) for meeting, telegram_id, language in rows
+            if telegram_id is not None]  # the query keeps only these; the check tells the type checker

@@ -44,7 +44,7 @@ def instance_count(repeat: Repeat, state: SurveyState) -> int:
     assert repeat.count is not None
     value = compile_expression(repeat.count).evaluate(expression_answers(state), today=state.today)
     try:
-        number = float(value) if not isinstance(value, str) else float(value or "nan")
+        number = float(value or "nan") if isinstance(value, str) else float(value)  # type: ignore[arg-type]  # a date raises TypeError
     except (TypeError, ValueError):
         return 0
     return 0 if math.isnan(number) else max(0, min(MAX_INSTANCES, int(number)))

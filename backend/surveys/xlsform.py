@@ -263,7 +263,7 @@ class _Importer:
         choice_rows: list[int | None] = []
         if kind.type in OWN_CHOICE_TYPES:
             question["or_other"] = written.split()[-1] == "or_other"
-            self.select_labels[name] = question["label"]
+            self.select_labels[str(name)] = question["label"]
             if "." in child.get("itemset", ""):
                 raise _refusal(row, written, f"its choices live in the file {child['itemset']!r}, "
                                              "which is not part of the form")

@@ -89,7 +89,8 @@ def _hint_values(question: Question, state: SurveyState, sources: ChoiceSources,
     proposed = value.get("district_proposed") if isinstance(value, dict) else None
     labels = {c.name: localize(c.label, lang) for c in sources.get("district", ())} if proposed else {}
     number = question.instance if question.type is QuestionType.REPEAT_MORE else picked(question, state) + 1
-    return {"number": localize_number(number or 0, lang), "district": labels.get(proposed, proposed)}
+    district = labels.get(proposed, proposed) if isinstance(proposed, str) else proposed
+    return {"number": localize_number(number or 0, lang), "district": district}
 
 
 def question_text(question: Question, number: int, state: SurveyState, lang: str, sources: ChoiceSources,
