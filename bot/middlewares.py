@@ -9,8 +9,8 @@ from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, User
 
-from backend.services import participants
 from backend.context import AppContext
+from backend.services import participants
 from bot.i18n import pick_language
 
 LANG_KEY = "lang"

@@ -22,9 +22,9 @@ from aiohttp import ClientError
 from sqlalchemy.exc import SQLAlchemyError
 
 from backend.config import Settings
+from backend.context import AppContext
 from backend.errors import ConfigError
 from bot.app import create_bot, open_app
-from backend.context import AppContext
 from bot.messengers import adapt, publish_menu
 from bot.scheduling import leader_duties
 from bot.scheduling.leader import LeaderElection, PostgresLeaderLock
@@ -45,7 +45,7 @@ async def check_bot_api(bot: Bot, api_base: str) -> None:
         me = await bot.get_me()
     except TelegramUnauthorizedError:
         raise ConfigError(f"the Bot API at {api_base} rejected MEYDAN_BOT_TOKEN; check the token") from None
-    except (TelegramAPIError, ClientError, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, TelegramAPIError, ClientError, OSError) as exc:
         raise ConfigError(f"cannot reach the Bot API at {api_base} ({exc.__class__.__name__}); check MEYDAN_API_BASE") from None
     log.info("connected as @%s (%s) to %s", me.username, me.id, api_base)
 

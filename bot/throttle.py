@@ -20,8 +20,8 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Chat, TelegramObject, Update, User
 
 from backend.config import Settings
-from backend.services import meetings
 from backend.context import AppContext
+from backend.services import meetings
 from bot.counters import Counters
 from bot.i18n import pick_language, t
 from bot.middlewares import LANG_KEY

@@ -156,7 +156,7 @@ async def register_webhook(settings: Settings, bot: Bot, dp: Dispatcher) -> None
                 else:
                     log.info("the webhook is set to %s by another worker", shown)
                 return
-            except (TelegramAPIError, ClientError, RedisError, OSError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, TelegramAPIError, ClientError, RedisError, OSError) as exc:
                 log.warning("could not set the webhook to %s (%s); trying again in %.0f s", shown, exc, pause)
             await asyncio.sleep(pause)
             pause = min(pause * 2, _RETRY_MAX)

@@ -19,9 +19,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import migrate
-from backend.db import create_engine, session_factory
-
 from backend.config import async_database_url
+from backend.db import create_engine, session_factory
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser

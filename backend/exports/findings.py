@@ -6,8 +6,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.exports.columns import fetch_rows, frame_of, iso_date, jalali_date, utc_iso
 from backend.errors import MeydanError
+from backend.exports.columns import fetch_rows, frame_of, iso_date, jalali_date, utc_iso
 from backend.models import FINDING_KINDS, Finding, ImportRow, Meeting, Participant, ProblemFinding
 
 FINDING_COLUMNS = {

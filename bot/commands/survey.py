@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import MeydanError
 from backend.config import load_settings
+from backend.errors import MeydanError
 from backend.jalali import format_datetime, parse_date
 from backend.plan import load_plan, plan_zone
 from backend.services import surveys

@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.context import AppContext
 from backend.digest.build import Digest
 from backend.models import Participant
 from backend.services import participants
-from backend.voting import service as voting
 from backend.services.outbox import Outgoing, enqueue_many, store_file
-from backend.context import AppContext
+from backend.voting import service as voting
 from bot.i18n import localize_number, t
 from reports.digest import DigestFiles, write_digest
 

@@ -7,9 +7,9 @@ from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.locales import localize_digits
 from backend.models import OutboxMessage
 from backend.services import outbox, participants
-from backend.locales import localize_digits
 from bot.i18n import t
 
 NOTICE_PREFIX = "outbox.unreachable:"

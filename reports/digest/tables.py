@@ -9,9 +9,9 @@ import pandas as pd
 
 from backend.digest.build import Digest, SurveySection
 from backend.digest.participation import FINDING_DIMENSIONS
+from backend.locales import localize_digits
 from backend.plan import Plan
 from backend.surveys.model import localize
-from backend.locales import localize_digits
 from reports.labels import label
 
 SHEET_NAME_LIMIT = 31  # Excel's limit

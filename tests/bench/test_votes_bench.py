@@ -12,10 +12,10 @@ from sqlalchemy.engine import URL, make_url
 
 from backend.db import create_engine, session_factory
 from backend.models import AgendaItem
-from sandbox.bench.registry import BENCHMARKS, BenchOptions
-from sandbox.emulator import SimulatedUser
 from bot.voting import bench
 from bot.voting.render import CHOICES
+from sandbox.bench.registry import BENCHMARKS, BenchOptions
+from sandbox.emulator import SimulatedUser
 
 PRESSES_PER_MEMBER = bench.QUICK_ITEMS + 1  # a choice on each item, then one changed
 

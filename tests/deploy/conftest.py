@@ -57,7 +57,7 @@ class Service:
             self.process.send_signal(signal.SIGTERM)
         try:
             return await asyncio.wait_for(self.process.wait(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.process.kill()
             await self.process.wait()
             raise AssertionError(f"{self.log.name} did not stop within {timeout}s:\n{self.output()[-3000:]}") from None
@@ -93,7 +93,7 @@ async def health(port: int) -> dict[str, Any] | None:
         try:
             async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
                 return dict(await response.json()) if response.status == 200 else None
-        except (aiohttp.ClientError, asyncio.TimeoutError):
+        except (TimeoutError, aiohttp.ClientError):
             return None
 
 

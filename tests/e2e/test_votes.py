@@ -10,15 +10,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from backend.context import AppContext
 from backend.db import create_engine, session_factory
+from backend.integration import problems
 from backend.models import AgendaItem, AuditEntry, utcnow
 from backend.plan import load_plan
 from backend.services import invites
-from backend.integration import problems
-from backend.voting import service as voting
 from backend.services.findings import record_finding
+from backend.voting import service as voting
 from bot.app import create_bot
-from backend.context import AppContext
 from bot.runner import running_bot
 from bot.scheduling.registry import JobContext
 from bot.voting.agendas import open_next_agenda

@@ -24,10 +24,10 @@ from sqlalchemy.engine import URL
 
 from backend.config import Settings, load_settings
 from bot.app import create_bot
-from sandbox.emulator import RunningEmulator, running_emulator
-from sandbox.emulator.users import SimulatedUser
 from bot.i18n import t
 from bot.runner import running_bot
+from sandbox.emulator import RunningEmulator, running_emulator
+from sandbox.emulator.users import SimulatedUser
 from tests.e2e.citizens import SURVEY, join
 from tests.e2e.conftest import TOKEN
 from tests.hardening.helpers import at_meeting, text_of

@@ -11,9 +11,9 @@ from aiogram import Bot
 from sqlalchemy.engine import URL
 
 from backend.config import load_settings
+from backend.context import AppContext
 from backend.db import create_engine, session_factory
 from backend.plan import load_plan
-from backend.context import AppContext
 
 TOKEN = "515151:outbox-tests"
 

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.models import OutboxMessage, Participant
 from backend.services import outbox
-from sandbox.emulator import RunningEmulator, running_emulator
 from bot.outbox import OutboxSender
 from sandbox.bench.broadcast import broadcast, delivery, emulator_bot, open_chats
+from sandbox.emulator import RunningEmulator, running_emulator
 from tests.outbox.conftest import TOKEN
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -6,8 +6,8 @@ import asyncio
 from pathlib import Path
 
 from backend.config import Settings
-from backend.plan import load_plan
 from backend.context import AppContext
+from backend.plan import load_plan
 
 
 def _app(database_url: str, tmp_path: Path) -> AppContext:
