@@ -142,7 +142,9 @@ class Stack:
     redis_url: str | None
 
 
-@pytest.fixture(params=["sqlite-memory", pytest.param("postgres-redis", marks=[pytest.mark.postgres, pytest.mark.redis])])
+@pytest.fixture(
+    params=["sqlite-memory", pytest.param("postgres-redis", marks=[pytest.mark.postgres, pytest.mark.redis])]
+)
 def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stack]:
     """Run a test twice: SQLite with in-memory state, and PostgreSQL with Redis."""
     if request.param == "sqlite-memory":

@@ -69,7 +69,8 @@ def open_(
         if day is None:
             raise MeydanError(f"--until {until!r} is not a date; expected e.g. 1404/02/15 or 2025-05-05")
         settings = load_settings()
-        closes_at = datetime.combine(day + timedelta(days=1), time(), plan_zone(settings, load_plan(settings.plan_file)))
+        zone = plan_zone(settings, load_plan(settings.plan_file))
+        closes_at = datetime.combine(day + timedelta(days=1), time(), zone)
     _set_open(code, True, closes_at)
 
 

@@ -38,13 +38,17 @@ async def recipients(session: AsyncSession, app: AppContext) -> list[Participant
     return list(found.values())
 
 
+def _figure(key: str, current: int, change: int, lang: str) -> str:
+    """One key figure of the summary with its change since the period before."""
+    shown = t("digest.summary.change", lang, change=localize_number(change, lang, signed=bool(change)))
+    return t("digest.summary.figure", lang, name=t(f"digest.figures.{key}", lang), value=current, change=shown)
+
+
 def summary(digest: Digest, lang: str) -> str:
     """The message before the files: the period, the key figures with their change, the top problems."""
     totals = digest.participation.totals
     lines = [t("digest.summary.title", lang, period=digest.period.label(lang), dates=digest.period.dates(lang))]
-    lines += [t("digest.summary.figure", lang, name=t(f"digest.figures.{key}", lang), value=int(row.current),
-                change=t("digest.summary.change", lang, change=localize_number(int(row.change), lang, signed=bool(row.change))))
-              for key, row in totals.iterrows()]
+    lines += [_figure(str(key), int(row.current), int(row.change), lang) for key, row in totals.iterrows()]
     top = digest.top.head(TOP_IN_SUMMARY)
     if len(top):
         lines.append(t("digest.summary.top", lang))

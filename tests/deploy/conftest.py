@@ -30,7 +30,10 @@ def free_port() -> int:
 def meydan_env(tmp_path: Path, **values: object) -> dict[str, str]:
     """This process's environment without MEYDAN_* settings, plus a data directory and ``values``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEYDAN_")}
-    env.update({"MEYDAN_DATA_DIR": str(tmp_path / "data"), "MEYDAN_SECRET_KEY": "deploy-tests-secret-key-of-32-characters"})
+    env.update({
+        "MEYDAN_DATA_DIR": str(tmp_path / "data"),
+        "MEYDAN_SECRET_KEY": "deploy-tests-secret-key-of-32-characters",
+    })
     env.update({f"MEYDAN_{k.upper()}": str(v) for k, v in values.items() if v is not None})
     return env
 

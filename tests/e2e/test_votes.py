@@ -140,7 +140,8 @@ async def test_agenda_votes_reminders_deadline_and_the_next_body(settings_for, e
                 on_commission = {item.problem_id for item in commission.items}
                 rejected = (await session.get(AgendaItem, items[4])).problem_id
                 returned = await voting.returned_reasons(session, [rejected])
-                audit = (await session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "agenda_item"))).all()
+                actions = select(AuditEntry.action).where(AuditEntry.entity == "agenda_item")
+                audit = (await session.scalars(actions)).all()
             approved = {(await _problem(sessions, item)) for item in items[:4]}
             assert set(waiting) == approved == on_commission
             assert rejected not in on_commission

@@ -155,7 +155,7 @@ class Kills:
 
 async def _kill_repeatedly(bot: BotProcess, ledger: Ledger, kills: Kills, until: asyncio.Event) -> None:
     """Kill and restart the bot until ``kills.count`` or ``until`` (a restart under way is finished first)."""
-    state = sandbox.emulator.bot(TOKEN)
+    state = bot.emulator.bot(TOKEN)
     for _ in range(kills.count):
         due = state.revision + ledger.rng.randint(*kills.after)
         while state.revision < due:

@@ -31,8 +31,12 @@ from tests.hardening.helpers import FORMULA_ATTACK, HTML_ATTACK, invited, shows_
 
 TITLE = normalize_persian(HTML_ATTACK)  # a problem's title is its canonical statement, normalized
 APPROVE, COMMENT = "موافق ✅", "نظر 💬"
-REFUSED = {"not_member": "شما عضو این مرجع نیستید؛ رأی شما ثبت نشد.", "closed": "مهلت رأی‌گیری این دستور جلسه تمام شده است.",
-           "unknown_item": "این مورد دیگر در دستور جلسه نیست.", "bad_choice": "این گزینه معتبر نیست."}
+REFUSED = {
+    "not_member": "شما عضو این مرجع نیستید؛ رأی شما ثبت نشد.",
+    "closed": "مهلت رأی‌گیری این دستور جلسه تمام شده است.",
+    "unknown_item": "این مورد دیگر در دستور جلسه نیست.",
+    "bad_choice": "این گزینه معتبر نیست.",
+}
 
 
 @dataclass
