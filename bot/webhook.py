@@ -20,10 +20,12 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
+from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 from aiohttp import ClientError, web
 from redis.asyncio import Redis
@@ -69,7 +71,7 @@ class UpdateEndpoint:
             update = Update.model_validate(raw, context={"bot": self.bot})
         except ValueError:  # not JSON, or not an Update (pydantic's ValidationError is a ValueError)
             return web.Response(status=400, text="Bad Request")
-        reply = await self.dp.feed_webhook_update(self.bot, update)
+        reply: TelegramMethod[Any] | None = await self.dp.feed_webhook_update(self.bot, update)
         if reply is not None:
             await self.dp.silent_call_request(self.bot, reply)
         return web.json_response({})

@@ -44,7 +44,7 @@ from sandbox.bench.imports import write_sample_137
 from sandbox.bench.survey.citizen import bundled_survey, follow, write_script
 from sandbox.demo_meetings import log_meetings
 from sandbox.emulator import RunningEmulator, running_emulator
-from sandbox.emulator.users import SimulatedUser
+from sandbox.emulator.users import Message, SimulatedUser
 
 DEMO_TOKEN = "700000:meydan-demo"
 CITIZENS = 300
@@ -100,7 +100,7 @@ async def _vote(app: AppContext, members: list[SimulatedUser], progress: Progres
     task = progress.add_task("members vote with inline buttons", total=len(members) * len(items))
     for number, member in enumerate(members):
         await member.wait_for_message(contains="دستور جلسه", timeout=60)
-        cards = []
+        cards: list[Message] = []
         while len(cards) < len(items):
             cards.append(await member.wait_for_message(contains="امتیاز", timeout=60))
         for card_number, card in enumerate(cards):
