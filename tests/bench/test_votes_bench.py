@@ -12,8 +12,8 @@ from sqlalchemy.engine import URL, make_url
 
 from backend.db import create_engine, session_factory
 from backend.models import AgendaItem
-from bot.voting import bench
 from bot.voting.render import CHOICES
+from sandbox.bench import votes as bench
 from sandbox.bench.registry import BENCHMARKS, BenchOptions
 from sandbox.emulator import SimulatedUser
 
