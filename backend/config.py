@@ -9,7 +9,7 @@ import re
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -155,7 +155,8 @@ class Settings(BaseSettings):
         """The webhook's public URL, or a ConfigError saying what it is for."""
         if not self.webhook_url:
             raise ConfigError("MEYDAN_WEBHOOK_URL is not set; set it to the public https URL that reaches the "
-                              "webhook workers (e.g. https://bot.example.org/webhook), or run without --webhook to poll")
+                              "webhook workers (e.g. https://bot.example.org/webhook), "
+                              "or run without --webhook to poll")
         return self.webhook_url
 
     def secret(self) -> bytes:
@@ -188,7 +189,7 @@ def _create_key_file(path: Path) -> None:
         draft.unlink()
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read the settings; a bad value becomes one ConfigError naming the variable."""
     try:
         return Settings(**overrides)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -31,13 +31,13 @@ _WEEK = timedelta(days=7)
 
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_local(dt: datetime, tz: str | tzinfo = TEHRAN) -> datetime:
     """Convert `dt` to the zone `tz`; a naive `dt` is taken to be UTC."""
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz)
 
 

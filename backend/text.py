@@ -24,7 +24,7 @@ _REMOVED_CHARS = (
 )
 _NORMALIZE_TABLE = {
     **_LATIN_DIGITS_TABLE,
-    **str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"}),
+    **str.maketrans("يىك", "ییک"),
     **dict.fromkeys(map(ord, _REMOVED_CHARS)),
 }
 

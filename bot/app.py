@@ -14,14 +14,14 @@ from aiogram.types import BotCommand
 
 from backend import migrate
 from backend.config import Settings
+from backend.context import AppContext
 from backend.db import check_connection, create_engine, session_factory
 from backend.plan import load_plan
 from backend.services import surveys
 from bot import oversize, throttle
 from bot.api_session import BotApiSession
-from bot.fitting import FitToLimits
-from backend.context import AppContext
 from bot.counters import counters_for
+from bot.fitting import FitToLimits
 from bot.handlers import routers
 from bot.i18n import LANGUAGES, t
 from bot.middlewares import LanguageMiddleware

@@ -11,8 +11,22 @@ import typer
 
 from backend.config import load_settings
 from backend.errors import MeydanError
-from bot.commands import (agenda, aggregate, console, db, digest, export, imports, invite, outbox, plan, prioritize,
-                          problems, run, setup_logging, survey)
+from bot.commands import (
+    agenda,
+    aggregate,
+    db,
+    digest,
+    export,
+    imports,
+    invite,
+    outbox,
+    plan,
+    prioritize,
+    problems,
+    run,
+    setup_logging,
+    survey,
+)
 
 app = typer.Typer(help="Meydan: a messenger-based participation collector for a city's mid-term plan.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)

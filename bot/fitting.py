@@ -23,7 +23,9 @@ TEXT_MAX = 4096
 CAPTION_MAX = 1024
 LIMITS = {"text": TEXT_MAX, "caption": CAPTION_MAX}
 TAIL = " …"
-_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*>|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|lt|gt|amp|quot);|[^<&]|[<&]")
+_TOKEN = re.compile(
+    r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*>|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|lt|gt|amp|quot);|[^<&]|[<&]"
+)
 _SPACE = re.compile(r"\s")
 
 

@@ -15,6 +15,7 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
@@ -22,9 +23,9 @@ from aiohttp import ClientError
 from sqlalchemy.exc import SQLAlchemyError
 
 from backend.config import Settings
+from backend.context import AppContext
 from backend.errors import ConfigError
 from bot.app import create_bot, open_app
-from backend.context import AppContext
 from bot.messengers import adapt, publish_menu
 from bot.scheduling import leader_duties
 from bot.scheduling.leader import LeaderElection, PostgresLeaderLock
@@ -45,8 +46,10 @@ async def check_bot_api(bot: Bot, api_base: str) -> None:
         me = await bot.get_me()
     except TelegramUnauthorizedError:
         raise ConfigError(f"the Bot API at {api_base} rejected MEYDAN_BOT_TOKEN; check the token") from None
-    except (TelegramAPIError, ClientError, OSError, asyncio.TimeoutError) as exc:
-        raise ConfigError(f"cannot reach the Bot API at {api_base} ({exc.__class__.__name__}); check MEYDAN_API_BASE") from None
+    except (TimeoutError, TelegramAPIError, ClientError, OSError) as exc:
+        raise ConfigError(
+            f"cannot reach the Bot API at {api_base} ({exc.__class__.__name__}); check MEYDAN_API_BASE"
+        ) from None
     log.info("connected as @%s (%s) to %s", me.username, me.id, api_base)
 
 
@@ -187,7 +190,8 @@ async def running_bot(settings: Settings, *, start_timeout: float = 60) -> Async
     """The bot polling as ``meydan run`` does, for the length of the block (demo, tests, benchmarks)."""
     started: asyncio.Future[Dispatcher] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(run_polling(settings, handle_signals=False, started=started))
-    done, _ = await asyncio.wait({task, started}, timeout=start_timeout, return_when=asyncio.FIRST_COMPLETED)
+    waited: set[asyncio.Future[Any]] = {task, started}
+    done, _ = await asyncio.wait(waited, timeout=start_timeout, return_when=asyncio.FIRST_COMPLETED)
     if task in done:
         task.result()  # raises why the bot could not start
     if not started.done():

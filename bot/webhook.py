@@ -20,10 +20,12 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
+from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 from aiohttp import ClientError, web
 from redis.asyncio import Redis
@@ -69,7 +71,7 @@ class UpdateEndpoint:
             update = Update.model_validate(raw, context={"bot": self.bot})
         except ValueError:  # not JSON, or not an Update (pydantic's ValidationError is a ValueError)
             return web.Response(status=400, text="Bad Request")
-        reply = await self.dp.feed_webhook_update(self.bot, update)
+        reply: TelegramMethod[Any] | None = await self.dp.feed_webhook_update(self.bot, update)
         if reply is not None:
             await self.dp.silent_call_request(self.bot, reply)
         return web.json_response({})
@@ -156,7 +158,7 @@ async def register_webhook(settings: Settings, bot: Bot, dp: Dispatcher) -> None
                 else:
                     log.info("the webhook is set to %s by another worker", shown)
                 return
-            except (TelegramAPIError, ClientError, RedisError, OSError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, TelegramAPIError, ClientError, RedisError, OSError) as exc:
                 log.warning("could not set the webhook to %s (%s); trying again in %.0f s", shown, exc, pause)
             await asyncio.sleep(pause)
             pause = min(pause * 2, _RETRY_MAX)

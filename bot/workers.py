@@ -77,7 +77,7 @@ async def stop_all(workers: Sequence[asyncio.subprocess.Process]) -> None:
         worker.send_signal(signal.SIGTERM)
     try:
         await asyncio.wait_for(asyncio.gather(*(worker.wait() for worker in running)), STOP_TIMEOUT)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         for worker in running:
             if worker.returncode is None:
                 worker.kill()

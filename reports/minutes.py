@@ -6,11 +6,10 @@ from collections import defaultdict
 from typing import Any
 
 from backend.jalali import format_date, format_datetime
+from backend.locales import localize_digits, localize_number, pick_language
+from backend.meetings.service import MeetingRecord
 from backend.models import Finding, Note
 from backend.plan import Plan
-from backend.meetings.service import MeetingRecord
-from backend.locales import pick_language
-from backend.locales import localize_digits, localize_number
 from reports.labels import catalog, label
 from reports.templates import render
 

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 import pandas as pd
-from pandas.api.types import is_numeric_dtype
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from pandas.api.types import is_numeric_dtype
 
 TableFormat = Literal["csv", "xlsx"]
 FORMATS: tuple[str, ...] = get_args(TableFormat)

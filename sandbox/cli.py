@@ -28,7 +28,9 @@ def emulator(
 
 def demo(
     data_dir: Annotated[str, typer.Option(help="Where the demo keeps its SQLite database and files.")] = "var/demo",
-    citizens: Annotated[int, typer.Option(min=1, max=5000, help="How many simulated citizens answer the survey.")] = 300,
+    citizens: Annotated[
+        int, typer.Option(min=1, max=5000, help="How many simulated citizens answer the survey.")
+    ] = 300,
 ) -> None:
     """Run Meydan end to end on the embedded default: SQLite, in-memory state, the emulator."""
     from sandbox.demo import run_demo

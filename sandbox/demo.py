@@ -25,26 +25,26 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from backend.config import Settings, load_settings
+from backend.context import AppContext
 from backend.db import create_engine, session_factory
-from backend.models import Agenda, Answer, Decision, Finding, Meeting, Note, Problem, Response, utcnow
-from sandbox.bench.imports import write_sample_137
 from backend.imports.importer import import_file
+from backend.integration import problems
+from backend.models import Agenda, Answer, Decision, Finding, Meeting, Note, Problem, Response, utcnow
 from backend.plan import load_plan
 from backend.prioritize.priorities import prioritize
 from backend.services import invites
-from backend.integration import problems
 from bot.app import create_bot
-from sandbox.bench.survey.citizen import bundled_survey, follow, write_script
-from backend.context import AppContext
-from sandbox.demo_meetings import log_meetings
 from bot.digest.schedule import weekly_digest
-from sandbox.emulator import RunningEmulator, running_emulator
-from sandbox.emulator.users import SimulatedUser
 from bot.runner import running_bot
 from bot.scheduling.registry import JobContext
 from bot.voting.agendas import open_next_agenda
 from bot.voting.schedule import deadlines
 from reports.digest import DigestFiles
+from sandbox.bench.imports import write_sample_137
+from sandbox.bench.survey.citizen import bundled_survey, follow, write_script
+from sandbox.demo_meetings import log_meetings
+from sandbox.emulator import RunningEmulator, running_emulator
+from sandbox.emulator.users import Message, SimulatedUser
 
 DEMO_TOKEN = "700000:meydan-demo"
 CITIZENS = 300
@@ -100,7 +100,7 @@ async def _vote(app: AppContext, members: list[SimulatedUser], progress: Progres
     task = progress.add_task("members vote with inline buttons", total=len(members) * len(items))
     for number, member in enumerate(members):
         await member.wait_for_message(contains="دستور جلسه", timeout=60)
-        cards = []
+        cards: list[Message] = []
         while len(cards) < len(items):
             cards.append(await member.wait_for_message(contains="امتیاز", timeout=60))
         for card_number, card in enumerate(cards):

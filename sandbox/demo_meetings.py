@@ -25,16 +25,16 @@ from aiohttp import ClientSession
 from pydantic import BaseModel, Field, TypeAdapter, model_validator
 from rich.progress import Progress, TaskID
 
+from backend.context import AppContext
 from backend.errors import MeydanError
 from backend.jalali import format_date, today_local
+from backend.meetings.service import FORUM_SOURCE, SOURCE_GROUPS
 from backend.plan import Plan
 from backend.services import invites
-from backend.meetings.service import FORUM_SOURCE, SOURCE_GROUPS
-from backend.context import AppContext
-from sandbox.emulator import RunningEmulator
-from sandbox.emulator.users import Message, SimulatedUser
 from bot.i18n import catalog, localize_number, t
 from bot.meetings import links
+from sandbox.emulator import RunningEmulator
+from sandbox.emulator.users import Message, SimulatedUser
 
 SCRIPT = Path(__file__).with_name("demo_meetings.yaml")
 LANG = "fa"

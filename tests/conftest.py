@@ -19,9 +19,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import migrate
-from backend.db import create_engine, session_factory
-
 from backend.config import async_database_url
+from backend.db import create_engine, session_factory
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
@@ -143,7 +142,9 @@ class Stack:
     redis_url: str | None
 
 
-@pytest.fixture(params=["sqlite-memory", pytest.param("postgres-redis", marks=[pytest.mark.postgres, pytest.mark.redis])])
+@pytest.fixture(
+    params=["sqlite-memory", pytest.param("postgres-redis", marks=[pytest.mark.postgres, pytest.mark.redis])]
+)
 def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stack]:
     """Run a test twice: SQLite with in-memory state, and PostgreSQL with Redis."""
     if request.param == "sqlite-memory":

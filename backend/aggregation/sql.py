@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import Date, Executable, Text, cast, func, text
+from sqlalchemy import Date, Executable, SQLColumnExpression, Text, cast, func, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -27,7 +27,7 @@ async def for_analysis(session: AsyncSession) -> str:
     return dialect
 
 
-def local_date(column: ColumnElement[Any], zone: str, dialect: str) -> ColumnElement[Any]:
+def local_date(column: SQLColumnExpression[Any], zone: str, dialect: str) -> ColumnElement[Any]:
     """The calendar date in ``zone`` of a UTC timestamp column: exact on PostgreSQL; on SQLite the
     timestamp is shifted by the zone's present UTC offset (Iran has kept one offset since 2022)."""
     if dialect == "postgresql":
@@ -42,7 +42,7 @@ def as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def json_text(column: ColumnElement[Any]) -> ColumnElement[str]:
+def json_text(column: SQLColumnExpression[Any]) -> ColumnElement[str]:
     """A JSON column as its JSON text, which both databases can group by."""
     return cast(column, Text)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import SQLColumnExpression, and_, case, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -142,7 +142,7 @@ def _values(answers: pd.DataFrame, questions: pd.DataFrame, names: list[str],
     return values[["question", "value", *names, "count", "share", "mean_position"]]
 
 
-def _status_until(until: datetime | None) -> ColumnElement[Any]:
+def _status_until(until: datetime | None) -> SQLColumnExpression[Any]:
     """A response's status as it stood at ``until``: completed only if completed before it."""
     if until is None:
         return Response.status
@@ -163,8 +163,10 @@ async def survey_results(session: AsyncSession, code: str, *, segments: Sequence
     columns, joined = _segment_columns(definition, segments)
     from_answers = [name for name in segments if name not in PROFILE_SEGMENTS]
     names = list(segments)
-    types = {q.name: q.type for q in definition.questions if q.type is not QuestionType.NOTE}
-    of_survey = Response.survey_version_id.in_(select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id))
+    asked = [q for q in definition.questions if q.type is not QuestionType.NOTE]
+    types: dict[str, QuestionType] = {q.name: q.type for q in asked}
+    versions = select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id)
+    of_survey: ColumnElement[bool] = Response.survey_version_id.in_(versions)
     if until is not None:
         of_survey = and_(of_survey, Response.started_at < until)
     status = _status_until(until)

@@ -8,8 +8,16 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from backend.errors import MeydanError
-from backend.jalali import TEHRAN, format_date, format_week, jalali_week, parse_date, parse_week, week_bounds, \
-    week_start
+from backend.jalali import (
+    TEHRAN,
+    format_date,
+    format_week,
+    jalali_week,
+    parse_date,
+    parse_week,
+    week_bounds,
+    week_start,
+)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ async def top_problems(session: AsyncSession, plan: Plan, period: Period, top: i
     ranked = now.ranked.head(top)
     previous = before.ranked["rank"].reindex(ranked.index).astype("Int64")
     table = ranked[["title", "axis", "mentions", "score", "rank"]].assign(previous_rank=previous)
-    table["move"] = [movement(int(r), None if pd.isna(p) else int(p)) for r, p in zip(table["rank"], previous)]
+    pairs = zip(table["rank"], previous, strict=True)
+    table["move"] = [movement(int(r), None if pd.isna(p) else int(p)) for r, p in pairs]
     table["stability"] = now.stability(top).reindex(ranked.index)
     return table

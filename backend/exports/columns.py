@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVarTuple
 
 import pandas as pd
 from sqlalchemy import Row, Select
@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.jalali import TEHRAN, format_date
 
 ISO_UTC = "%Y-%m-%dT%H:%M:%SZ"
+Columns = TypeVarTuple("Columns")  # the types of a query's columns
 
 
-async def fetch_rows(session: AsyncSession, query: Select[Any]) -> Sequence[Row[Any]]:
+async def fetch_rows(session: AsyncSession, query: Select[*Columns]) -> Sequence[Row[*Columns]]:
     """All rows of ``query`` as plain Core rows (no ORM work per row, which large exports feel),
     after flushing pending changes as ``session.execute`` would."""
     await session.flush()

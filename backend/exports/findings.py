@@ -6,8 +6,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.exports.columns import fetch_rows, frame_of, iso_date, jalali_date, utc_iso
 from backend.errors import MeydanError
+from backend.exports.columns import fetch_rows, frame_of, iso_date, jalali_date, utc_iso
 from backend.models import FINDING_KINDS, Finding, ImportRow, Meeting, Participant, ProblemFinding
 
 FINDING_COLUMNS = {
@@ -63,9 +63,10 @@ async def findings_frame(session: AsyncSession, *, kind: str | None = None, sour
     ))
     shown = len(FINDING_COLUMNS)
     frame = frame_of([row[:shown] for row in rows], FINDING_COLUMNS)
+    origins = [origin(r.answer_id, r.origin_meeting, r.note_id, r.batch_id, r.row_number) for r in rows]
     frame = frame.assign(
         held_on=iso_date(frame["held_on"]), held_on_jalali=jalali_date(frame["held_on"]),
-        origin=pd.Series([origin(*row[shown:]) for row in rows], index=frame.index, dtype=object),
+        origin=pd.Series(origins, index=frame.index, dtype=object),
         created_at=utc_iso(frame["created_at"]),
     )
     return frame[list(ORDER)]

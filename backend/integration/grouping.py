@@ -79,7 +79,7 @@ def link(size: int, left: np.ndarray, right: np.ndarray, strength: np.ndarray,
     apart_array = np.asarray(apart, dtype=np.int64).reshape(-1, 2)
     clashing = np.unique(labels[apart_array[:, 0]][labels[apart_array[:, 0]] == labels[apart_array[:, 1]]])
     if len(clashing):
-        partition = _Partition(map(tuple, apart_array.tolist()))
+        partition = _Partition((a, b) for a, b in apart_array.tolist())
         inside = np.isin(labels[left], clashing)
         order = np.argsort(-strength[inside], kind="stable")
         for a, b in zip(left[inside][order].tolist(), right[inside][order].tolist(), strict=True):

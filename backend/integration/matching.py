@@ -33,7 +33,8 @@ from backend.integration.reading import Reader, Reading, lexicon
 from backend.integration.similarity import cosine
 
 ISSUE_WEIGHT = 6.0  # an issue of the lexicon weighs this many times a word of the same rarity
-LATER_ISSUE = 0.5  # each further issue a complaint names weighs this much of the one before (the first is the complaint)
+# each further issue a complaint names weighs this much of the one before (the first is the complaint)
+LATER_ISSUE = 0.5
 LATER_PLACE = 0.5  # likewise each further place (the first is where the complaint is)
 WIDE_PLACE = 3_000  # complaints at one place above which candidates must share an issue
 PRODUCT_ROWS = 4_000  # rows of the candidate product computed at once

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVarTuple
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,7 @@ PROPOSED, CONFIRMED, RETIRED = "proposed", "confirmed", "retired"
 _LOCK_KEY = 0x4D45594441  # "MEYDA": serializes integration runs and decisions on PostgreSQL
 _CHUNK = 5_000  # ids per IN (...) list
 _PROBLEMS, _LINKS = Problem.__table__, ProblemFinding.__table__
+Columns = TypeVarTuple("Columns")  # the types of a query's columns
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ async def _lock(session: AsyncSession) -> None:
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
 
 
-async def _rows(session: AsyncSession, query: Select[Any]) -> Sequence[Row[Any]]:
+async def _rows(session: AsyncSession, query: Select[*Columns]) -> Sequence[Row[*Columns]]:
     """All rows of ``query``, read on the session's connection (without the ORM's slow row processing)."""
     return (await (await session.connection()).execute(query)).all()
 

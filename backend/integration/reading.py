@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -86,22 +87,21 @@ class Lexicon:
     """The municipal lexicon (``lexicon.yaml``): politeness formulas, place markers, name heads
     and tails, stopwords and issues with their forms, as lookup keys."""
 
-    def __init__(self, data: dict[str, object]) -> None:
-        self.politeness = set().union(*(_keys(normalize_persian(f).split())  # type: ignore[attr-defined]
-                                        for f in data["politeness"]))
-        self.heads = {_key(h.split()) for h in data["name_heads"]}  # type: ignore[attr-defined]
-        self.tails = {_key(t.split()) for t in data["name_tails"]}  # type: ignore[attr-defined]
-        self.stopwords = {_key([w]) for w in data["stopwords"]}  # type: ignore[attr-defined]
+    def __init__(self, data: dict[str, Any]) -> None:
+        """``data``: the parsed YAML document, whose shape ``lexicon.yaml`` sets."""
+        self.politeness: set[str] = set().union(*(_keys(normalize_persian(f).split()) for f in data["politeness"]))
+        self.heads = {_key(h.split()) for h in data["name_heads"]}
+        self.tails = {_key(t.split()) for t in data["name_tails"]}
+        self.stopwords = {_key([w]) for w in data["stopwords"]}
         self.issues: dict[str, Issue] = {}
         self.forms: dict[str, str] = {}
-        for code, spec in data["issues"].items():  # type: ignore[attr-defined]
+        for code, spec in data["issues"].items():
             self.issues[code] = Issue(code, spec["label"])
             for form in spec["forms"]:
                 for key in _keys(str(form).split()):
                     self.forms.setdefault(key, code)
-        self.markers = set().union(*(_keys(m.split()) for m in data["place_markers"]))  # type: ignore[attr-defined]
-        self.facilities = {key: fold(m).replace(" ", "")  # type: ignore[attr-defined]
-                           for m in data["facility_markers"] for key in _keys(m.split())}
+        self.markers: set[str] = set().union(*(_keys(m.split()) for m in data["place_markers"]))
+        self.facilities = {key: fold(m).replace(" ", "") for m in data["facility_markers"] for key in _keys(m.split())}
         self.markers |= set(self.facilities)
         self._tables: dict[str, dict[str, str] | set[str]] = {
             "forms": self.forms, "markers": self.markers, "politeness": self.politeness}

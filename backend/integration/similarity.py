@@ -114,10 +114,10 @@ def vectorize(encoded: Encoded) -> sparse.csr_matrix:
     """Unit-length TF-IDF vectors (sublinear term frequency) of each statement's character 4-grams,
     with sorted column indices."""
     position, rows = encoded.windows(4)
-    column = (_mix(encoded.four_grams[position]) >> _U64(64 - COLUMN_BITS)).astype(np.int64)
+    hashed = (_mix(encoded.four_grams[position]) >> _U64(64 - COLUMN_BITS)).astype(np.int64)
     used = np.zeros(1 << COLUMN_BITS, dtype=bool)
-    used[column] = True
-    column = (np.cumsum(used, dtype=np.int32) - 1)[column]
+    used[hashed] = True
+    column = (np.cumsum(used, dtype=np.int32) - 1)[hashed]
     counts = sparse.csr_matrix((np.ones(len(position), dtype=np.float32), column, rows),
                                shape=(len(encoded), int(used.sum())))
     counts.sum_duplicates()

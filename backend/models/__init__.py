@@ -1,7 +1,15 @@
 """Meydan's data model (SQLAlchemy 2); names follow the glossary in DESIGN.md."""
 
 from backend.models.base import Base, utcnow  # the one clock: backend.jalali.utcnow
-from backend.models.findings import FINDING_KINDS, Finding, ImportBatch, ImportRow, MergeDecision, Problem, ProblemFinding
+from backend.models.findings import (
+    FINDING_KINDS,
+    Finding,
+    ImportBatch,
+    ImportRow,
+    MergeDecision,
+    Problem,
+    ProblemFinding,
+)
 from backend.models.meetings import Meeting, Note
 from backend.models.operations import AuditEntry, OutboxMessage, ProcessedUpdate
 from backend.models.participants import ROLES, Invite, Participant, Role

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backend.models.base import BigId, Base, Timestamped, id_column
+from backend.models.base import Base, BigId, Timestamped, id_column
 
 FINDING_KINDS = ("problem", "strategy", "policy", "project")
 
@@ -58,7 +58,9 @@ class Finding(Timestamped, Base):
     meeting_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     note_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("notes.id", ondelete="SET NULL"))
     answer_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("answers.id", ondelete="SET NULL"), unique=True)
-    import_row_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("import_rows.id", ondelete="CASCADE"), unique=True)
+    import_row_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("import_rows.id", ondelete="CASCADE"), unique=True
+    )
     parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("findings.id", ondelete="SET NULL"), index=True)
     deleted_at: Mapped[datetime | None]
 
@@ -82,7 +84,9 @@ class ProblemFinding(Base):
     __tablename__ = "problem_findings"
 
     problem_id: Mapped[int] = mapped_column(BigId, ForeignKey("problems.id", ondelete="CASCADE"), primary_key=True)
-    finding_id: Mapped[int] = mapped_column(BigId, ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True, unique=True)
+    finding_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True, unique=True
+    )
     similarity: Mapped[float | None]
     reason: Mapped[dict[str, Any] | None]  # why integration put it here (``backend.integration.matching.reason``)
     confirmed: Mapped[bool] = mapped_column(default=False)

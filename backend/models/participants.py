@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backend.models.base import BigId, Base, Timestamped, id_column
+from backend.models.base import Base, BigId, Timestamped, id_column
 
 ROLES = ("citizen", "facilitator", "ngo", "member", "admin")
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backend.models.base import BigId, Base, Timestamped, id_column
+from backend.models.base import Base, BigId, Timestamped, id_column
 
 VOTE_CHOICES = ("approve", "reject", "abstain")
 

@@ -75,13 +75,17 @@ class PlanFile(_Strict):
         axes = {a.code for a in self.axes}
         districts = {d.code for d in self.districts}
         wg = self.working_groups
-        named = [("working_groups.headquarters.axes", wg.headquarters.axes), ("working_groups.districts.axes", wg.districts.axes)]
+        named = [
+            ("working_groups.headquarters.axes", wg.headquarters.axes),
+            ("working_groups.districts.axes", wg.districts.axes),
+        ]
         named += [(f"working_groups.organizations.{o.unit}.axes", o.axes) for o in wg.organizations]
         for where, chosen in named:
             if chosen != "all" and set(chosen) - axes:
                 raise ValueError(f"{where}: unknown axis {sorted(set(chosen) - axes)[0]!r}")
-        if wg.districts.districts != "all" and set(wg.districts.districts) - districts:
-            raise ValueError(f"working_groups.districts.districts: unknown district {sorted(set(wg.districts.districts) - districts)[0]!r}")
+        unknown = set(wg.districts.districts) - districts if wg.districts.districts != "all" else set()
+        if unknown:
+            raise ValueError(f"working_groups.districts.districts: unknown district {sorted(unknown)[0]!r}")
         return self
 
     def expand_working_groups(self) -> list[WorkingGroup]:

@@ -18,8 +18,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from backend.aggregation.sql import for_analysis, json_text, read_frame
 from backend.aggregation.surveys import COMPLETED
-from backend.models import Answer, Finding, Problem, ProblemFinding, Response
 from backend.integration.problems import RETIRED
+from backend.models import Answer, Finding, Problem, ProblemFinding, Response
 
 RATING_PREFIX = "rate_"
 LOW_RATINGS = ("1", "2")

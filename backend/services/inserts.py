@@ -41,6 +41,6 @@ async def insert_one_ignoring(session: AsyncSession, model: type[Base], row: dic
     The statement is built once and run with the row as parameters, so the per-update claims on
     the bot's hot path skip building and compiling an INSERT each time.
     """
-    statement = _ignoring(session.get_bind().dialect.name, model.__table__, tuple(keys))  # type: ignore[arg-type]
+    statement = _ignoring(session.get_bind().dialect.name, model.__table__, tuple(keys))
     result = await session.execute(statement, row)
     return bool(result.rowcount)  # type: ignore[attr-defined]

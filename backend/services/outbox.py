@@ -121,7 +121,8 @@ async def delivered_files(session: AsyncSession, before: datetime) -> set[Path]:
     rows = await session.execute(
         select(OutboxMessage.method, OutboxMessage.payload, OutboxMessage.status, OutboxMessage.sent_at)
         .where(OutboxMessage.method.in_(FILE_METHODS)))
-    delivered, kept = set(), set()
+    delivered: set[Path] = set()
+    kept: set[Path] = set()
     for method, payload, status, sent_at in rows.all():
         named = payload.get(REQUIRED_FIELD[method])
         if isinstance(named, dict) and named.get("path"):

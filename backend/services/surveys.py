@@ -73,7 +73,10 @@ async def register(session: AsyncSession, definition: SurveyDefinition) -> Regis
 async def latest_version(session: AsyncSession, survey_id: int) -> SurveyVersion:
     """The newest version of a survey (new responses use it)."""
     return (await session.scalars(
-        select(SurveyVersion).where(SurveyVersion.survey_id == survey_id).order_by(SurveyVersion.version.desc()).limit(1)
+        select(SurveyVersion)
+        .where(SurveyVersion.survey_id == survey_id)
+        .order_by(SurveyVersion.version.desc())
+        .limit(1)
     )).one()
 
 

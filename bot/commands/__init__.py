@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from backend import migrate
 from backend.config import load_settings
+from backend.context import AppContext
 from backend.db import check_connection, create_engine, session_factory
 from backend.plan import load_plan
-from backend.context import AppContext
 
 T = TypeVar("T")
 console = Console()

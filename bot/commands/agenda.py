@@ -9,12 +9,12 @@ from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.config import load_settings
+from backend.context import AppContext
 from backend.errors import MeydanError
 from backend.jalali import format_datetime
 from backend.plan import load_plan
 from backend.voting import service as voting
 from bot.commands import console, in_app, in_transaction, run
-from backend.context import AppContext
 
 app = typer.Typer(help="Agendas of the approval bodies and their votes.", no_args_is_help=True)
 

@@ -43,7 +43,9 @@ def current() -> None:
 
 
 @app.command("revision")
-def revision(message: Annotated[str, typer.Argument(help="What the schema change is, e.g. 'add digest runs'.")]) -> None:
+def revision(
+    message: Annotated[str, typer.Argument(help="What the schema change is, e.g. 'add digest runs'.")],
+) -> None:
     """For developers: write a new migration from the models' difference to an up-to-date database."""
 
     async def work(engine: AsyncEngine) -> None:

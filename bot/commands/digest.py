@@ -9,10 +9,10 @@ import typer
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.context import AppContext
 from backend.errors import MeydanError
 from backend.jalali import today_local
 from bot.commands import console, in_app, run
-from backend.context import AppContext
 
 Language = Literal["fa", "en"]
 

@@ -35,7 +35,7 @@ async def _username(settings: Settings) -> str | None:
     bot = create_bot(settings)
     try:
         return (await asyncio.wait_for(bot.get_me(), timeout=10)).username
-    except (TelegramAPIError, ClientError, OSError, asyncio.TimeoutError):
+    except (TimeoutError, TelegramAPIError, ClientError, OSError):
         return None
     finally:
         await bot.session.close()

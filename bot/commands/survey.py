@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import MeydanError
 from backend.config import load_settings
+from backend.errors import MeydanError
 from backend.jalali import format_datetime, parse_date
 from backend.plan import load_plan, plan_zone
 from backend.services import surveys
@@ -69,7 +69,8 @@ def open_(
         if day is None:
             raise MeydanError(f"--until {until!r} is not a date; expected e.g. 1404/02/15 or 2025-05-05")
         settings = load_settings()
-        closes_at = datetime.combine(day + timedelta(days=1), time(), plan_zone(settings, load_plan(settings.plan_file)))
+        zone = plan_zone(settings, load_plan(settings.plan_file))
+        closes_at = datetime.combine(day + timedelta(days=1), time(), zone)
     _set_open(code, True, closes_at)
 
 

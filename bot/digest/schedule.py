@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from backend.context import AppContext
 from backend.digest.period import week_of
 from backend.jalali import to_local
-from backend.context import AppContext
 from bot.scheduling.registry import JobContext, ScheduledJob, weekly
 
 if TYPE_CHECKING:

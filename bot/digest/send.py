@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.context import AppContext
 from backend.digest.build import Digest
 from backend.models import Participant
 from backend.services import participants
-from backend.voting import service as voting
 from backend.services.outbox import Outgoing, enqueue_many, store_file
-from backend.context import AppContext
+from backend.voting import service as voting
 from bot.i18n import localize_number, t
 from reports.digest import DigestFiles, write_digest
 
@@ -38,13 +38,17 @@ async def recipients(session: AsyncSession, app: AppContext) -> list[Participant
     return list(found.values())
 
 
+def _figure(key: str, current: int, change: int, lang: str) -> str:
+    """One key figure of the summary with its change since the period before."""
+    shown = t("digest.summary.change", lang, change=localize_number(change, lang, signed=bool(change)))
+    return t("digest.summary.figure", lang, name=t(f"digest.figures.{key}", lang), value=current, change=shown)
+
+
 def summary(digest: Digest, lang: str) -> str:
     """The message before the files: the period, the key figures with their change, the top problems."""
     totals = digest.participation.totals
     lines = [t("digest.summary.title", lang, period=digest.period.label(lang), dates=digest.period.dates(lang))]
-    lines += [t("digest.summary.figure", lang, name=t(f"digest.figures.{key}", lang), value=int(row.current),
-                change=t("digest.summary.change", lang, change=localize_number(int(row.change), lang, signed=bool(row.change))))
-              for key, row in totals.iterrows()]
+    lines += [_figure(str(key), int(row.current), int(row.change), lang) for key, row in totals.iterrows()]
     top = digest.top.head(TOP_IN_SUMMARY)
     if len(top):
         lines.append(t("digest.summary.top", lang))

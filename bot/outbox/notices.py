@@ -7,9 +7,9 @@ from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.locales import localize_digits
 from backend.models import OutboxMessage
 from backend.services import outbox, participants
-from backend.locales import localize_digits
 from bot.i18n import t
 
 NOTICE_PREFIX = "outbox.unreachable:"
@@ -32,6 +32,7 @@ async def notify_unreachable(session: AsyncSession, admin_ids: Sequence[int], me
         if admin == message.chat_id:
             continue
         lang = await participants.language_of(session, admin)
-        text = t("outbox.unreachable", lang, chat=localize_digits(message.chat_id, lang), key=escape(message.dedupe_key))
+        chat = localize_digits(message.chat_id, lang)
+        text = t("outbox.unreachable", lang, chat=chat, key=escape(message.dedupe_key))
         notices.append(outbox.Outgoing(f"{NOTICE_PREFIX}{message.id}:{admin}", admin, "sendMessage", {"text": text}))
     return await outbox.enqueue_many(session, notices)

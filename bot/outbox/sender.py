@@ -32,8 +32,8 @@ from aiogram.types import Message
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend.models import OutboxMessage, utcnow
 from backend.locales import DEFAULT_LANGUAGE, pick_language
+from backend.models import OutboxMessage, utcnow
 from backend.services import outbox, participants
 from bot.outbox.limiter import RateLimiter
 from bot.outbox.more import needs_more

@@ -6,9 +6,9 @@ import asyncio
 import logging
 from datetime import timedelta
 
+from backend.context import AppContext
 from backend.models import utcnow
 from backend.services import jobs, outbox
-from backend.context import AppContext
 from bot.meetings.reminders import remind_stale_meetings
 from bot.scheduling.registry import JobContext, ScheduledJob, every
 

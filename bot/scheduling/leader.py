@@ -47,7 +47,8 @@ class LeaderLock(Protocol):
     """A lock at most one process holds; ``ttl``: seconds it outlives its holder's last renewal
     (None: as long as the holder's connection lives)."""
 
-    ttl: float | None
+    @property
+    def ttl(self) -> float | None: ...
 
     async def acquire(self) -> bool:
         """Try once to take the lock."""

@@ -26,8 +26,8 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from backend.plan.model import Weekly
 from backend.context import AppContext
+from backend.plan.model import Weekly
 
 ANCHOR = datetime(2000, 1, 1, tzinfo=UTC)
 """Where ``every`` intervals start counting, so every process computes the same fire times."""

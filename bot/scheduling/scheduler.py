@@ -23,9 +23,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.base import BaseTrigger
 
+from backend.context import AppContext
 from backend.models import utcnow
 from backend.services import jobs as job_runs
-from backend.context import AppContext
 from bot.scheduling.registry import JobContext, ScheduledJob
 
 log = logging.getLogger("meydan.scheduler")

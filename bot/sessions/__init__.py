@@ -37,9 +37,12 @@ async def connect_redis(url: str) -> Redis:
     try:
         client = Redis.from_url(url, socket_connect_timeout=3)
     except ValueError as exc:
-        raise ConfigError(f"MEYDAN_REDIS_URL={url!r} is not a Redis URL ({exc}); expected redis://host:6379/0") from None
+        raise ConfigError(
+            f"MEYDAN_REDIS_URL={url!r} is not a Redis URL ({exc}); expected redis://host:6379/0"
+        ) from None
     try:
-        await client.ping()
+        # redis-py types ping() once for its sync and asyncio clients (Awaitable[bool] | bool)
+        await client.ping()  # type: ignore[misc]
     except (RedisError, OSError) as exc:
         await client.aclose()
         raise ConfigError(

@@ -12,13 +12,13 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.context import AppContext
+from backend.locales import localize_digits
 from backend.models import Agenda, Participant
 from backend.services import participants
-from backend.voting import service as voting
 from backend.services.outbox import Outgoing, enqueue_many
+from backend.voting import service as voting
 from backend.voting.service import AgendaClosing
-from backend.locales import localize_digits
-from backend.context import AppContext
 from bot.i18n import t
 from bot.voting.render import body_name, deadline_text, header, item_keyboard, item_message
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from backend.voting import service as voting
 from backend.context import AppContext
+from backend.voting import service as voting
 from bot.scheduling.registry import JobContext, ScheduledJob, every, weekly
 from bot.voting.agendas import open_next_agenda
 from bot.voting.push import announce, remind

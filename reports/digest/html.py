@@ -40,7 +40,7 @@ def _cells(frame: pd.DataFrame, lang: str, gaps: set[str]) -> list[list[dict[str
     rows = []
     for values in frame.itertuples(index=False, name=None):
         row = []
-        for name, value in zip(frame.columns, values):
+        for name, value in zip(frame.columns, values, strict=True):
             if isinstance(value, str):
                 row.append({"text": value, "css": "text"})
             elif name in gaps and value == 0:

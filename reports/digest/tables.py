@@ -9,9 +9,9 @@ import pandas as pd
 
 from backend.digest.build import Digest, SurveySection
 from backend.digest.participation import FINDING_DIMENSIONS
+from backend.locales import localize_digits
 from backend.plan import Plan
 from backend.surveys.model import localize
-from backend.locales import localize_digits
 from reports.labels import label
 
 SHEET_NAME_LIMIT = 31  # Excel's limit
@@ -105,9 +105,10 @@ def answer_label(section: SurveySection, plan: Plan, question: str, value: objec
 def survey_frame(section: SurveySection, plan: Plan, lang: str) -> pd.DataFrame:
     """A survey's answer counts, one row per question and answer, in survey order."""
     values = section.results.values
+    pairs = zip(values.question, values.value, strict=True)
     return pd.DataFrame({
         column("question", lang): [localize(section.definition.question(q).label, lang) for q in values.question],
-        column("value", lang): [answer_label(section, plan, q, v, lang) for q, v in zip(values.question, values.value)],
+        column("value", lang): [answer_label(section, plan, q, v, lang) for q, v in pairs],
         column("count", lang): values["count"].astype("int64"),
         column("share", lang): values.share.astype("float64").round(4),
         column("mean_position", lang): values.mean_position.astype("float64").round(3),

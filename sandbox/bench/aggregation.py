@@ -108,7 +108,8 @@ async def seed_responses(session: AsyncSession, plan: Plan, responses: int, rng:
         {"survey_version_id": registration.version.id, "participant_id": person, "status": "completed",
          "district": district, "stakeholder_group": "citizens", "started_at": at, "completed_at": at}
         for person, (district, _), at in zip(people, profiles, times, strict=True)], Response.id)
-    answers, problems = [], []
+    answers: list[dict[str, Any]] = []
+    problems: list[dict[str, Any]] = []
     for response, (district, age), at in zip(made, profiles, times, strict=True):
         for question in definition["questions"]:
             name, kind = question["name"], question["type"]

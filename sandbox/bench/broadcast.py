@@ -62,7 +62,7 @@ def delivery(emulator: RunningEmulator, token: str, messages: Sequence[outbox.Ou
     expected = {m.payload["text"] for m in messages}
     state = emulator.bot(token)
     copies = Counter(text for chat in state.chats.values() for m in chat.bot_messages()
-                     if (text := m.data.get("text")) in expected)
+                     if isinstance(text := m.data.get("text"), str) and text in expected)
     duplicates = sum(n - 1 for n in copies.values())
     return Delivery(copies, duplicates, len(expected - set(copies)))
 

@@ -65,7 +65,8 @@ BENCHMARKS: dict[str, Benchmark] = _by_name(
     Benchmark("load", "1,000 users for a bounded time, 1% flooding: throughput, citizens' latency, throttled "
               "flooders, lost answers (0)", "sandbox.bench.load:run"),
     Benchmark("votes", "committee members vote on a pushed agenda with buttons (and change some votes) through the "
-              "full stack: presses/s, latency, votes lost and audit entries missing (both 0)", "sandbox.bench.votes:run"),
+              "full stack: presses/s, latency, votes lost and audit entries missing (both 0)",
+              "sandbox.bench.votes:run"),
     Benchmark("broadcast", "a push through the outbox sender into the emulator with flood limits on: messages/s "
               "against its limit, 429s, duplicates and lost (both 0)", "sandbox.bench.broadcast:bench_broadcast",
               sizes=(1000, 200)),

@@ -203,13 +203,12 @@ async def check(sessions: async_sessionmaker[AsyncSession], members: Sequence[Me
     async with sessions() as session:
         people = {row.id: row for row in await session.scalars(
             select(Participant).where(Participant.telegram_id.in_([m.user.user_id for m in members])))}
-        by_pseudonym = {p.pseudonym: p.telegram_id for p in people.values()}
+        by_pseudonym: dict[str | None, int | None] = {p.pseudonym: p.telegram_id for p in people.values()}
         stored = {(people[p].telegram_id, i): (c, r) for i, p, c, r in await session.execute(
             select(Vote.agenda_item_id, Vote.participant_id, Vote.choice, Vote.reason)
             .where(Vote.agenda_item_id.in_(items)))}
         audited = Counter(
-            (by_pseudonym.get(e.actor), int(e.entity_id), e.action, e.data.get("choice"), e.data.get("previous"),
-             e.data.get("reason"))
+            _audited(e, by_pseudonym)
             for e in await session.scalars(select(AuditEntry).where(
                 AuditEntry.entity == "agenda_item", AuditEntry.action.in_(AUDITED),
                 AuditEntry.entity_id.in_([str(i) for i in items]))))
@@ -217,6 +216,14 @@ async def check(sessions: async_sessionmaker[AsyncSession], members: Sequence[Me
                  votes_extra=len(stored.keys() - wanted_votes.keys()),
                  audit_missing=sum((wanted_audit - audited).values()),
                  audit_extra=sum((audited - wanted_audit).values()))
+
+
+def _audited(entry: AuditEntry, telegram_ids: dict[str | None, int | None]) -> tuple[Any, ...]:
+    """An audit entry of an agenda item as the check compares it: voter, item, action, choice, previous, reason."""
+    assert entry.entity_id is not None, "entries of agenda items name the item"
+    data = entry.data
+    return (telegram_ids.get(entry.actor), int(entry.entity_id), entry.action, data.get("choice"),
+            data.get("previous"), data.get("reason"))
 
 
 def _app(stack: Stack, database_url: str, redis_url: str | None, workdir: Path) -> AppContext:

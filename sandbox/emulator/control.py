@@ -104,8 +104,9 @@ def acting_profile(bot: BotState, user_id: int, overrides: Any) -> UserProfile:
 
 
 def user_acts(bot: BotState, user_id: int, action: str, body: dict[str, Any]) -> dict[str, Any]:
-    """The JSON user action ``action`` (``messages``, ``edits``, ``press``, ``locations``, ``block``, ``unblock``) with the
-    fields of its body: ``{"update": <the update created>, "revision": <state revision after it>}``."""
+    """The JSON user action ``action`` (``messages``, ``edits``, ``press``, ``locations``, ``block``,
+    ``unblock``) with the fields of its body:
+    ``{"update": <the update created>, "revision": <state revision after it>}``."""
     return _acted(bot, _USER_ACTIONS[action](bot, acting_profile(bot, user_id, body.get("user")), body))
 
 

@@ -45,7 +45,7 @@ class StoredFile:
         base = {"file_id": self.file_id, "file_unique_id": self.file_unique_id}
         if self.kind == "photo":
             return {"photo": [{**base, "width": self.width, "height": self.height, "file_size": len(self.data)}]}
-        optional = {"file_name": self.file_name, "mime_type": self.mime_type}
+        optional: dict[str, str | int | None] = {"file_name": self.file_name, "mime_type": self.mime_type}
         if self.kind == "voice":
             optional = {"duration": self.duration, "mime_type": self.mime_type}
         details = {key: value for key, value in optional.items() if value is not None}

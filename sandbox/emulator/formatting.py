@@ -170,8 +170,8 @@ class _HtmlParser(_Builder):
         if match is None:
             if ">" not in self.source[i:]:
                 raise _parse_error(f"Unclosed start tag at byte offset {offset}")
-            name = re.match(r"</?([^\s>]*)", self.source[i:])
-            raise _parse_error(f'Unsupported start tag "{name.group(1) if name else ""}" at byte offset {offset}')
+            tag = re.match(r"</?([^\s>]*)", self.source[i:])
+            raise _parse_error(f'Unsupported start tag "{tag.group(1) if tag else ""}" at byte offset {offset}')
         closing, name, attrs = match.group(1) == "/", match.group(2).lower(), _attributes(match.group(3))
         if closing:
             if not stack:

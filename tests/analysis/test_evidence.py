@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db import transaction
+from backend.integration import problems
 from backend.integration.evidence import Origin, evidence
 from backend.models import ImportBatch, ImportRow, Meeting, ProblemFinding
 from backend.plan import Plan
-from backend.integration import problems
 from backend.services.findings import record_finding
 from tests.analysis.helpers import answer, register_citizen_survey
 

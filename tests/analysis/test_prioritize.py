@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db import transaction
 from backend.errors import MeydanError
+from backend.integration import problems
 from backend.models import ProblemFinding
 from backend.plan import Plan
 from backend.plan.model import CRITERIA, Ranking
@@ -21,7 +22,6 @@ from backend.prioritize.ballots import borda, schulze
 from backend.prioritize.priorities import explain, prioritize
 from backend.prioritize.stability import top_k_probability
 from backend.prioritize.weights import ahp, criteria_weights
-from backend.integration import problems
 from backend.services.findings import record_finding
 from tests.analysis.helpers import answer, register_citizen_survey
 

@@ -23,6 +23,7 @@ from backend import migrate
 from backend.db import create_engine, session_factory, transaction
 from backend.errors import MeydanError
 from backend.exports import findings_frame, responses_frame
+from backend.integration import problems
 from backend.models import (
     Answer,
     Finding,
@@ -36,7 +37,6 @@ from backend.models import (
     utcnow,
 )
 from backend.services import findings, participants, responses, surveys
-from backend.integration import problems
 from backend.surveys import BUNDLED_DIR
 from backend.surveys.model import SurveyDefinition
 from backend.surveys.yamlformat import load_yaml_survey

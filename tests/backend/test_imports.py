@@ -17,10 +17,10 @@ from backend import migrate
 from backend.db import create_engine, session_factory
 from backend.errors import MeydanError
 from backend.imports import ImportFailed, import_file
-from sandbox.bench.imports import bench_import
 from backend.jalali import TEHRAN
 from backend.models import Finding, ImportBatch, ImportRow
 from backend.plan import load_plan
+from sandbox.bench.imports import bench_import
 
 HEADER_137 = ["شماره درخواست", "شرح درخواست", "موضوع", "منطقه", "تاریخ ثبت", "وضعیت"]
 ROWS_137 = [

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from backend.errors import MeydanError
 from backend.models import Invite, Meeting, Participant, Role, utcnow
 from backend.services import invites
-from tests.backend.test_imports import PLAN, sessions  # noqa: F401 (the migrated-database fixture)
+from tests.backend.test_imports import PLAN
 
 SECRET = b"test-secret"
 

@@ -25,7 +25,8 @@ def test_bundled_plan_has_the_process_shape() -> None:
     assert levels == {"hq", "organization", "district"}
     assert plan.get("working_group", "hq.transport").axis == "transport"
     assert plan.get("working_group", "d13.economy").unit == "d13"
-    assert [b.code for b in plan.bodies] == ["drafting_committee", "strategic_commission", "supreme_council", "city_council"]
+    bodies = ["drafting_committee", "strategic_commission", "supreme_council", "city_council"]
+    assert [b.code for b in plan.bodies] == bodies
     assert plan.next_body("drafting_committee").code == "strategic_commission"
     assert plan.next_body("city_council") is None
     assert plan.bodies[0].schedule.time.hour == 9

@@ -76,8 +76,10 @@ async def test_votes_decide_and_items_climb_the_chain(sessions) -> None:  # type
     async with sessions() as session:
         assert await voting.waiting(session, plan, "strategic_commission") == [first.problem_id]
         assert await voting.waiting(session, plan, "drafting_committee", problem_ids) == []
-        audit = [(e.action, e.data.get("choice"), e.data.get("previous")) for e in
-                 await session.scalars(select(AuditEntry).where(AuditEntry.entity == "agenda_item").order_by(AuditEntry.id))]
+        entries = await session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "agenda_item").order_by(AuditEntry.id)
+        )
+        audit = [(e.action, e.data.get("choice"), e.data.get("previous")) for e in entries]
     assert audit.count(("vote.changed", "reject", "approve")) == 1
     assert len([a for a in audit if a[0].startswith("vote.")]) == 7
 

@@ -19,8 +19,10 @@ def _square(west: float, south: float, size: float) -> dict[str, object]:
 
 def plan_with_boundaries(folder: Path) -> Path:
     """Write the plan and its ``districts.geojson`` into ``folder``; the plan file's path."""
-    features = [{"type": "Feature", "properties": {"district": code}, "geometry": _square(59.55 + i * 0.05, 36.26, 0.05)}
-                for i, code in enumerate(("d04", "d05", "d06"))]
+    features = [
+        {"type": "Feature", "properties": {"district": code}, "geometry": _square(59.55 + i * 0.05, 36.26, 0.05)}
+        for i, code in enumerate(("d04", "d05", "d06"))
+    ]
     features.append({"type": "Feature", "properties": {"city": True}, "geometry": _square(59.5, 36.2, 0.3)})
     (folder / "districts.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     plan = folder / "plan.yaml"

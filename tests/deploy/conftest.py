@@ -30,7 +30,10 @@ def free_port() -> int:
 def meydan_env(tmp_path: Path, **values: object) -> dict[str, str]:
     """This process's environment without MEYDAN_* settings, plus a data directory and ``values``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEYDAN_")}
-    env.update({"MEYDAN_DATA_DIR": str(tmp_path / "data"), "MEYDAN_SECRET_KEY": "deploy-tests-secret-key-of-32-characters"})
+    env.update({
+        "MEYDAN_DATA_DIR": str(tmp_path / "data"),
+        "MEYDAN_SECRET_KEY": "deploy-tests-secret-key-of-32-characters",
+    })
     env.update({f"MEYDAN_{k.upper()}": str(v) for k, v in values.items() if v is not None})
     return env
 
@@ -57,7 +60,7 @@ class Service:
             self.process.send_signal(signal.SIGTERM)
         try:
             return await asyncio.wait_for(self.process.wait(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.process.kill()
             await self.process.wait()
             raise AssertionError(f"{self.log.name} did not stop within {timeout}s:\n{self.output()[-3000:]}") from None
@@ -93,7 +96,7 @@ async def health(port: int) -> dict[str, Any] | None:
         try:
             async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
                 return dict(await response.json()) if response.status == 200 else None
-        except (aiohttp.ClientError, asyncio.TimeoutError):
+        except (TimeoutError, aiohttp.ClientError):
             return None
 
 

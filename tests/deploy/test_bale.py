@@ -10,10 +10,10 @@ import aiohttp
 from aiogram.types import Update
 
 from backend.config import load_settings
-from sandbox.emulator import running_emulator
 from bot.messengers import bale_loads, plain
 from bot.runner import connected_bot, serving
 from bot.webhook import registration, serving_webhook
+from sandbox.emulator import running_emulator
 from tests.deploy.conftest import TOKEN, free_port
 
 

@@ -11,9 +11,9 @@ from aiogram import Bot, Dispatcher
 
 from backend.config import Settings, load_settings
 from bot.app import create_bot
-from sandbox.emulator import RunningEmulator
 from bot.runner import remove_webhook
 from bot.webhook import register_webhook
+from sandbox.emulator import RunningEmulator
 from tests.deploy.conftest import TOKEN
 
 

@@ -39,7 +39,8 @@ def test_the_webhook_secret_is_derived_from_the_key_unless_given(tmp_path: Path)
     derived = load_settings(secret_key=ONE, data_dir=tmp_path).webhook_secret_token()
     assert derived == load_settings(secret_key=ONE, data_dir=tmp_path).webhook_secret_token()
     assert derived != load_settings(secret_key=TWO, data_dir=tmp_path).webhook_secret_token()
-    assert load_settings(secret_key=ONE, webhook_secret="given_1", data_dir=tmp_path).webhook_secret_token() == "given_1"
+    given = load_settings(secret_key=ONE, webhook_secret="given_1", data_dir=tmp_path)
+    assert given.webhook_secret_token() == "given_1"
 
 
 def test_a_key_file_written_first_by_another_process_is_kept(tmp_path: Path) -> None:

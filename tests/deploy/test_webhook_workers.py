@@ -20,8 +20,8 @@ from aiohttp import web
 from redis.asyncio import Redis
 from sqlalchemy.engine import URL
 
-from sandbox.emulator import RunningEmulator
 from bot.webhook import SECRET_HEADER
+from sandbox.emulator import RunningEmulator
 from tests.deploy.conftest import TOKEN, Service, Start, free_port, meydan_env, until_healthy, until_logged
 from tests.outbox.conftest import eventually
 

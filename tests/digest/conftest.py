@@ -13,8 +13,8 @@ from backend.db import transaction
 from backend.models import Answer, Decision, Finding, Meeting, Participant, Problem, ProblemFinding, Response, Role
 from backend.plan import Plan, load_plan
 from backend.services import participants
-from backend.voting import service as voting
 from backend.services.findings import record_finding
+from backend.voting import service as voting
 from backend.voting.service import AgendaEntry
 from tests.analysis.helpers import answer, register_citizen_survey
 

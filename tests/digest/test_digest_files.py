@@ -128,4 +128,5 @@ def test_cli_writes_the_digest_or_says_what_is_wrong(sqlite_url: URL, tmp_path: 
     assert done.stderr == "meydan: cannot read the week '1403-W60'; write it as 1404-W12 (Jalali year, week 1-53)\n"
     (tmp_path / "taken").write_text("not a folder")
     done = meydan(tmp_path, sqlite_url, "digest", "--out", "taken")
-    assert (done.returncode, done.stderr) == (1, "meydan: --out taken is a file; give the folder to write the digest into\n")
+    expected = "meydan: --out taken is a file; give the folder to write the digest into\n"
+    assert (done.returncode, done.stderr) == (1, expected)

@@ -8,12 +8,12 @@ from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy import select
 
+from backend.context import AppContext
 from backend.db import create_engine, session_factory
 from backend.models import Finding, Meeting, Note, Role
 from backend.plan import load_plan
-from backend.context import AppContext
-from sandbox.demo_meetings import load_scripts, log_meetings
 from bot.runner import running_bot
+from sandbox.demo_meetings import load_scripts, log_meetings
 from tests.e2e.conftest import TOKEN
 
 

@@ -8,9 +8,9 @@ import re
 from sqlalchemy import select
 
 from backend.models import Finding, Meeting, Role
-from sandbox.emulator.users import SimulatedUser
 from bot.i18n import t
 from bot.runner import running_bot
+from sandbox.emulator.users import SimulatedUser
 from tests.e2e.conftest import TOKEN
 from tests.e2e.test_meetings import database, download, facilitator, invite_link, set_up
 

@@ -21,8 +21,8 @@ from backend.config import Settings
 from backend.db import create_engine, session_factory
 from backend.jalali import format_date, today_local
 from backend.models import Finding, Invite, Meeting, Note, Role
-from sandbox.emulator.users import SimulatedUser
 from bot.runner import running_bot
+from sandbox.emulator.users import SimulatedUser
 from tests.e2e.conftest import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]

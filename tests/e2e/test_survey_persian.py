@@ -37,7 +37,8 @@ async def test_citizen_completes_bundled_survey_in_persian(settings_for, emulato
             assert participant.district == "d09" and participant.language == "fa"
             response = await session.scalar(select(Response).where(Response.participant_id == participant.id))
             assert response.status == "completed"
-            answers = {a.question: a for a in await session.scalars(select(Answer).where(Answer.response_id == response.id))}
+            given = await session.scalars(select(Answer).where(Answer.response_id == response.id))
+            answers = {a.question: a for a in given}
             assert answers["age_band"].value == "age_30_44"
             assert answers["axes_priority"].value == [
                 "transport", "services_safety", "economy", "social_cultural", "urban_development", "governance"]

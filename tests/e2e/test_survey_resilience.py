@@ -13,6 +13,7 @@ from bot.runner import running_bot
 from tests.e2e.citizens import SURVEY, join
 from tests.e2e.conftest import TOKEN
 
+
 async def _join_and_open(user) -> None:  # type: ignore[no-untyped-def]
     await join(user)
     await user.press(SURVEY)

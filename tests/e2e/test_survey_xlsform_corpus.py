@@ -96,7 +96,7 @@ async def test_every_corpus_form_is_answered_through_the_chat(settings_for, emul
                 for defn in definitions.values():
                     await surveys.register(session, defn)
                     await surveys.set_open(session, defn.code, True)
-            for number, (name, defn) in enumerate(definitions.items()):
+            for number, defn in enumerate(definitions.values()):
                 lang = "fa" if number % 2 == 0 else "en"
                 user = emulator.user(TOKEN, user_id=8000 + number, first_name="Citizen", language_code=lang)
                 await _join(user, defn.code, lang)

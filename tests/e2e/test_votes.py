@@ -10,15 +10,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from backend.context import AppContext
 from backend.db import create_engine, session_factory
+from backend.integration import problems
 from backend.models import AgendaItem, AuditEntry, utcnow
 from backend.plan import load_plan
 from backend.services import invites
-from backend.integration import problems
-from backend.voting import service as voting
 from backend.services.findings import record_finding
+from backend.voting import service as voting
 from bot.app import create_bot
-from backend.context import AppContext
 from bot.runner import running_bot
 from bot.scheduling.registry import JobContext
 from bot.voting.agendas import open_next_agenda
@@ -140,7 +140,8 @@ async def test_agenda_votes_reminders_deadline_and_the_next_body(settings_for, e
                 on_commission = {item.problem_id for item in commission.items}
                 rejected = (await session.get(AgendaItem, items[4])).problem_id
                 returned = await voting.returned_reasons(session, [rejected])
-                audit = (await session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "agenda_item"))).all()
+                actions = select(AuditEntry.action).where(AuditEntry.entity == "agenda_item")
+                audit = (await session.scalars(actions)).all()
             approved = {(await _problem(sessions, item)) for item in items[:4]}
             assert set(waiting) == approved == on_commission
             assert rejected not in on_commission

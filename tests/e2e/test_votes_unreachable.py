@@ -11,14 +11,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from backend.context import AppContext
 from backend.db import create_engine, session_factory
+from backend.integration import problems
 from backend.models import OutboxMessage, Participant
 from backend.plan import load_plan
 from backend.services import invites, outbox
-from backend.integration import problems
 from backend.services.findings import record_finding
 from bot.app import create_bot
-from backend.context import AppContext
 from bot.runner import running_bot
 from bot.scheduling.registry import JobContext
 from bot.voting.agendas import open_next_agenda

@@ -15,9 +15,9 @@ from sqlalchemy.engine import URL
 from backend.models import Meeting, Note, OutboxMessage, Participant
 from backend.plan import load_plan
 from backend.services import invites, outbox
+from bot.i18n import t
 from sandbox.emulator import RunningEmulator
 from sandbox.emulator.users import SimulatedUser
-from bot.i18n import t
 from tests.conftest import Stack
 from tests.e2e.test_meetings import set_up
 from tests.faults.conftest import Ledger

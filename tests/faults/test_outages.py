@@ -18,9 +18,9 @@ from sqlalchemy.engine import URL, make_url
 
 from backend.models import Answer, Participant, Response
 from backend.services import outbox
+from bot.i18n import t
 from sandbox.emulator import RunningEmulator
 from sandbox.emulator.users import SimulatedUser
-from bot.i18n import t
 from tests.conftest import Stack
 from tests.faults.citizens import Citizen, answer_until
 from tests.faults.conftest import Ledger

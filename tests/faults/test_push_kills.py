@@ -14,9 +14,9 @@ from sqlalchemy.engine import URL
 
 from backend.models import OutboxMessage
 from backend.services import outbox
-from sandbox.emulator import RunningEmulator
-from sandbox.bench.broadcast import broadcast, delivery, open_chats
 from bot.outbox.sender import MAX_UNSETTLED
+from sandbox.bench.broadcast import broadcast, delivery, open_chats
+from sandbox.emulator import RunningEmulator
 from tests.conftest import Stack
 from tests.faults.conftest import Ledger
 from tests.faults.harness import TOKEN, Kills, bot_process, database, expire_leases, while_killing

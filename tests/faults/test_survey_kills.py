@@ -13,8 +13,8 @@ from sqlalchemy.engine import URL
 
 from backend.config import load_settings
 from backend.models import Answer, Finding, Participant, Response
-from sandbox.emulator import RunningEmulator
 from bot.runner import running_bot
+from sandbox.emulator import RunningEmulator
 from tests.conftest import Stack
 from tests.e2e.citizens import SURVEY, join
 from tests.faults.citizens import Citizen, answer_survey

@@ -13,21 +13,30 @@ from sqlalchemy import select
 from sqlalchemy.engine import URL
 
 from backend.config import load_settings
+from backend.context import AppContext
 from backend.db import create_engine
+from backend.integration import problems
 from backend.models import OutboxMessage, Participant, Vote, utcnow
 from backend.plan import load_plan
 from backend.services import invites, outbox
-from backend.integration import problems
 from backend.services.findings import record_finding
-from backend.context import AppContext
+from bot.voting.agendas import open_next_agenda
 from sandbox.emulator import RunningEmulator
 from sandbox.emulator.users import Message, SimulatedUser
-from bot.voting.agendas import open_next_agenda
 from tests.conftest import Stack
 from tests.e2e.test_votes import STATEMENTS
 from tests.faults.conftest import Ledger
 from tests.faults.harness import (
-    SECRET, TOKEN, BotProcess, Kills, answer, bot_process, database, expire_leases, while_killing)
+    SECRET,
+    TOKEN,
+    BotProcess,
+    Kills,
+    answer,
+    bot_process,
+    database,
+    expire_leases,
+    while_killing,
+)
 
 BODY = "drafting_committee"
 MEMBERS = 3

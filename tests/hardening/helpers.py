@@ -19,7 +19,9 @@ def text_of(message: Message) -> str:
     return message.get("text") or message.get("caption") or ""
 
 
-async def sent_until(user: SimulatedUser, done: Callable[[list[Message]], bool], timeout: float = 10.0) -> list[Message]:
+async def sent_until(
+    user: SimulatedUser, done: Callable[[list[Message]], bool], timeout: float = 10.0
+) -> list[Message]:
     """Every bot message to ``user`` once ``done`` holds for them; TimeoutError if it never does."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

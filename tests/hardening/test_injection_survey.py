@@ -78,8 +78,9 @@ async def test_typed_attacks_are_data_everywhere(settings_for, emulator, stack) 
                       "formula": (FORMULA_ATTACK, FORMULA_ATTACK)}
 
     out = settings.data_dir.parent
-    await cli(settings, "export", "responses", "--survey", "hardening", "--format", "csv", "--out", str(out / "r.csv"))
-    await cli(settings, "export", "responses", "--survey", "hardening", "--format", "xlsx", "--out", str(out / "r.xlsx"))
+    export = ("export", "responses", "--survey", "hardening")
+    await cli(settings, *export, "--format", "csv", "--out", str(out / "r.csv"))
+    await cli(settings, *export, "--format", "xlsx", "--out", str(out / "r.xlsx"))
     [row] = list(csv.DictReader((out / "r.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert (row["nickname"], row["comment"], row["formula"]) == (EVAL_ATTACK, COMMENT, "'" + FORMULA_ATTACK)
     sheet = load_workbook(out / "r.xlsx").active

@@ -7,16 +7,16 @@ from datetime import date
 
 import pytest
 
+from backend.config import MAX_TEXT_LENGTH
 from backend.models import Finding
 from backend.surveys.engine import Invalid, SurveyState
 from backend.surveys.plan_sources import plan_choice_sources
-from backend.config import MAX_TEXT_LENGTH
-from sandbox.bench.survey.citizen import bundled_survey
-from sandbox.emulator.formatting import format_text
-from sandbox.emulator.limits import Limits
 from bot.meetings.render import parent_keyboard
 from bot.surveys.flow import error_text
 from bot.surveys.render import review_message
+from sandbox.bench.survey.citizen import bundled_survey
+from sandbox.emulator.formatting import format_text
+from sandbox.emulator.limits import Limits
 from tests.hardening.helpers import HTML_ATTACK
 
 

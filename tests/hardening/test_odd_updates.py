@@ -24,10 +24,10 @@ from sqlalchemy.engine import URL
 
 from backend.config import Settings, load_settings
 from bot.app import create_bot
-from sandbox.emulator import RunningEmulator, running_emulator
-from sandbox.emulator.users import SimulatedUser
 from bot.i18n import t
 from bot.runner import running_bot
+from sandbox.emulator import RunningEmulator, running_emulator
+from sandbox.emulator.users import SimulatedUser
 from tests.e2e.citizens import SURVEY, join
 from tests.e2e.conftest import TOKEN
 from tests.hardening.helpers import at_meeting, text_of
@@ -59,7 +59,8 @@ class LiveBot:
         self.exits = AsyncExitStack()
         self.emulator: RunningEmulator = await self.exits.enter_async_context(running_emulator())
         self.settings: Settings = load_settings(
-            bot_token=TOKEN, api_base=self.emulator.base_url, data_dir=self.tmp_path / "data", secret_key="fuzz-test-secret-key-of-32-characters",
+            bot_token=TOKEN, api_base=self.emulator.base_url, data_dir=self.tmp_path / "data",
+            secret_key="fuzz-test-secret-key-of-32-characters",
             database_url=self.database_url.render_as_string(hide_password=False), throttle_limit=0)
         self.dispatcher: Dispatcher = await self.exits.enter_async_context(running_bot(self.settings))
         self.bot: Bot = create_bot(self.settings)
@@ -130,7 +131,8 @@ PERSON = st.fixed_dictionaries({"id": st.integers(1, 2**40), "is_bot": st.boolea
 POLL = st.fixed_dictionaries({
     "id": st.from_regex(r"[0-9]{1,18}", fullmatch=True), "question": TEXT,
     "options": st.lists(st.fixed_dictionaries({"persistent_id": st.from_regex(r"[0-9]{1,3}", fullmatch=True),
-                                               "text": TEXT, "voter_count": st.integers(0, 9)}), min_size=2, max_size=4),
+                                               "text": TEXT, "voter_count": st.integers(0, 9)}),
+                        min_size=2, max_size=4),
     "total_voter_count": st.integers(0, 9), "is_closed": st.booleans(), "is_anonymous": st.booleans(),
     "type": st.sampled_from(["regular", "quiz"]), "allows_multiple_answers": st.booleans(),
     "allows_revoting": st.booleans(), "members_only": st.booleans()})
@@ -141,15 +143,16 @@ NON_TEXT = st.one_of(  # messages without text, as Telegram sends them
     st.fixed_dictionaries({"venue": st.fixed_dictionaries({"location": LOCATION, "title": TEXT, "address": TEXT})}),
     st.fixed_dictionaries({"contact": st.fixed_dictionaries({"phone_number": TEXT, "first_name": TEXT},
                                                             optional={"user_id": st.integers(1, 2**40)})}),
-    st.fixed_dictionaries({"dice": st.fixed_dictionaries({"emoji": st.sampled_from(["🎲", "🎯", "🏀", "⚽", "🎳", "🎰"]),
-                                                          "value": st.integers(1, 64)})}),
+    st.fixed_dictionaries({"dice": st.fixed_dictionaries({
+        "emoji": st.sampled_from(["🎲", "🎯", "🏀", "⚽", "🎳", "🎰"]), "value": st.integers(1, 64)})}),
     st.fixed_dictionaries({"poll": POLL}),
     st.fixed_dictionaries({"video_note": _file(length=SIZE, duration=SECONDS)}),
     st.fixed_dictionaries({"animation": _file(width=SIZE, height=SIZE, duration=SECONDS)}, optional=CAPTION),
     st.fixed_dictionaries({"video": _file(width=SIZE, height=SIZE, duration=SECONDS)}, optional=CAPTION),
     st.fixed_dictionaries({"audio": _file(duration=SECONDS)}, optional=CAPTION),
     st.fixed_dictionaries({"document": _file()}, optional=CAPTION),
-    st.fixed_dictionaries({"photo": st.lists(_file(width=SIZE, height=SIZE), min_size=1, max_size=3)}, optional=CAPTION),
+    st.fixed_dictionaries({"photo": st.lists(_file(width=SIZE, height=SIZE), min_size=1, max_size=3)},
+                          optional=CAPTION),
     st.fixed_dictionaries({"message_auto_delete_timer_changed": st.fixed_dictionaries(
         {"message_auto_delete_time": SECONDS})}),
     st.fixed_dictionaries({"web_app_data": st.fixed_dictionaries({"data": TEXT, "button_text": TEXT})}),

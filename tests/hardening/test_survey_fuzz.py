@@ -39,7 +39,9 @@ CONDITIONS = (  # relevant expressions over an earlier question {r}
     "regex(${{{r}}}, '^[a-z]+$') or ${{{r}}} < 0", "${{{r}}} = 'transport' or ${{{r}}} = 'd01'",
     "if(${{{r}}} > 1, true(), false())", "${{{r}}} >= today()",
 )
-CONSTRAINTS = (". > 0", ". != 'c'", "string-length(.) < 12", "regex(., '^[^x]*$')", ". <= 100", "count-selected(.) <= 2")
+CONSTRAINTS = (
+    ". > 0", ". != 'c'", "string-length(.) < 12", "regex(., '^[^x]*$')", ". <= 100", "count-selected(.) <= 2"
+)
 CODE_LIKE = [EVAL_ATTACK, SQL_ATTACK, HTML_ATTACK, "${a}", "') or true() or ('", "1 = 1", "__import__('os')", "."]
 REPLIES = st.one_of(
     st.text(max_size=15),
@@ -134,7 +136,9 @@ def test_random_surveys_never_ask_an_answered_question_and_never_fail(defn: Surv
             display_value(question, state.answers[question.name], lang, SOURCES)
 
 
-GARBAGE = st.one_of(st.text(max_size=40), st.sampled_from(["${nobody} = 1", "${q0}", "regex(., x)", "((", "$", *CODE_LIKE]))
+GARBAGE = st.one_of(
+    st.text(max_size=40), st.sampled_from(["${nobody} = 1", "${q0}", "regex(., x)", "((", "$", *CODE_LIKE])
+)
 
 
 @settings(max_examples=300, deadline=None)

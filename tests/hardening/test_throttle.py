@@ -11,9 +11,9 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 
 from backend.config import load_settings
+from backend.context import AppContext
 from backend.models import Note
 from bot.app import build_dispatcher
-from backend.context import AppContext
 from bot.counters import MemoryCounters
 from bot.i18n import t
 from bot.runner import running_bot

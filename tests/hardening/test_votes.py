@@ -15,24 +15,28 @@ from openpyxl import load_workbook
 from sqlalchemy import delete, select, update
 
 from backend.config import Settings
+from backend.context import AppContext
+from backend.integration import problems
 from backend.models import Agenda, AuditEntry, Participant, Problem, Role, Vote, utcnow
 from backend.plan import load_plan
-from backend.integration import problems
-from backend.voting import service as voting
 from backend.services.findings import record_finding
-from backend.voting.service import AgendaEntry
 from backend.text import normalize_persian
-from backend.context import AppContext
-from sandbox.emulator.users import Message, SimulatedUser
+from backend.voting import service as voting
+from backend.voting.service import AgendaEntry
 from bot.runner import running_bot
 from bot.voting.push import push_agenda
+from sandbox.emulator.users import Message, SimulatedUser
 from tests.e2e.test_meetings import cli, database
 from tests.hardening.helpers import FORMULA_ATTACK, HTML_ATTACK, invited, shows_literally, text_of
 
 TITLE = normalize_persian(HTML_ATTACK)  # a problem's title is its canonical statement, normalized
 APPROVE, COMMENT = "موافق ✅", "نظر 💬"
-REFUSED = {"not_member": "شما عضو این مرجع نیستید؛ رأی شما ثبت نشد.", "closed": "مهلت رأی‌گیری این دستور جلسه تمام شده است.",
-           "unknown_item": "این مورد دیگر در دستور جلسه نیست.", "bad_choice": "این گزینه معتبر نیست."}
+REFUSED = {
+    "not_member": "شما عضو این مرجع نیستید؛ رأی شما ثبت نشد.",
+    "closed": "مهلت رأی‌گیری این دستور جلسه تمام شده است.",
+    "unknown_item": "این مورد دیگر در دستور جلسه نیست.",
+    "bad_choice": "این گزینه معتبر نیست.",
+}
 
 
 @dataclass

@@ -11,9 +11,9 @@ from aiogram import Bot
 from sqlalchemy.engine import URL
 
 from backend.config import load_settings
+from backend.context import AppContext
 from backend.db import create_engine, session_factory
 from backend.plan import load_plan
-from backend.context import AppContext
 
 TOKEN = "515151:outbox-tests"
 
@@ -27,7 +27,8 @@ async def make_app(tmp_path: Path) -> AsyncIterator[AppFactory]:
     engines = []
 
     def make(url: URL, redis_url: str | None = None, **settings: object) -> AppContext:
-        values = dict(bot_token=TOKEN, data_dir=tmp_path / "data", secret_key="outbox-tests-secret-key-of-32-characters", redis_url=redis_url,
+        values = dict(bot_token=TOKEN, data_dir=tmp_path / "data",
+                      secret_key="outbox-tests-secret-key-of-32-characters", redis_url=redis_url,
                       database_url=url.render_as_string(hide_password=False)) | settings
         engine = create_engine(url)
         engines.append(engine)

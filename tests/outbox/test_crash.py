@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.models import OutboxMessage, utcnow
 from backend.services import outbox
-from sandbox.bench.survey.stack import bot_environment
-from sandbox.emulator import running_emulator
 from bot.outbox import OutboxSender
 from bot.outbox.sender import MAX_UNSETTLED
 from sandbox.bench.broadcast import broadcast, delivery, emulator_bot, open_chats
+from sandbox.bench.survey.stack import bot_environment
+from sandbox.emulator import running_emulator
 from tests.outbox.conftest import TOKEN, eventually
 from tests.outbox.test_sender import FAST
 

@@ -16,10 +16,10 @@ from backend.db import transaction
 from backend.models import Participant, Role
 from backend.services import participants
 from bot.digest.schedule import jobs
-from sandbox.emulator import running_emulator
 from bot.outbox import OutboxSender
-from sandbox.bench.broadcast import emulator_bot, open_chats
 from bot.scheduling.registry import collect_jobs
+from sandbox.bench.broadcast import emulator_bot, open_chats
+from sandbox.emulator import running_emulator
 from tests.digest.conftest import build_fixture
 from tests.outbox.conftest import TOKEN, AppFactory
 from tests.outbox.test_scheduler import CountingScheduler

@@ -10,14 +10,14 @@ from aiogram import Bot
 from sqlalchemy.engine import URL
 
 from backend import migrate
+from backend.context import AppContext
 from backend.models import utcnow
 from backend.services import outbox
-from backend.context import AppContext
-from sandbox.emulator import running_emulator
 from bot.outbox import OutboxSender
-from sandbox.bench.broadcast import emulator_bot, open_chats
 from bot.scheduling.registry import collect_jobs
 from bot.scheduling.scheduler import JobScheduler
+from sandbox.bench.broadcast import emulator_bot, open_chats
+from sandbox.emulator import running_emulator
 from tests.outbox.conftest import TOKEN, AppFactory
 
 CHAT, BLOCKED, STRANGER = 35_001, 35_002, 35_999  # STRANGER never wrote to the bot: "chat not found"

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import URL
 
 from backend import migrate
+from backend.context import AppContext
 from backend.models.operations import JobRun
 from backend.services import jobs as job_runs
-from backend.context import AppContext
 from bot.scheduling import JobContext, ScheduledJob, every, leader_duties, weekly
 from bot.scheduling.registry import collect_jobs
 from bot.scheduling.scheduler import JobScheduler, last_firing

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.models import OutboxMessage, Participant
 from backend.services import outbox
-from sandbox.emulator import RunningEmulator, running_emulator
 from bot.outbox import OutboxSender
 from sandbox.bench.broadcast import broadcast, delivery, emulator_bot, open_chats
+from sandbox.emulator import RunningEmulator, running_emulator
 from tests.outbox.conftest import TOKEN
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -106,7 +106,8 @@ async def test_refused_and_unsendable_messages_fail_with_the_reason(
     open_chats(emulator, TOKEN, [33_001])
     photo = outbox.store_file(tmp_path, b"not an image", "x.png")
     async with sqlite_sessions() as session, session.begin():
-        await outbox.enqueue(session, key="broken", chat_id=33_001, method="sendMessage", payload={"text": "<b>x", "parse_mode": "HTML"})
+        broken = {"text": "<b>x", "parse_mode": "HTML"}
+        await outbox.enqueue(session, key="broken", chat_id=33_001, method="sendMessage", payload=broken)
         await outbox.enqueue(session, key="stranger", chat_id=33_999, method="sendMessage", payload={"text": "hi"})
         await outbox.enqueue(session, key="photo", chat_id=33_001, method="sendPhoto", payload={"photo": photo})
         await outbox.enqueue(session, key="gone", chat_id=33_001, method="sendDocument",

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
+from backend.config import MAX_TEXT_LENGTH
 from backend.surveys.engine import Invalid, Step, SurveyState, Valid, current_step, validate
 from backend.surveys.model import Choice, Question
-from backend.config import MAX_TEXT_LENGTH
 from tests.surveys.helpers import choices, q
 
 EMPTY = SurveyState()

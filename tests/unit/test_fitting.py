@@ -35,7 +35,8 @@ def test_parts_fit_parse_and_keep_every_word(words: list[str], bold: bool, limit
     else:
         assert "".join(plain for plain, _ in shown).replace(" ", "") == whole.replace(" ", "")
     if bold:
-        assert all(e["url"] == "https://example.org/?a=1&b=2" for _, es in shown for e in es if e["type"] == "text_link")
+        links = [e for _, es in shown for e in es if e["type"] == "text_link"]
+        assert all(e["url"] == "https://example.org/?a=1&b=2" for e in links)
 
 
 def test_a_long_item_is_cut_between_words_with_its_bold_closed_and_reopened() -> None:

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import jdatetime
 import pytest
@@ -29,7 +29,7 @@ SATURDAY, FRIDAY = 5, 4
 def test_to_local() -> None:
     assert to_local(datetime(2024, 1, 1)) == datetime(2024, 1, 1, 3, 30, tzinfo=TEHRAN)
     assert to_local(datetime(2024, 1, 1)).utcoffset() == timedelta(hours=3, minutes=30)
-    summer_2021 = datetime(2021, 6, 1, 12, 0, tzinfo=timezone.utc)  # Iran still had DST
+    summer_2021 = datetime(2021, 6, 1, 12, 0, tzinfo=UTC)  # Iran still had DST
     assert to_local(summer_2021).hour == 16 and to_local(summer_2021).minute == 30
     assert to_local(summer_2021, "UTC").hour == 12
 
@@ -48,13 +48,13 @@ def test_format_date() -> None:
     assert format_date(date(2024, 8, 2), "en") == "1403/05/12"
     assert format_date(date(2025, 3, 21), "en") == "1404/01/01"
     # 20:45 UTC is 00:15 the next day in Tehran.
-    late = datetime(2024, 8, 2, 20, 45, tzinfo=timezone.utc)
+    late = datetime(2024, 8, 2, 20, 45, tzinfo=UTC)
     assert format_date(late) == "۱۴۰۳/۰۵/۱۳"
     assert format_date(datetime(2024, 8, 2, 20, 45)) == "۱۴۰۳/۰۵/۱۲"  # naive: already local
 
 
 def test_format_datetime() -> None:
-    late = datetime(2024, 8, 2, 20, 45, tzinfo=timezone.utc)
+    late = datetime(2024, 8, 2, 20, 45, tzinfo=UTC)
     assert format_datetime(late) == "۱۴۰۳/۰۵/۱۳ ۰۰:۱۵"
     assert format_datetime(late, "en") == "1403/05/13 00:15"
     assert format_datetime(datetime(2024, 8, 2, 14, 30)) == "۱۴۰۳/۰۵/۱۲ ۱۴:۳۰"

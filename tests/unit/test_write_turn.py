@@ -6,12 +6,13 @@ import asyncio
 from pathlib import Path
 
 from backend.config import Settings
-from backend.plan import load_plan
 from backend.context import AppContext
+from backend.plan import load_plan
 
 
 def _app(database_url: str, tmp_path: Path) -> AppContext:
-    settings = Settings(database_url=database_url, secret_key="test-secret-key-of-32-characters-long", data_dir=str(tmp_path))
+    secret_key = "test-secret-key-of-32-characters-long"
+    settings = Settings(database_url=database_url, secret_key=secret_key, data_dir=str(tmp_path))
     return AppContext(settings=settings, plan=load_plan(), engine=None, sessions=None)  # type: ignore[arg-type]
 
 

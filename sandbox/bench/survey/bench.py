@@ -12,8 +12,8 @@ queueing (by Little's law 50 citizens at 300 answers/s wait at least 127 ms per 
 ``--rate R`` the citizens pause between actions (exponential pauses, as from many people acting
 independently) so that together they offer R answers a second: this measures the latency a
 citizen sees at that load, and whether the bot keeps up (``steady_answers_per_s``, the median
-answers a second while all ``concurrency`` citizens are answering, against ``offered_answers_per_s``). ``meydan bench floor`` runs the same citizens against a bot that only
-replies: the ceiling this machine sets.
+answers a second while all ``concurrency`` citizens are answering, against ``offered_answers_per_s``).
+``meydan bench floor`` runs the same citizens against a bot that only replies: the ceiling this machine sets.
 
 Figures per variant: ``answers`` (replies to survey questions the bot accepted, 16 a citizen),
 ``updates`` (every action, also /start, consent, the profile's district, opening the survey and

@@ -32,7 +32,7 @@ Question = tuple[str, InlineKeyboardMarkup | None]
 
 def questions() -> list[Question]:
     """The bundled survey's questions as the bot shows them in Persian: text and buttons."""
-    survey, shown = bundled_survey(), []
+    survey, shown = bundled_survey(), list[Question]()
     for question in survey.definition.questions:
         if question.type is QuestionType.NOTE:
             continue

@@ -292,7 +292,10 @@ ACCEPTED: dict[str, Sheets] = {
             ["needs", "map", "خريطة", "نقشه", "A map"],
             ["needs", "guide", "مرشد", "راهنما", "A guide"],
         ],
-        "settings": [["form_title", "form_id", "default_language"], ["خدمات زائران", "pilgrim_services", "Persian (fa)"]],
+        "settings": [
+            ["form_title", "form_id", "default_language"],
+            ["خدمات زائران", "pilgrim_services", "Persian (fa)"],
+        ],
     },
     "snow_clearing": {
         "survey": [
