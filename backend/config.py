@@ -105,9 +105,11 @@ class Settings(BaseSettings):
         key = None if value is None else value.get_secret_value().strip()
         if key is not None and len(key) < MIN_SECRET_KEY_LENGTH:
             problem = f"is too short ({len(key)} characters)" if key else "is empty"
-            raise ValueError(f"{problem}; set it to at least {MIN_SECRET_KEY_LENGTH} random characters (e.g. from "
-                             "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'), or unset it to have "
-                             "one generated and kept in the data directory")
+            raise ValueError(
+                f"{problem}; set it to at least {MIN_SECRET_KEY_LENGTH} random characters (e.g. from "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'), or unset it to have "
+                "one generated and kept in the data directory"
+            )
         return value
 
     @field_validator("api_base")
@@ -154,9 +156,11 @@ class Settings(BaseSettings):
     def require_webhook_url(self) -> str:
         """The webhook's public URL, or a ConfigError saying what it is for."""
         if not self.webhook_url:
-            raise ConfigError("MEYDAN_WEBHOOK_URL is not set; set it to the public https URL that reaches the "
-                              "webhook workers (e.g. https://bot.example.org/webhook), "
-                              "or run without --webhook to poll")
+            raise ConfigError(
+                "MEYDAN_WEBHOOK_URL is not set; set it to the public https URL that reaches the "
+                "webhook workers (e.g. https://bot.example.org/webhook), "
+                "or run without --webhook to poll"
+            )
         return self.webhook_url
 
     def secret(self) -> bytes:

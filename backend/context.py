@@ -1,4 +1,5 @@
-"""What every use case needs, built once at start-up by the composition root (bot/app.py, the CLI): settings, the plan, the database."""
+"""What every use case needs, built once at start-up by the composition root (bot/app.py, the CLI):
+settings, the plan, the database."""
 
 from __future__ import annotations
 

@@ -49,8 +49,9 @@ def localize_digits(text: object, lang: str) -> str:
     return to_persian_digits(str(text)) if lang == "fa" else str(text)
 
 
-def localize_number(value: int | float, lang: str, *, signed: bool = False, decimals: int = 2,
-                    trim: bool = False) -> str:
+def localize_number(
+    value: int | float, lang: str, *, signed: bool = False, decimals: int = 2, trim: bool = False
+) -> str:
     """A number as the user reads it: thousands separated, ``decimals`` places for a float (trailing
     zeros dropped when ``trim``), a sign if ``signed``, Persian digits and separators in Persian."""
     sign = "+" if signed else ""

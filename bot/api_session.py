@@ -51,8 +51,9 @@ class BotApiSession(AiohttpSession):
             return super().build_form_data(bot, method)
         return JsonPayload(params, dumps=_dumps)  # type: ignore[return-value]  # aiohttp posts any payload
 
-    def check_response(self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int,
-                       content: str) -> Response[TelegramType]:
+    def check_response(
+        self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str
+    ) -> Response[TelegramType]:
         """aiogram's check, after making sure the parsed response model stays cached."""
         returning = method.__returning__
         if returning not in self._responses:

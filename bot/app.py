@@ -32,7 +32,7 @@ COMMANDS = ("start", "surveys", "back", "skip", "cancel", "language", "forget", 
 
 def create_bot(settings: Settings) -> Bot:
     """A Bot talking to MEYDAN_API_BASE (Telegram, Bale or the emulator), HTML parse mode, every text
-fitted to the messenger's limits."""
+    fitted to the messenger's limits."""
     session = BotApiSession(api=TelegramAPIServer.from_base(settings.api_base))
     session.middleware(FitToLimits())
     return Bot(settings.require_token(), session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

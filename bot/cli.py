@@ -28,8 +28,12 @@ from bot.commands import (
     survey,
 )
 
-app = typer.Typer(help="Meydan: a messenger-based participation collector for a city's mid-term plan.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+app = typer.Typer(
+    help="Meydan: a messenger-based participation collector for a city's mid-term plan.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
 app.add_typer(db.app, name="db")
 app.add_typer(plan.app, name="plan")
 app.add_typer(survey.app, name="survey")
@@ -62,17 +66,33 @@ _add_sandbox_commands()
 
 @app.command("run")
 def run_bot(
-    webhook: Annotated[bool, typer.Option("--webhook", help="Serve updates posted to MEYDAN_WEBHOOK_URL instead of "
-                                          "long polling.")] = False,
-    workers: Annotated[int | None, typer.Option(min=1, max=64, help="Webhook worker processes sharing the port "
-                                                "(needs Redis); default MEYDAN_WEBHOOK_WORKERS, else 1.")] = None,
-    host: Annotated[str | None, typer.Option(help="Address the webhook listens on; default "
-                                             "MEYDAN_WEBHOOK_HOST, else 127.0.0.1.")] = None,
-    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port the webhook listens on; default "
-                                             "MEYDAN_WEBHOOK_PORT, else 8080.")] = None,
-    scheduler: Annotated[bool, typer.Option("--scheduler/--no-scheduler", help="Also campaign to run the scheduler "
-                                            "and the outbox sender; --no-scheduler when `meydan scheduler` runs "
-                                            "them.")] = True,
+    webhook: Annotated[
+        bool, typer.Option("--webhook", help="Serve updates posted to MEYDAN_WEBHOOK_URL instead of long polling.")
+    ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Webhook worker processes sharing the port (needs Redis); default MEYDAN_WEBHOOK_WORKERS, else 1.",
+        ),
+    ] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address the webhook listens on; default MEYDAN_WEBHOOK_HOST, else 127.0.0.1.")
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="Port the webhook listens on; default MEYDAN_WEBHOOK_PORT, else 8080."),
+    ] = None,
+    scheduler: Annotated[
+        bool,
+        typer.Option(
+            "--scheduler/--no-scheduler",
+            help="Also campaign to run the scheduler "
+            "and the outbox sender; --no-scheduler when `meydan scheduler` runs "
+            "them.",
+        ),
+    ] = True,
     verbose: Annotated[bool, typer.Option("--verbose/--quiet", help="Log each step.")] = True,
 ) -> None:
     """Run the bot until Ctrl-C or SIGTERM: long polling against MEYDAN_API_BASE, or webhook workers."""
@@ -111,6 +131,8 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("MEYDAN_DEBUG"):
             raise
-        print(f"meydan: unexpected {exc.__class__.__name__}: {exc} (set MEYDAN_DEBUG=1 for the traceback)",
-              file=sys.stderr)
+        print(
+            f"meydan: unexpected {exc.__class__.__name__}: {exc} (set MEYDAN_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
         sys.exit(2)

@@ -22,8 +22,16 @@ ALBUM_SECONDS = 60  # an album's messages arrive together; one refusal per album
 
 def file_size(message: Message) -> int | None:
     """The size in bytes of the file a message carries (the largest photo size), if it says."""
-    media = (message.photo[-1] if message.photo else message.document or message.video or message.audio
-             or message.voice or message.video_note or message.animation)
+    media = (
+        message.photo[-1]
+        if message.photo
+        else message.document
+        or message.video
+        or message.audio
+        or message.voice
+        or message.video_note
+        or message.animation
+    )
     return media.file_size if media is not None else None
 
 
@@ -67,5 +75,6 @@ class OversizeMiddleware(BaseMiddleware):
 
 def install(dp: Dispatcher, settings: Settings, counters: Counters) -> None:
     """Check every message with the configured limits (register after the language middleware)."""
-    dp.message.outer_middleware(OversizeMiddleware(counters, max_text=settings.max_text_length,
-                                                   max_file_mb=settings.max_file_mb))
+    dp.message.outer_middleware(
+        OversizeMiddleware(counters, max_text=settings.max_text_length, max_file_mb=settings.max_file_mb)
+    )

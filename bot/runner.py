@@ -116,7 +116,8 @@ async def serving(
         async with starting_alone(settings):
             app, dp = await stack.enter_async_context(open_app(settings))
         campaign: AbstractAsyncContextManager[LeaderElection | None] = (
-            leader_duties(bot, app) if duties else nullcontext())
+            leader_duties(bot, app) if duties else nullcontext()
+        )
         election = await stack.enter_async_context(campaign)
         gc.collect()
         gc.freeze()  # start-up objects live for good: full collections stop rescanning them
@@ -154,8 +155,13 @@ async def run_polling(
         await publish_menu(bot)
         if started is not None:
             dp.startup.register(lambda: started.set_result(dp) if not started.done() else None)
-        await dp.start_polling(bot, handle_signals=handle_signals, close_bot_session=False, polling_timeout=20,
-                               tasks_concurrency_limit=UPDATES_AT_ONCE)
+        await dp.start_polling(
+            bot,
+            handle_signals=handle_signals,
+            close_bot_session=False,
+            polling_timeout=20,
+            tasks_concurrency_limit=UPDATES_AT_ONCE,
+        )
 
 
 async def remove_webhook(settings: Settings, bot: Bot) -> None:
@@ -174,8 +180,11 @@ async def remove_webhook(settings: Settings, bot: Bot) -> None:
 async def run_webhook(settings: Settings, *, duties: bool = True) -> None:
     """One webhook worker: serve updates POSTed to MEYDAN_WEBHOOK_URL until SIGINT/SIGTERM."""
     settings.require_webhook_url()
-    async with (connected_bot(settings) as bot, serving(settings, bot, duties=duties) as (_, dp, election),
-                serving_webhook(settings, bot, dp, election)):
+    async with (
+        connected_bot(settings) as bot,
+        serving(settings, bot, duties=duties) as (_, dp, election),
+        serving_webhook(settings, bot, dp, election),
+    ):
         await until_stopped()
 
 

@@ -119,8 +119,13 @@ def install(dp: Dispatcher, settings: Settings, counters: Counters) -> None:
     """Throttle every update just before the conversation state middleware (none if the limit is 0)."""
     if settings.throttle_limit == 0:
         return
-    throttle = ThrottleMiddleware(counters, limit=settings.throttle_limit, window=settings.throttle_window,
-                                  pause=settings.throttle_pause, work_limit=settings.throttle_work_limit)
+    throttle = ThrottleMiddleware(
+        counters,
+        limit=settings.throttle_limit,
+        window=settings.throttle_window,
+        pause=settings.throttle_pause,
+        work_limit=settings.throttle_work_limit,
+    )
     chain = dp.update.outer_middleware
     chain.unregister(dp.fsm)
     chain.register(throttle)

@@ -113,8 +113,10 @@ async def serving_webhook(
         try:
             await site.start()
         except OSError as exc:
-            raise ConfigError(f"cannot listen on {settings.webhook_host}:{settings.webhook_port} ({exc.strerror}); "
-                              "set MEYDAN_WEBHOOK_HOST / MEYDAN_WEBHOOK_PORT") from None
+            raise ConfigError(
+                f"cannot listen on {settings.webhook_host}:{settings.webhook_port} ({exc.strerror}); "
+                "set MEYDAN_WEBHOOK_HOST / MEYDAN_WEBHOOK_PORT"
+            ) from None
         log.info("webhook worker %s listening on %s:%s", os.getpid(), settings.webhook_host, settings.webhook_port)
         await dp.emit_startup(bot=bot, dispatcher=dp, **dp.workflow_data)
         registering = asyncio.create_task(register_webhook(settings, bot, dp))

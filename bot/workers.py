@@ -24,17 +24,30 @@ STOP_TIMEOUT = 45.0
 
 def worker_command(settings: Settings, *, duties: bool, verbose: bool) -> list[str]:
     """The command line of one worker, with the host and port this supervisor resolved."""
-    return [sys.executable, "-m", "bot", "run", "--webhook", "--workers", "1",
-            "--host", settings.webhook_host, "--port", str(settings.webhook_port),
-            "--scheduler" if duties else "--no-scheduler", "--verbose" if verbose else "--quiet"]
+    return [
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--webhook",
+        "--workers",
+        "1",
+        "--host",
+        settings.webhook_host,
+        "--port",
+        str(settings.webhook_port),
+        "--scheduler" if duties else "--no-scheduler",
+        "--verbose" if verbose else "--quiet",
+    ]
 
 
 async def run_workers(settings: Settings, *, duties: bool, verbose: bool) -> int:
     """Start MEYDAN_WEBHOOK_WORKERS workers and supervise them until a signal or a worker's end; the exit code."""
     settings.require_webhook_url()
     if not settings.redis_url:
-        raise ConfigError("several webhook workers share their conversation state in Redis; set MEYDAN_REDIS_URL "
-                          "or use --workers 1")
+        raise ConfigError(
+            "several webhook workers share their conversation state in Redis; set MEYDAN_REDIS_URL or use --workers 1"
+        )
     settings.webhook_secret_token()  # with no MEYDAN_SECRET_KEY, the key file is written once, before the workers
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -45,8 +58,12 @@ async def run_workers(settings: Settings, *, duties: bool, verbose: bool) -> int
         command = worker_command(settings, duties=duties, verbose=verbose)
         for _ in range(settings.webhook_workers):
             workers.append(await asyncio.create_subprocess_exec(*command))
-        log.info("%d webhook workers (pids %s) share port %s", len(workers), ", ".join(str(w.pid) for w in workers),
-                 settings.webhook_port)
+        log.info(
+            "%d webhook workers (pids %s) share port %s",
+            len(workers),
+            ", ".join(str(w.pid) for w in workers),
+            settings.webhook_port,
+        )
         return await supervise(workers, stop)
     finally:
         await stop_all(workers)

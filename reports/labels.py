@@ -21,6 +21,8 @@ def label(key: str, lang: str, /, **params: Any) -> str:
     """The label ``key`` in ``lang`` with ``params`` filled in (numbers localized)."""
     lang = pick_language(lang)
     text = catalog(lang)[key]
-    shown = {k: localize_number(v, lang) if isinstance(v, int | float) and not isinstance(v, bool) else v
-             for k, v in params.items()}
+    shown = {
+        k: localize_number(v, lang) if isinstance(v, int | float) and not isinstance(v, bool) else v
+        for k, v in params.items()
+    }
     return text.format(**shown) if shown else text

@@ -36,19 +36,29 @@ def _name(plan: Plan, kind: str, code: str | None, lang: str) -> str:
 
 def _note_row(note: Note, lang: str) -> dict[str, Any]:
     details = " · ".join(part for part in (note.file_name, note.mime_type, _size(note.file_size, lang)) if part)
-    return {"time": format_datetime(note.logged_at, lang), "kind": label(f"minutes.{note.kind}", lang),
-            "text": note.text or "", "details": details, "file_id": note.file_id}
+    return {
+        "time": format_datetime(note.logged_at, lang),
+        "kind": label(f"minutes.{note.kind}", lang),
+        "text": note.text or "",
+        "details": details,
+        "file_id": note.file_id,
+    }
 
 
 def _findings(plan: Plan, findings: list[Finding], lang: str) -> dict[str, list[dict[str, Any]]]:
     numbers = {f.id: i for i, f in enumerate((f for f in findings if f.kind == "problem"), start=1)}
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for finding in findings:
-        grouped[finding.kind].append({
-            "number": _number(len(grouped[finding.kind]) + 1, lang), "text": finding.text,
-            "axis": _name(plan, "axis", finding.axis, lang), "severity": _number(finding.severity, lang),
-            "problem": _number(numbers.get(finding.parent_id or 0), lang), "organization": finding.organization,
-        })
+        grouped[finding.kind].append(
+            {
+                "number": _number(len(grouped[finding.kind]) + 1, lang),
+                "text": finding.text,
+                "axis": _name(plan, "axis", finding.axis, lang),
+                "severity": _number(finding.severity, lang),
+                "problem": _number(numbers.get(finding.parent_id or 0), lang),
+                "organization": finding.organization,
+            }
+        )
     return {kind: grouped[kind] for kind in KINDS if grouped[kind]}
 
 
@@ -62,17 +72,28 @@ def render_minutes(record: MeetingRecord, plan: Plan, lang: str = "fa") -> str:
         (labels["working_group"], _name(plan, "working_group", meeting.working_group, lang)),
         (labels["axes"], labels["sep"].join(_name(plan, "axis", a, lang) for a in meeting.axes) or labels["none"]),
         (labels["date"], format_date(meeting.held_on, lang)),
-        (labels["district"], _name(plan, "district", meeting.district, lang) if meeting.district
-         else labels["citywide"]),
-        (labels["groups"], labels["sep"].join(
-            _name(plan, "stakeholder_group", g, lang) for g in meeting.stakeholder_groups) or labels["none"]),
+        (
+            labels["district"],
+            _name(plan, "district", meeting.district, lang) if meeting.district else labels["citywide"],
+        ),
+        (
+            labels["groups"],
+            labels["sep"].join(_name(plan, "stakeholder_group", g, lang) for g in meeting.stakeholder_groups)
+            or labels["none"],
+        ),
         (labels["attendees"], _number(meeting.attendees, lang)),
         (labels["organizations"], meeting.organizations or labels["none"]),
         (labels["opened"], format_datetime(meeting.created_at, lang)),
         (labels["closed"], format_datetime(meeting.closed_at, lang) if meeting.closed_at else labels["none"]),
     ]
     return render(
-        "minutes.html.j2", lang=lang, dir="rtl" if lang == "fa" else "ltr", labels=labels,
-        number=_number(meeting.id, lang), forum=meeting.kind == "forum", fields=fields,
-        findings=_findings(plan, record.findings, lang), notes=[_note_row(note, lang) for note in record.notes],
+        "minutes.html.j2",
+        lang=lang,
+        dir="rtl" if lang == "fa" else "ltr",
+        labels=labels,
+        number=_number(meeting.id, lang),
+        forum=meeting.kind == "forum",
+        fields=fields,
+        findings=_findings(plan, record.findings, lang),
+        notes=[_note_row(note, lang) for note in record.notes],
     )

@@ -34,8 +34,9 @@ def is_formula_like(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
-def write_table(frame: pd.DataFrame, path: Path, *, fmt: TableFormat, sheet_name: str = "data",
-                rtl: bool = True) -> Path:
+def write_table(
+    frame: pd.DataFrame, path: Path, *, fmt: TableFormat, sheet_name: str = "data", rtl: bool = True
+) -> Path:
     """Write ``frame`` (without its index) to ``path`` as CSV (UTF-8 with BOM, CRLF lines as
     RFC 4180 and Excel have them) or a one-sheet XLSX named ``sheet_name``; returns ``path``."""
     if fmt == "csv":

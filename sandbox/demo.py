@@ -55,8 +55,9 @@ MEMBERS = ((920_001, "دکتر رضایی"), (920_002, "مهندس احمدی"),
 
 
 def _progress(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console)
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    )
 
 
 async def _citizens(emu: RunningEmulator, count: int, progress: Progress) -> int:
@@ -118,6 +119,7 @@ async def _vote(app: AppContext, members: list[SimulatedUser], progress: Progres
 
 async def _counts(app: AppContext) -> dict[str, Any]:
     async with app.sessions() as session:
+
         async def count(model: Any, *where: Any) -> int:
             return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
@@ -145,12 +147,14 @@ async def run_demo(data_dir: str | Path, console: Console, *, citizens: int = CI
     data = Path(data_dir)
     shutil.rmtree(data, ignore_errors=True)
     async with running_emulator() as emu:
-        settings = load_settings(bot_token=DEMO_TOKEN, api_base=emu.base_url, data_dir=data, database_url=None,
-                                 redis_url=None)
+        settings = load_settings(
+            bot_token=DEMO_TOKEN, api_base=emu.base_url, data_dir=data, database_url=None, redis_url=None
+        )
         console.print(f"[bold]Meydan demo[/] — emulator {emu.base_url}, database {settings.db_url.database}")
         engine = create_engine(settings.db_url)
-        app = AppContext(settings=settings, plan=load_plan(settings.plan_file), engine=engine,
-                         sessions=session_factory(engine))
+        app = AppContext(
+            settings=settings, plan=load_plan(settings.plan_file), engine=engine, sessions=session_factory(engine)
+        )
         bot = create_bot(settings)
         try:
             async with running_bot(settings):
@@ -159,9 +163,12 @@ async def run_demo(data_dir: str | Path, console: Console, *, citizens: int = CI
                 console.print(f"[green]✓[/] {finished} of {citizens} citizens completed the survey")
                 with _progress(console) as progress:
                     logged = await log_meetings(emu, DEMO_TOKEN, app, progress)
-                console.print(f"[green]✓[/] {logged.facilitators} facilitators logged {logged.meetings} meetings "
-                              f"({logged.notes} notes, {logged.findings} findings, {logged.feedback} NGO feedback); "
-                              f"minutes in {data / 'minutes'}", highlight=False)
+                console.print(
+                    f"[green]✓[/] {logged.facilitators} facilitators logged {logged.meetings} meetings "
+                    f"({logged.notes} notes, {logged.findings} findings, {logged.feedback} NGO feedback); "
+                    f"minutes in {data / 'minutes'}",
+                    highlight=False,
+                )
 
                 async def import_137() -> str:
                     sample = write_sample_137(data / "sample-137.csv", SAMPLE_137_ROWS, app.plan)
@@ -214,9 +221,13 @@ async def run_demo(data_dir: str | Path, console: Console, *, citizens: int = CI
             await engine.dispose()
     for files in written:
         console.print(f"Digest: {files.html}\n        {files.xlsx}", highlight=False, soft_wrap=True)
-    console.print(f"The demo database is {settings.db_url.database}; try `meydan prioritize --explain` or "
-                  f"`meydan export responses --survey mashhad_citizen --format xlsx` with "
-                  f"MEYDAN_DATA_DIR={data}", highlight=False, soft_wrap=True)
+    console.print(
+        f"The demo database is {settings.db_url.database}; try `meydan prioritize --explain` or "
+        f"`meydan export responses --survey mashhad_citizen --format xlsx` with "
+        f"MEYDAN_DATA_DIR={data}",
+        highlight=False,
+        soft_wrap=True,
+    )
     return settings
 
 

@@ -162,12 +162,14 @@ class _Person:
         """The next bot message (or edit) that says the locale text ``key``."""
         pattern = said(key, **params)
         return await self.user.wait_for_message(
-            predicate=lambda m: pattern.search(m.get("text") or m.get("caption") or "") is not None, timeout=WAIT)
+            predicate=lambda m: pattern.search(m.get("text") or m.get("caption") or "") is not None, timeout=WAIT
+        )
 
     async def redrawn(self, message: Message) -> Message:
         """``message`` once the bot has edited it (after a press on one of its buttons)."""
-        return await self.user.wait_for_message(predicate=lambda m: m["message_id"] == message["message_id"],
-                                                timeout=WAIT)
+        return await self.user.wait_for_message(
+            predicate=lambda m: m["message_id"] == message["message_id"], timeout=WAIT
+        )
 
     async def tap(self, message: Message, label: str, *, matches: Callable[[str], bool] | None = None) -> None:
         """Press the button of ``message`` labelled ``label`` (a tick before it aside)."""
@@ -190,8 +192,16 @@ class _Tally:
 class _Facilitator(_Person):
     """One facilitator logging their meeting, advancing its progress task at each confirmation."""
 
-    def __init__(self, emu: RunningEmulator, token: str, app: AppContext, number: int, script: FacilitatorScript,
-                 progress: Progress, http: ClientSession) -> None:
+    def __init__(
+        self,
+        emu: RunningEmulator,
+        token: str,
+        app: AppContext,
+        number: int,
+        script: FacilitatorScript,
+        progress: Progress,
+        http: ClientSession,
+    ) -> None:
         super().__init__(emu.user(token, FIRST_FACILITATOR + number, script.name, language_code=LANG))
         self.emu, self.token, self.app, self.number, self.script = emu, token, app, number, script
         self.progress, self.http = progress, http
@@ -238,23 +248,30 @@ class _Facilitator(_Person):
         else:
             await self.user.send("/meeting")
             await self.tap(await self.expect("meetings.ask.source"), self.name("source", meeting.source))
-        await self.tap(await self.expect("meetings.ask.working_group"),
-                       self.name("working_group", meeting.working_group))
+        await self.tap(
+            await self.expect("meetings.ask.working_group"), self.name("working_group", meeting.working_group)
+        )
         group = self.app.plan.get("working_group", meeting.working_group)
         await self.tick(await self.expect("meetings.ask.axes"), "axis", [group.axis], meeting.axes)  # type: ignore[union-attr]
         await self.expect("meetings.ask.date")
         held_on = today_local(self.app.zone) - timedelta(days=meeting.days_ago)
         await self.user.send(format_date(held_on, LANG))
-        district = await self.kept(await self.expect("meetings.ask.district"),
-                                   [group.unit] if group.level == "district" else [],  # type: ignore[union-attr]
-                                   [meeting.district] if meeting.district else [])
+        district = await self.kept(
+            await self.expect("meetings.ask.district"),
+            [group.unit] if group.level == "district" else [],  # type: ignore[union-attr]
+            [meeting.district] if meeting.district else [],
+        )
         if district is not None:
-            await self.tap(district, self.name("district", meeting.district) if meeting.district
-                           else t("meetings.citywide_button", LANG))
+            await self.tap(
+                district,
+                self.name("district", meeting.district) if meeting.district else t("meetings.citywide_button", LANG),
+            )
         usual = [g for g in [SOURCE_GROUPS.get(meeting.source)] if g and self.app.plan.get("stakeholder_group", g)]
         await self.tick(await self.expect("meetings.ask.groups"), "stakeholder_group", usual, meeting.groups)
-        await self.answer(await self.expect("meetings.ask.attendees"),
-                          None if meeting.attendees is None else localize_number(meeting.attendees, LANG))
+        await self.answer(
+            await self.expect("meetings.ask.attendees"),
+            None if meeting.attendees is None else localize_number(meeting.attendees, LANG),
+        )
         await self.answer(await self.expect("meetings.ask.organizations"), meeting.organizations)
         return await self.expect("forums.opened" if forum else "meetings.opened")
 
@@ -306,8 +323,9 @@ class _Facilitator(_Person):
             self.problems += 1
         else:
             await self.user.send(f"/{statement.kind} {statement.text}")
-            linked = await self.expect("meetings.linked", kind=t(f"meetings.kind.{statement.kind}", LANG),
-                                       number=self.problems)
+            linked = await self.expect(
+                "meetings.linked", kind=t(f"meetings.kind.{statement.kind}", LANG), number=self.problems
+            )
             if statement.problem is not None and before + statement.problem != self.problems:
                 number = t("meetings.problem_button", LANG, number=before + statement.problem, text="")
                 await self.tap(linked, number, matches=lambda text: text.startswith(number))
@@ -319,15 +337,26 @@ class _Facilitator(_Person):
         """Hand the forum's link (or an invite) to each NGO; they speak at once; the facilitator
         sees each feedback counted."""
         found = _FORUM_PAYLOAD.search(opened.get("text", ""))
-        parsed = links.parse_forum_payload(found[0]) if found else None
+        payload = found[0] if found else ""
+        parsed = links.parse_forum_payload(payload) if found else None
         if parsed is None:
             raise MeydanError("the bot's forum message has no join link")
-        entries = [found[0] if ngo.by == "link"  # type: ignore[index]
-                   else links.INVITE_PREFIX + await _invite(self.app, "ngo", str(parsed[0])) for ngo in ngos]
-        await asyncio.gather(*(
-            _speak(_Person(self.emu.user(self.token, FIRST_NGO + 100 * self.number + k, ngo.speaker,
-                                         language_code=LANG)), entry, ngo)
-            for k, (ngo, entry) in enumerate(zip(ngos, entries, strict=True))))
+        entries = [
+            payload if ngo.by == "link" else links.INVITE_PREFIX + await _invite(self.app, "ngo", str(parsed[0]))
+            for ngo in ngos
+        ]
+        await asyncio.gather(
+            *(
+                _speak(
+                    _Person(
+                        self.emu.user(self.token, FIRST_NGO + 100 * self.number + k, ngo.speaker, language_code=LANG)
+                    ),
+                    entry,
+                    ngo,
+                )
+                for k, (ngo, entry) in enumerate(zip(ngos, entries, strict=True))
+            )
+        )
         for _ in range(sum(len(ngo.feedback) for ngo in ngos)):
             await self.expect("forums.count")
             self.tally.feedback += 1
@@ -339,8 +368,9 @@ class _Facilitator(_Person):
         await self.user.send("/close")
         await self.tap(await self.expect(f"{kind}.summary"), t("meetings.close_confirm", LANG))
         document = (await self.expect(f"{kind}.minutes"))["document"]
-        path = await _download(self.http, self.emu.base_url, self.token, document,
-                               self.app.settings.data_dir / "minutes")
+        path = await _download(
+            self.http, self.emu.base_url, self.token, document, self.app.settings.data_dir / "minutes"
+        )
         self.step()
         return path
 
@@ -384,6 +414,10 @@ async def log_meetings(emu: RunningEmulator, token: str, app: AppContext, progre
         facilitators = [_Facilitator(emu, token, app, n, script, progress, http) for n, script in enumerate(scripts)]
         tallies = await asyncio.gather(*(f.log() for f in facilitators))
     return MeetingsLogged(
-        facilitators=len(scripts), meetings=len(tallies), notes=sum(x.notes for x in tallies),
-        findings=sum(x.findings for x in tallies), feedback=sum(x.feedback for x in tallies),
-        minutes=[x.minutes for x in tallies if x.minutes is not None])
+        facilitators=len(scripts),
+        meetings=len(tallies),
+        notes=sum(x.notes for x in tallies),
+        findings=sum(x.findings for x in tallies),
+        feedback=sum(x.feedback for x in tallies),
+        minutes=[x.minutes for x in tallies if x.minutes is not None],
+    )

@@ -15,8 +15,14 @@ from pathlib import Path
 from playwright.async_api import Browser, ConsoleMessage, Error, Page, Request, async_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TIMEOUT_MS = 30_000  # for one browser step
 
 
@@ -24,8 +30,9 @@ TIMEOUT_MS = 30_000  # for one browser step
 async def launched() -> AsyncIterator[Browser]:
     """Headless Chromium, closed afterwards."""
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS,
-                                                   timeout=TIMEOUT_MS)
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=ARGS, timeout=TIMEOUT_MS
+        )
         try:
             yield browser
         finally:
@@ -61,8 +68,9 @@ class BrowserPage:
 async def open_page(browser: Browser, size: tuple[int, int], *, phone: bool = False) -> AsyncIterator[BrowserPage]:
     """A page in a window of ``size`` (a phone: mobile viewport with touch), closed afterwards."""
     width, height = size
-    context = await browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
-                                        is_mobile=phone, has_touch=phone)
+    context = await browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=1, is_mobile=phone, has_touch=phone
+    )
     try:
         context.set_default_timeout(TIMEOUT_MS)
         page = BrowserPage(await context.new_page())

@@ -23,15 +23,20 @@ async def coverage(session: AsyncSession, plan: Plan, *, until: datetime | None 
     query = select(Finding.working_group, Finding.source, func.count()).where(Finding.deleted_at.is_(None))
     if until is not None:
         query = query.where(Finding.created_at < until)
-    counts = await read_frame(session, query.group_by(Finding.working_group, Finding.source),
-                              ["working_group", "source", "findings"])
+    counts = await read_frame(
+        session, query.group_by(Finding.working_group, Finding.source), ["working_group", "source", "findings"]
+    )
     sources = [s.code for s in plan.sources]
-    matrix = (counts.pivot_table(index="working_group", columns="source", values="findings", aggfunc="sum")
-              .reindex(index=pd.Index([w.code for w in plan.working_groups], name="working_group"),
-                       columns=sources).fillna(0).astype("int64"))
+    matrix = (
+        counts.pivot_table(index="working_group", columns="source", values="findings", aggfunc="sum")
+        .reindex(index=pd.Index([w.code for w in plan.working_groups], name="working_group"), columns=sources)
+        .fillna(0)
+        .astype("int64")
+    )
     matrix.columns.name = None
     used = matrix[sources] > 0
     matrix["used"] = used.sum(axis=1)
-    matrix["gaps"] = [", ".join(s for s, has in zip(sources, row, strict=True) if not has)
-                      for row in used.itertuples(index=False)]
+    matrix["gaps"] = [
+        ", ".join(s for s, has in zip(sources, row, strict=True) if not has) for row in used.itertuples(index=False)
+    ]
     return matrix

@@ -32,17 +32,25 @@ def check_dimensions(by: Sequence[str], known: Sequence[str] = DIMENSIONS) -> No
         raise MeydanError(f"cannot group by {','.join(by) or '(nothing)'} ({what}); choose from {', '.join(known)}")
 
 
-async def count_findings(session: AsyncSession, by: Sequence[str], *, zone: str = str(TEHRAN),
-                         kind: str | None = None, since: datetime | None = None,
-                         until: datetime | None = None) -> pd.DataFrame:
+async def count_findings(
+    session: AsyncSession,
+    by: Sequence[str],
+    *,
+    zone: str = str(TEHRAN),
+    kind: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> pd.DataFrame:
     """Live findings (of one ``kind`` if given, recorded from ``since`` and before ``until`` if
     given) counted by the dimensions ``by``, as columns ``*by, findings, share`` (share of all
     counted findings), sorted by ``by``; a missing value is None. ``week`` is the Jalali week, in
     ``zone``, in which the finding was recorded."""
     check_dimensions(by)
     dialect = await for_analysis(session)
-    columns = [local_date(Finding.created_at, zone, dialect).label("week") if name == "week"
-               else getattr(Finding, name) for name in by]
+    columns = [
+        local_date(Finding.created_at, zone, dialect).label("week") if name == "week" else getattr(Finding, name)
+        for name in by
+    ]
     query = select(*columns, func.count().label("findings")).where(Finding.deleted_at.is_(None)).group_by(*columns)
     if kind is not None:
         query = query.where(Finding.kind == kind)

@@ -47,8 +47,9 @@ def json_text(column: SQLColumnExpression[Any]) -> ColumnElement[str]:
     return cast(column, Text)
 
 
-async def read_frame(session: AsyncSession, query: Executable, columns: Sequence[str],
-                     dtype: Any = None) -> pd.DataFrame:
+async def read_frame(
+    session: AsyncSession, query: Executable, columns: Sequence[str], dtype: Any = None
+) -> pd.DataFrame:
     """The rows of ``query`` as a DataFrame with ``columns`` (run on the session's connection,
     without the ORM's row processing, and passed to pandas as plain tuples: both much faster)."""
     rows = [tuple(row) for row in await (await session.connection()).execute(query)]

@@ -24,8 +24,16 @@ from backend.surveys.model import RANK_TYPES, SINGLE_CHOICE_TYPES, QuestionType,
 
 COMPLETED = "completed"
 PROFILE_SEGMENTS = ("district", "stakeholder_group")  # kept on the response from the participant's profile
-COUNTED_TYPES = frozenset({*SINGLE_CHOICE_TYPES, *RANK_TYPES, QuestionType.SELECT_MULTIPLE, QuestionType.RANGE,
-                           QuestionType.INTEGER, QuestionType.DECIMAL})
+COUNTED_TYPES = frozenset(
+    {
+        *SINGLE_CHOICE_TYPES,
+        *RANK_TYPES,
+        QuestionType.SELECT_MULTIPLE,
+        QuestionType.RANGE,
+        QuestionType.INTEGER,
+        QuestionType.DECIMAL,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -60,8 +68,9 @@ def _segment_columns(definition: SurveyDefinition, segments: Sequence[str]) -> t
             columns.append(getattr(Response, name).label(name))
         else:
             answer = aliased(Answer)
-            joins.append((answer, and_(answer.response_id == Response.id, answer.question == name,
-                                       answer.skipped.is_(False))))
+            joins.append(
+                (answer, and_(answer.response_id == Response.id, answer.question == name, answer.skipped.is_(False)))
+            )
             columns.append(json_text(answer.value).label(name))
 
     def joined(query: Any) -> Any:
@@ -112,8 +121,9 @@ def _completion(by_status: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     return completion
 
 
-def _questions(answers: pd.DataFrame, completion: pd.DataFrame, names: list[str],
-               types: dict[str, QuestionType]) -> pd.DataFrame:
+def _questions(
+    answers: pd.DataFrame, completion: pd.DataFrame, names: list[str], types: dict[str, QuestionType]
+) -> pd.DataFrame:
     keys = ["question", *names]
     answers = answers.assign(answered=np.where(answers.skipped, 0, answers.n))
     questions = answers.groupby(keys, dropna=False)[["n", "answered"]].sum().reset_index()
@@ -121,22 +131,25 @@ def _questions(answers: pd.DataFrame, completion: pd.DataFrame, names: list[str]
         questions = questions.merge(completion[[*names, "completed"]], how="left", on=names)
     else:
         questions["completed"] = completion.completed.sum()
-    questions = questions.assign(type=questions.question.map(lambda q: types[q].value),
-                                 skipped=questions.n - questions.answered)
+    questions = questions.assign(
+        type=questions.question.map(lambda q: types[q].value), skipped=questions.n - questions.answered
+    )
     questions["response_rate"] = questions.answered / questions.completed
     return questions[["question", "type", *names, "completed", "answered", "skipped", "response_rate"]]
 
 
-def _values(answers: pd.DataFrame, questions: pd.DataFrame, names: list[str],
-            types: dict[str, QuestionType]) -> pd.DataFrame:
+def _values(
+    answers: pd.DataFrame, questions: pd.DataFrame, names: list[str], types: dict[str, QuestionType]
+) -> pd.DataFrame:
     keys = ["question", *names]
     given = answers[answers.value.notna()].drop(columns="skipped").rename(columns={"n": "count"})
     given["value"] = _decoded(given.value)
     ranking = given.question.map(types).isin(RANK_TYPES)
     plain = given[~ranking].explode("value").dropna(subset=["value"])  # a multiple choice counts each choice
-    values = pd.concat([_ranked(given[ranking], keys),
-                        plain.groupby([*keys, "value"], dropna=False)["count"].sum().reset_index()],
-                       ignore_index=True)
+    values = pd.concat(
+        [_ranked(given[ranking], keys), plain.groupby([*keys, "value"], dropna=False)["count"].sum().reset_index()],
+        ignore_index=True,
+    )
     values = values.merge(questions[[*keys, "answered"]], how="left", on=keys)
     values["share"] = values["count"] / values.answered
     return values[["question", "value", *names, "count", "share", "mean_position"]]
@@ -147,12 +160,18 @@ def _status_until(until: datetime | None) -> SQLColumnExpression[Any]:
     if until is None:
         return Response.status
     # inline constants: PostgreSQL matches a GROUP BY expression to the select's only without bound parameters
-    return case((and_(Response.status == literal_column(f"'{COMPLETED}'"), Response.completed_at < until),
-                 literal_column(f"'{COMPLETED}'")), else_=literal_column("'in_progress'"))
+    return case(
+        (
+            and_(Response.status == literal_column(f"'{COMPLETED}'"), Response.completed_at < until),
+            literal_column(f"'{COMPLETED}'"),
+        ),
+        else_=literal_column("'in_progress'"),
+    )
 
 
-async def survey_results(session: AsyncSession, code: str, *, segments: Sequence[str] = (),
-                         until: datetime | None = None) -> SurveyResults:
+async def survey_results(
+    session: AsyncSession, code: str, *, segments: Sequence[str] = (), until: datetime | None = None
+) -> SurveyResults:
     """The results of survey ``code`` by ``segments``: ``district`` and ``stakeholder_group`` (from
     the profile at the start of the response) or the name of a single-choice question (such as
     ``age_band``), whose answer is used. Question types come from the newest version. With
@@ -176,17 +195,29 @@ async def survey_results(session: AsyncSession, code: str, *, segments: Sequence
         frame = (await read_frame(session, joined(query), labels, dtype=object)).astype({labels[-1]: "int64"})
         return frame.assign(**{name: _decoded(frame[name]) for name in from_answers})
 
-    completion = _completion(await fetch(select(*columns, status, func.count()).where(of_survey)
-                                         .group_by(*columns, status), [*names, "status", "started"]), names)
+    completion = _completion(
+        await fetch(
+            select(*columns, status, func.count()).where(of_survey).group_by(*columns, status),
+            [*names, "status", "started"],
+        ),
+        names,
+    )
     counted = [name for name, kind in types.items() if kind in COUNTED_TYPES]
     value = case((and_(Answer.question.in_(counted), Answer.skipped.is_(False)), json_text(Answer.value)))
-    answers = await fetch(select(Answer.question, Answer.skipped, value, *columns, func.count())
-                          .join(Response, Response.id == Answer.response_id)
-                          .where(of_survey, status == COMPLETED, Answer.question.in_(list(types)))
-                          .group_by(Answer.question, Answer.skipped, value, *columns),
-                          ["question", "skipped", "value", *names, "n"])
+    answers = await fetch(
+        select(Answer.question, Answer.skipped, value, *columns, func.count())
+        .join(Response, Response.id == Answer.response_id)
+        .where(of_survey, status == COMPLETED, Answer.question.in_(list(types)))
+        .group_by(Answer.question, Answer.skipped, value, *columns),
+        ["question", "skipped", "value", *names, "n"],
+    )
     questions = _questions(answers, completion, names, types)
     order = {name: i for i, name in enumerate(types)}
     keys = ["question", *names]
-    return SurveyResults(code, tuple(segments), completion, _in_order(questions, keys, order),
-                         _in_order(_values(answers, questions, names, types), keys, order, values=True))
+    return SurveyResults(
+        code,
+        tuple(segments),
+        completion,
+        _in_order(questions, keys, order),
+        _in_order(_values(answers, questions, names, types), keys, order, values=True),
+    )

@@ -19,26 +19,37 @@ COLUMNS = ["waiting", "on_agenda", *[o.value for o in Outcome], "overdue_votes"]
 
 
 async def _decided(session: AsyncSession, period: Period) -> pd.DataFrame:
-    rows = (await session.execute(
-        select(Agenda.body, Decision.outcome, func.count()).select_from(Decision)
-        .join(AgendaItem, AgendaItem.id == Decision.agenda_item_id).join(Agenda, Agenda.id == AgendaItem.agenda_id)
-        .where(Decision.created_at >= period.start, Decision.created_at < period.end)
-        .group_by(Agenda.body, Decision.outcome))).all()
+    rows = (
+        await session.execute(
+            select(Agenda.body, Decision.outcome, func.count())
+            .select_from(Decision)
+            .join(AgendaItem, AgendaItem.id == Decision.agenda_item_id)
+            .join(Agenda, Agenda.id == AgendaItem.agenda_id)
+            .where(Decision.created_at >= period.start, Decision.created_at < period.end)
+            .group_by(Agenda.body, Decision.outcome)
+        )
+    ).all()
     return pd.DataFrame(rows, columns=["body", "outcome", "n"]).pivot_table(
-        index="body", columns="outcome", values="n", aggfunc="sum")
+        index="body", columns="outcome", values="n", aggfunc="sum"
+    )
 
 
 async def _overdue_votes(session: AsyncSession, agenda: Agenda, members: int, now: datetime) -> int:
     """Votes still missing on an agenda past its first deadline (extended, or due and not yet closed)."""
     if not agenda.extended and agenda.deadline > now:
         return 0
-    cast = await session.scalar(select(func.count()).select_from(Vote).join(AgendaItem)
-                                .where(AgendaItem.agenda_id == agenda.id)) or 0
+    cast = (
+        await session.scalar(
+            select(func.count()).select_from(Vote).join(AgendaItem).where(AgendaItem.agenda_id == agenda.id)
+        )
+        or 0
+    )
     return members * len(agenda.items) - cast
 
 
-async def approvals(session: AsyncSession, plan: Plan, period: Period, ranked: list[int],
-                    now: datetime) -> pd.DataFrame:
+async def approvals(
+    session: AsyncSession, plan: Plan, period: Period, ranked: list[int], now: datetime
+) -> pd.DataFrame:
     """One row per approval body (chain order, code as index): items ``waiting`` now (``ranked``:
     the problem ids in ranking order, for the first body), ``on_agenda`` (its open agenda), items
     approved, rejected and without quorum in ``period``, and ``overdue_votes`` at ``now``."""
@@ -51,7 +62,11 @@ async def approvals(session: AsyncSession, plan: Plan, period: Period, ranked: l
             await session.refresh(agenda, ["items"])
             on_agenda = len(agenda.items)
             overdue = await _overdue_votes(session, agenda, len(await voting.members(session, body.code)), now)
-        outcomes = [int(decided.at[body.code, o.value]) if body.code in decided.index and o.value in decided.columns
-                    and pd.notna(decided.at[body.code, o.value]) else 0 for o in Outcome]
+        outcomes = [
+            int(decided.at[body.code, o.value])
+            if body.code in decided.index and o.value in decided.columns and pd.notna(decided.at[body.code, o.value])
+            else 0
+            for o in Outcome
+        ]
         rows.append([len(await voting.waiting(session, plan, body.code, ranked)), on_agenda, *outcomes, overdue])
     return pd.DataFrame(rows, index=pd.Index([b.code for b in plan.bodies], name="body"), columns=COLUMNS)

@@ -53,19 +53,28 @@ async def _survey_sections(session: AsyncSession, period: Period) -> list[Survey
     for survey in await surveys.open_surveys(session, min(period.end, utcnow())):
         version = await surveys.latest_version(session, survey.id)
         definition = SurveyDefinition.model_validate(version.definition)
-        sections.append(SurveySection(survey, definition, await survey_results(session, survey.code, until=period.end),
-                                      await survey_points(session, survey.id, definition, period.end)))
+        sections.append(
+            SurveySection(
+                survey,
+                definition,
+                await survey_results(session, survey.code, until=period.end),
+                await survey_points(session, survey.id, definition, period.end),
+            )
+        )
     return sections
 
 
-async def build_digest(session: AsyncSession, plan: Plan, period: Period, *, top: int = TOP,
-                       now: datetime | None = None) -> Digest:
+async def build_digest(
+    session: AsyncSession, plan: Plan, period: Period, *, top: int = TOP, now: datetime | None = None
+) -> Digest:
     """The digest of ``period``: participation against the period before, the coverage matrix and
     the top ``top`` problems at its end, the approval chain at ``now``, and the open surveys' results."""
     now = now or utcnow()
     ranked = list((await prioritize(session, plan)).ranked.index)
     return Digest(
-        plan=plan, period=period, built_at=now,
+        plan=plan,
+        period=period,
+        built_at=now,
         participation=await participation(session, plan, period),
         coverage=await coverage(session, plan, until=period.end),
         top=await top_problems(session, plan, period, top),

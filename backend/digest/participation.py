@@ -39,8 +39,11 @@ def compare(current: pd.Series, previous: pd.Series, order: Sequence[object] = (
     if None in current.index or None in previous.index:
         keys.append(None)
     now, before = dict(current.items()), dict(previous.items())  # dicts: pandas labels cannot look up None
-    table = pd.DataFrame({"current": [now.get(k, 0) for k in keys], "previous": [before.get(k, 0) for k in keys]},
-                         index=pd.Index(keys, dtype=object), dtype="int64")
+    table = pd.DataFrame(
+        {"current": [now.get(k, 0) for k in keys], "previous": [before.get(k, 0) for k in keys]},
+        index=pd.Index(keys, dtype=object),
+        dtype="int64",
+    )
     table["change"] = table.current - table.previous
     return table
 
@@ -51,8 +54,9 @@ async def _count(session: AsyncSession, column: object, where: Sequence[object])
 
 async def _totals(session: AsyncSession, period: Period) -> pd.Series:
     start, end = period.start, period.end
-    completed = await _count(session, Response, [Response.status == COMPLETED, Response.completed_at >= start,
-                                                 Response.completed_at < end])
+    completed = await _count(
+        session, Response, [Response.status == COMPLETED, Response.completed_at >= start, Response.completed_at < end]
+    )
     started = await _count(session, Response, [Response.started_at >= start, Response.started_at < end])
     joined = await _count(session, Participant, [Participant.created_at >= start, Participant.created_at < end])
     meetings = await _count(session, Meeting, [Meeting.held_on >= period.first, Meeting.held_on <= period.last])
@@ -61,9 +65,13 @@ async def _totals(session: AsyncSession, period: Period) -> pd.Series:
 
 
 async def _meetings(session: AsyncSession, period: Period) -> pd.Series:
-    rows = (await session.execute(select(Meeting.source, func.count())
-                                  .where(Meeting.held_on >= period.first, Meeting.held_on <= period.last)
-                                  .group_by(Meeting.source))).all()
+    rows = (
+        await session.execute(
+            select(Meeting.source, func.count())
+            .where(Meeting.held_on >= period.first, Meeting.held_on <= period.last)
+            .group_by(Meeting.source)
+        )
+    ).all()
     return pd.Series(dict(rows), dtype="int64")
 
 
@@ -74,16 +82,23 @@ async def _findings(session: AsyncSession, period: Period, dimension: str) -> pd
 
 def _plan_order(plan: Plan, dimension: str) -> list[str]:
     """Rows always shown for a dimension (working groups: only those with findings)."""
-    return {"kind": list(KINDS), "axis": [a.code for a in plan.axes], "district": [d.code for d in plan.districts],
-            "stakeholder_group": [g.code for g in plan.stakeholder_groups]}.get(dimension, [])
+    return {
+        "kind": list(KINDS),
+        "axis": [a.code for a in plan.axes],
+        "district": [d.code for d in plan.districts],
+        "stakeholder_group": [g.code for g in plan.stakeholder_groups],
+    }.get(dimension, [])
 
 
 async def participation(session: AsyncSession, plan: Plan, period: Period) -> Participation:
     """Participation in ``period`` compared with the period before it."""
     before = period.previous()
     totals = compare(await _totals(session, period), await _totals(session, before), TOTALS)
-    meetings = compare(await _meetings(session, period), await _meetings(session, before),
-                       [s.code for s in plan.sources])
-    findings = {d: compare(await _findings(session, period, d), await _findings(session, before, d),
-                           _plan_order(plan, d)) for d in FINDING_DIMENSIONS}
+    meetings = compare(
+        await _meetings(session, period), await _meetings(session, before), [s.code for s in plan.sources]
+    )
+    findings = {
+        d: compare(await _findings(session, period, d), await _findings(session, before, d), _plan_order(plan, d))
+        for d in FINDING_DIMENSIONS
+    }
     return Participation(totals, meetings, findings)

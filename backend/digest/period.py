@@ -76,8 +76,7 @@ def week_of(day: date, zone: ZoneInfo = TEHRAN) -> Period:
     return week_period(*jalali_week(day), zone=zone)
 
 
-def parse_period(week: str | None, first: str | None, last: str | None, today: date,
-                 zone: ZoneInfo = TEHRAN) -> Period:
+def parse_period(week: str | None, first: str | None, last: str | None, today: date, zone: ZoneInfo = TEHRAN) -> Period:
     """The period the CLI asks for: ``--week 1404-W12``, or ``--from``/``--to`` dates (Jalali or
     ISO, any digits; a missing end is today), or else the week holding ``today``."""
     if week is not None:

@@ -28,8 +28,12 @@ def frame_of(rows: Sequence[Sequence[Any]], dtypes: Mapping[str, str]) -> pd.Dat
     """A frame from result rows, one column per ``dtypes`` entry in order ("Int64" keeps ids exact
     and missing ones blank; "object" keeps values as the database gave them)."""
     values = list(zip(*rows, strict=True)) if rows else [()] * len(dtypes)
-    return pd.DataFrame({name: pd.array(list(column), dtype=dtype)
-                         for (name, dtype), column in zip(dtypes.items(), values, strict=True)})
+    return pd.DataFrame(
+        {
+            name: pd.array(list(column), dtype=dtype)
+            for (name, dtype), column in zip(dtypes.items(), values, strict=True)
+        }
+    )
 
 
 def _each_distinct(values: pd.Series, convert: Callable[[Any], str]) -> pd.Series:

@@ -26,9 +26,15 @@ NO_COLUMN = frozenset({QuestionType.NOTE, QuestionType.ACKNOWLEDGE, QuestionType
 POINT_PARTS = ("latitude", "longitude", "accuracy", "district_proposed", "district")
 NUMBER_TYPES = frozenset({QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.RANGE})
 RESPONSE_COLUMNS = {
-    "response": "int64", "participant": "object", "survey_version": "int64", "status": "object",
-    "language": "object", "district": "object", "stakeholder_group": "object",
-    "started_at": "object", "completed_at": "object",
+    "response": "int64",
+    "participant": "object",
+    "survey_version": "int64",
+    "status": "object",
+    "language": "object",
+    "district": "object",
+    "stakeholder_group": "object",
+    "started_at": "object",
+    "completed_at": "object",
 }
 TIME_COLUMNS = ("started_jalali", "completed_jalali")
 ANSWER_COLUMNS = {"response": "int64", "question": "object", "value": "object"}
@@ -42,8 +48,9 @@ class ExportQuestion:
     choices: list[str] = field(default_factory=list)
 
 
-def export_questions(definitions: list[SurveyDefinition], sources: ChoiceSources,
-                     repeat: str | None = None) -> list[ExportQuestion]:
+def export_questions(
+    definitions: list[SurveyDefinition], sources: ChoiceSources, repeat: str | None = None
+) -> list[ExportQuestion]:
     """The questions to export from ``definitions`` (newest first): the newest version's order,
     then questions only older versions have; notes and acknowledgements get no column. Those
     outside repeats, or with ``repeat`` the members of that repeat."""
@@ -73,11 +80,17 @@ def _positions(entry: ExportQuestion, values: pd.Series) -> pd.DataFrame:
     """The 1-based position of each chosen name, a ``q__choice`` column per choice (declared
     choices first, then any other name found in the answers); blank where not chosen."""
     chosen = values.explode()
-    long = pd.DataFrame({
-        "response": chosen.index,
-        "choice": chosen.to_numpy(),
-        "position": chosen.groupby(level=0).cumcount().to_numpy() + 1,
-    }).dropna(subset=["choice"]).drop_duplicates(["response", "choice"])
+    long = (
+        pd.DataFrame(
+            {
+                "response": chosen.index,
+                "choice": chosen.to_numpy(),
+                "position": chosen.groupby(level=0).cumcount().to_numpy() + 1,
+            }
+        )
+        .dropna(subset=["choice"])
+        .drop_duplicates(["response", "choice"])
+    )
     table = long.pivot(index="response", columns="choice", values="position")
     names = entry.choices + sorted(set(table.columns) - set(entry.choices))
     table = table.reindex(index=values.index, columns=names)
@@ -87,6 +100,7 @@ def _positions(entry: ExportQuestion, values: pd.Series) -> pd.DataFrame:
 
 def _parts(entry: ExportQuestion, values: pd.Series, keys: tuple[str, ...]) -> pd.DataFrame:
     """A ``q__key`` column per key of the answers' mappings (a problem's text and axis, a point's parts)."""
+
     def part(key: str) -> pd.Series:
         return values.map(lambda value: value.get(key) if isinstance(value, dict) else None).astype(object)
 
@@ -130,13 +144,17 @@ def assemble(responses: pd.DataFrame, answers: pd.DataFrame, questions: list[Exp
     """The export table from the response rows, the (non-skipped) answer rows and the questions."""
     table = responses.set_index("response", drop=False)
     table = table.assign(
-        started_at=utc_iso(table["started_at"]), completed_at=utc_iso(table["completed_at"]),
-        started_jalali=jalali_datetime(table["started_at"]), completed_jalali=jalali_datetime(table["completed_at"]),
+        started_at=utc_iso(table["started_at"]),
+        completed_at=utc_iso(table["completed_at"]),
+        started_jalali=jalali_datetime(table["started_at"]),
+        completed_jalali=jalali_datetime(table["completed_at"]),
     )
     by_question = {name: group.set_index("response")["value"] for name, group in answers.groupby("question")}
     nothing = pd.Series([], index=pd.Index([], dtype="int64"), dtype=object)
-    parts = [question_columns(entry, by_question.get(entry.question.name, nothing)).rename(columns=_reserved)
-             for entry in questions]
+    parts = [
+        question_columns(entry, by_question.get(entry.question.name, nothing)).rename(columns=_reserved)
+        for entry in questions
+    ]
     return pd.concat([table, *parts], axis=1).reindex(table.index).reset_index(drop=True)
 
 
@@ -147,8 +165,13 @@ def repeat_table(answers: pd.DataFrame, members: list[ExportQuestion]) -> pd.Dat
     names = {entry.question.name for entry in members}
     mine = answers.assign(base=split[0], instance=pd.to_numeric(split[2], errors="coerce"))
     mine = mine[mine["base"].isin(names) & mine["instance"].notna()]
-    keys = (mine[["response", "instance"]].drop_duplicates().sort_values(["response", "instance"])
-            .astype({"instance": "int64"}).reset_index(drop=True))
+    keys = (
+        mine[["response", "instance"]]
+        .drop_duplicates()
+        .sort_values(["response", "instance"])
+        .astype({"instance": "int64"})
+        .reset_index(drop=True)
+    )
     mine = mine.astype({"instance": "int64"}).merge(keys.rename_axis("row").reset_index(), on=["response", "instance"])
     by_question = {name: group.set_index("row")["value"] for name, group in mine.groupby("base")}
     nothing = pd.Series([], index=pd.Index([], dtype="int64"), dtype=object)
@@ -156,15 +179,17 @@ def repeat_table(answers: pd.DataFrame, members: list[ExportQuestion]) -> pd.Dat
     return pd.concat([keys, *parts], axis=1).reindex(keys.index)
 
 
-async def responses_tables(session: AsyncSession, survey_code: str, *, include_unfinished: bool = False,
-                           plan: Plan | None = None) -> dict[str, pd.DataFrame]:
+async def responses_tables(
+    session: AsyncSession, survey_code: str, *, include_unfinished: bool = False, plan: Plan | None = None
+) -> dict[str, pd.DataFrame]:
     """The responses table (see ``responses_frame``) under "responses", then a table per repeat
     under its name (see ``repeat_table``)."""
     return await _tables(session, survey_code, include_unfinished, plan)
 
 
-async def responses_frame(session: AsyncSession, survey_code: str, *, include_unfinished: bool = False,
-                          plan: Plan | None = None) -> pd.DataFrame:
+async def responses_frame(
+    session: AsyncSession, survey_code: str, *, include_unfinished: bool = False, plan: Plan | None = None
+) -> pd.DataFrame:
     """One row per response to survey ``survey_code`` (completed ones unless ``include_unfinished``):
     response id, the participant's pseudonym (never a messenger id), version, status, language,
     district, stakeholder group, ISO UTC and Jalali times, then the answer columns (see
@@ -173,11 +198,15 @@ async def responses_frame(session: AsyncSession, survey_code: str, *, include_un
     return (await _tables(session, survey_code, include_unfinished, plan))["responses"]
 
 
-async def _tables(session: AsyncSession, survey_code: str, include_unfinished: bool,
-                  plan: Plan | None) -> dict[str, pd.DataFrame]:
+async def _tables(
+    session: AsyncSession, survey_code: str, include_unfinished: bool, plan: Plan | None
+) -> dict[str, pd.DataFrame]:
     survey = await by_code(session, survey_code)
-    raw = await session.scalars(select(SurveyVersion.definition).where(SurveyVersion.survey_id == survey.id)
-                                .order_by(SurveyVersion.version.desc()))
+    raw = await session.scalars(
+        select(SurveyVersion.definition)
+        .where(SurveyVersion.survey_id == survey.id)
+        .order_by(SurveyVersion.version.desc())
+    )
     definitions = [SurveyDefinition.model_validate(definition) for definition in raw]
     sources = plan_choice_sources(plan or load_plan())
     questions = export_questions(definitions, sources)
@@ -185,11 +214,21 @@ async def _tables(session: AsyncSession, survey_code: str, include_unfinished: b
     if not include_unfinished:
         chosen.append(Response.status == "completed")
     responses = (
-        select(Response.id, Participant.pseudonym, SurveyVersion.version, Response.status, Response.language,
-               Response.district, Response.stakeholder_group, Response.started_at, Response.completed_at)
+        select(
+            Response.id,
+            Participant.pseudonym,
+            SurveyVersion.version,
+            Response.status,
+            Response.language,
+            Response.district,
+            Response.stakeholder_group,
+            Response.started_at,
+            Response.completed_at,
+        )
         .join(SurveyVersion, Response.survey_version_id == SurveyVersion.id)
         .join(Participant, Response.participant_id == Participant.id)
-        .where(*chosen).order_by(Response.id)
+        .where(*chosen)
+        .order_by(Response.id)
     )
     answers = (
         select(Answer.response_id, Answer.question, Answer.value)
@@ -198,8 +237,9 @@ async def _tables(session: AsyncSession, survey_code: str, include_unfinished: b
         .where(*chosen, Answer.skipped.is_(False))
     )
     answer_rows = frame_of(await fetch_rows(session, answers), ANSWER_COLUMNS)
-    tables = {"responses": assemble(frame_of(await fetch_rows(session, responses), RESPONSE_COLUMNS), answer_rows,
-                                    questions)}
+    tables = {
+        "responses": assemble(frame_of(await fetch_rows(session, responses), RESPONSE_COLUMNS), answer_rows, questions)
+    }
     repeats = dict.fromkeys(repeat.name for definition in definitions for repeat in definition.repeats)
     for name in repeats:
         tables[name] = repeat_table(answer_rows, export_questions(definitions, sources, repeat=name))

@@ -24,29 +24,45 @@ async def open_forum(session: AsyncSession, secret: bytes, meeting_id: int, key:
     """The forum a join link points at, if the key is right and the forum is open."""
     if not hmac.compare_digest(forum_key(secret, meeting_id), key):
         return None
-    return await session.scalar(select(Meeting).where(
-        Meeting.id == meeting_id, Meeting.kind == "forum", Meeting.status == "open"))
+    return await session.scalar(
+        select(Meeting).where(Meeting.id == meeting_id, Meeting.kind == "forum", Meeting.status == "open")
+    )
 
 
 async def seat_of_account(session: AsyncSession, messenger_id: int) -> tuple[Role, Meeting] | None:
     """The seat in an open forum (the latest joined) of a messenger account's participant, if any, in one
     query (checked on every typed message)."""
-    row = (await session.execute(
-        select(Role, Meeting).join(Meeting, Role.scope == cast(Meeting.id, String))
-        .where(Role.participant_id == account_id(messenger_id), Role.role == "ngo", Meeting.kind == "forum",
-               Meeting.status == "open")
-        .order_by(Role.id.desc()).limit(1)
-    )).first()
+    row = (
+        await session.execute(
+            select(Role, Meeting)
+            .join(Meeting, Role.scope == cast(Meeting.id, String))
+            .where(
+                Role.participant_id == account_id(messenger_id),
+                Role.role == "ngo",
+                Meeting.kind == "forum",
+                Meeting.status == "open",
+            )
+            .order_by(Role.id.desc())
+            .limit(1)
+        )
+    ).first()
     return (row[0], row[1]) if row else None
 
 
 async def record_feedback(session: AsyncSession, meeting: Meeting, seat_role: Role, text: str) -> Finding:
     """One NGO's message in a forum: a civil-society finding with the organization they named."""
     return await record_finding(
-        session, kind="problem", text=text, source=meeting.source, working_group=meeting.working_group,
-        axis=meeting.axes[0] if len(meeting.axes) == 1 else None, district=meeting.district,
-        stakeholder_group=FORUM_GROUP, organization=seat_role.organization,
-        participant_id=seat_role.participant_id, meeting_id=meeting.id,
+        session,
+        kind="problem",
+        text=text,
+        source=meeting.source,
+        working_group=meeting.working_group,
+        axis=meeting.axes[0] if len(meeting.axes) == 1 else None,
+        district=meeting.district,
+        stakeholder_group=FORUM_GROUP,
+        organization=seat_role.organization,
+        participant_id=seat_role.participant_id,
+        meeting_id=meeting.id,
     )
 
 
@@ -57,7 +73,16 @@ async def facilitator_of(session: AsyncSession, meeting: Meeting) -> Participant
 
 async def feedback_count(session: AsyncSession, meeting_id: int) -> int:
     """How many live findings the forum's participants have sent."""
-    return await session.scalar(select(func.count()).select_from(Finding).join(
-        Meeting, Finding.meeting_id == Meeting.id).where(
-        Finding.meeting_id == meeting_id, Finding.deleted_at.is_(None),
-        Finding.participant_id.is_distinct_from(Meeting.facilitator_id))) or 0
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(Finding)
+            .join(Meeting, Finding.meeting_id == Meeting.id)
+            .where(
+                Finding.meeting_id == meeting_id,
+                Finding.deleted_at.is_(None),
+                Finding.participant_id.is_distinct_from(Meeting.facilitator_id),
+            )
+        )
+        or 0
+    )

@@ -27,8 +27,17 @@ from backend.services.findings import new_finding
 SOURCE = "citizen_poll"
 CHUNK = 5_000
 NOON = time(12)
-FINDING_FIELDS = ("kind", "text", "normalized_text", "source", "stakeholder_group", "axis", "district",
-                  "import_row_id", "created_at")
+FINDING_FIELDS = (
+    "kind",
+    "text",
+    "normalized_text",
+    "source",
+    "stakeholder_group",
+    "axis",
+    "district",
+    "import_row_id",
+    "created_at",
+)
 
 Progress = Callable[[int], None]
 
@@ -37,8 +46,10 @@ class ImportFailed(MeydanError):
     """The file has bad rows and ``skip_bad`` was not given: nothing was written."""
 
     def __init__(self, file_name: str, bad: list[BadRow]) -> None:
-        super().__init__(f"{file_name}: {len(bad)} bad row(s); nothing was imported "
-                         "(fix them, or pass --skip-bad to import the good rows)")
+        super().__init__(
+            f"{file_name}: {len(bad)} bad row(s); nothing was imported "
+            "(fix them, or pass --skip-bad to import the good rows)"
+        )
         self.bad = bad
 
 
@@ -67,8 +78,16 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-async def import_file(session: AsyncSession, plan: Plan, kind: str, path: Path, *, mapping_path: Path | None = None,
-                      skip_bad: bool = False, progress: Progress | None = None) -> ImportResult:
+async def import_file(
+    session: AsyncSession,
+    plan: Plan,
+    kind: str,
+    path: Path,
+    *,
+    mapping_path: Path | None = None,
+    skip_bad: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Import a Shahr-e Man or 137 export (CSV or XLSX) into the caller's transaction."""
     mapping = load_mapping(kind, plan, mapping_path)
     sha = file_sha256(path)
@@ -89,13 +108,14 @@ async def import_file(session: AsyncSession, plan: Plan, kind: str, path: Path, 
         if progress is not None:
             progress(len(chunk))
     batch.row_count = imported
-    return ImportResult(batch.id, imported, len(converted.records) - imported + converted.repeated,
-                        converted.bad, columns.unknown)
+    return ImportResult(
+        batch.id, imported, len(converted.records) - imported + converted.repeated, converted.bad, columns.unknown
+    )
 
 
 def _chunks(records: list[Record]) -> Iterator[list[Record]]:
     for start in range(0, len(records), CHUNK):
-        yield records[start:start + CHUNK]
+        yield records[start : start + CHUNK]
 
 
 async def _write(session: AsyncSession, batch: ImportBatch, mapping: ImportMapping, chunk: list[Record]) -> int:
@@ -104,22 +124,47 @@ async def _write(session: AsyncSession, batch: ImportBatch, mapping: ImportMappi
     Plain multi-row inserts (no RETURNING, which SQLite would run row by row): the new rows'
     ids are read back by fingerprint.
     """
-    seen = set((await session.scalars(
-        select(ImportRow.fingerprint).where(ImportRow.fingerprint.in_([r.fingerprint for r in chunk]))
-    )).all())
+    seen = set(
+        (
+            await session.scalars(
+                select(ImportRow.fingerprint).where(ImportRow.fingerprint.in_([r.fingerprint for r in chunk]))
+            )
+        ).all()
+    )
     fresh = [r for r in chunk if r.fingerprint not in seen]
     if not fresh:
         return 0
-    await session.execute(insert(ImportRow.__table__), [
-        {"batch_id": batch.id, "row_number": r.row_number, "fingerprint": r.fingerprint, "data": r.data}
-        for r in fresh])
-    row_ids = dict((await session.execute(select(ImportRow.fingerprint, ImportRow.id).where(
-        ImportRow.batch_id == batch.id, ImportRow.fingerprint.in_([r.fingerprint for r in fresh])))).all())
+    await session.execute(
+        insert(ImportRow.__table__),
+        [
+            {"batch_id": batch.id, "row_number": r.row_number, "fingerprint": r.fingerprint, "data": r.data}
+            for r in fresh
+        ],
+    )
+    row_ids = dict(
+        (
+            await session.execute(
+                select(ImportRow.fingerprint, ImportRow.id).where(
+                    ImportRow.batch_id == batch.id, ImportRow.fingerprint.in_([r.fingerprint for r in fresh])
+                )
+            )
+        ).all()
+    )
     now = utcnow()
-    findings = [new_finding(kind="problem", text=r.text, source=SOURCE, stakeholder_group=mapping.stakeholder_group,
-                            axis=r.axis, district=r.district, import_row_id=row_ids[r.fingerprint],
-                            created_at=datetime.combine(r.dated, NOON, TEHRAN) if r.dated else now)
-                for r in fresh]
-    await session.execute(insert(Finding.__table__),
-                          [{key: getattr(f, key) for key in FINDING_FIELDS} for f in findings])
+    findings = [
+        new_finding(
+            kind="problem",
+            text=r.text,
+            source=SOURCE,
+            stakeholder_group=mapping.stakeholder_group,
+            axis=r.axis,
+            district=r.district,
+            import_row_id=row_ids[r.fingerprint],
+            created_at=datetime.combine(r.dated, NOON, TEHRAN) if r.dated else now,
+        )
+        for r in fresh
+    ]
+    await session.execute(
+        insert(Finding.__table__), [{key: getattr(f, key) for key in FINDING_FIELDS} for f in findings]
+    )
     return len(fresh)

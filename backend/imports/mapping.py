@@ -59,12 +59,16 @@ class ImportMapping(BaseModel):
 
     def check_codes(self, plan: Plan) -> None:
         """A MeydanError naming the first axis, district or stakeholder group the plan does not know."""
-        for kind, codes in (("axis", self.categories.values()), ("district", self.areas.values()),
-                            ("stakeholder_group", [self.stakeholder_group])):
+        for kind, codes in (
+            ("axis", self.categories.values()),
+            ("district", self.areas.values()),
+            ("stakeholder_group", [self.stakeholder_group]),
+        ):
             unknown = sorted({c for c in codes if plan.get(kind, c) is None})
             if unknown:
-                raise MeydanError(f"the {self.kind} mapping uses {kind} code(s) the plan does not have: "
-                                  f"{', '.join(unknown)}")
+                raise MeydanError(
+                    f"the {self.kind} mapping uses {kind} code(s) the plan does not have: {', '.join(unknown)}"
+                )
 
 
 def load_mapping(kind: str, plan: Plan, path: Path | None = None) -> ImportMapping:

@@ -57,8 +57,11 @@ def _date(value: str, date_format: str) -> date | None:
 
 def fingerprint(kind: str, data: dict[str, str], row_id: str) -> str:
     """What makes a row the same row in a later export: its id if it has one, else all its cells."""
-    basis = f"id:{match_key(row_id)}" if row_id else "row:" + json.dumps(
-        {k: match_key(v) for k, v in data.items()}, ensure_ascii=False, sort_keys=True)
+    basis = (
+        f"id:{match_key(row_id)}"
+        if row_id
+        else "row:" + json.dumps({k: match_key(v) for k, v in data.items()}, ensure_ascii=False, sort_keys=True)
+    )
     return hashlib.sha256(f"{kind}:{basis}".encode()).hexdigest()
 
 
@@ -77,8 +80,7 @@ def _convert(row: dict[str, str], number: int, layout: Layout, mapping: ImportMa
     dated = _date(raw_date, mapping.date_format) if raw_date else None
     if raw_date and dated is None:
         return BadRow(number, f"date {raw_date!r} is not a {mapping.date_format} date")
-    return Record(number, fingerprint(mapping.kind, row, cell.get("id", "")), row, cell["text"], axis, district,
-                  dated)
+    return Record(number, fingerprint(mapping.kind, row, cell.get("id", "")), row, cell["text"], axis, district, dated)
 
 
 def convert(frame: pd.DataFrame, layout: Layout, mapping: ImportMapping) -> Converted:

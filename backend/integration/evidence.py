@@ -79,10 +79,14 @@ def _origin(row: Row[Any]) -> Origin | None:
 async def counts(session: AsyncSession, problem_id: int) -> tuple[int, dict[str, dict[str | None, int]]]:
     """How many live findings support the problem, and how many by each of ``DIMENSIONS``."""
     columns = [getattr(Finding, name) for name in DIMENSIONS]
-    frame = await read_frame(session, select(*columns, func.count())
-                             .join(ProblemFinding, ProblemFinding.finding_id == Finding.id)
-                             .where(ProblemFinding.problem_id == problem_id, Finding.deleted_at.is_(None))
-                             .group_by(*columns), [*DIMENSIONS, "findings"])
+    frame = await read_frame(
+        session,
+        select(*columns, func.count())
+        .join(ProblemFinding, ProblemFinding.finding_id == Finding.id)
+        .where(ProblemFinding.problem_id == problem_id, Finding.deleted_at.is_(None))
+        .group_by(*columns),
+        [*DIMENSIONS, "findings"],
+    )
     by = {}
     for name in DIMENSIONS:  # most findings first; ties in code order, None last
         sums = frame.groupby(name, dropna=False).findings.sum().sort_values(ascending=False, kind="stable")
@@ -94,11 +98,27 @@ async def evidence(session: AsyncSession, problem: Problem, *, limit: int | None
     """The evidence of ``problem``: counts over all its live findings, and the first ``limit``."""
     total, by = await counts(session, problem.id)
     query = (
-        select(Finding.id, Finding.text, Finding.source, Finding.stakeholder_group, Finding.working_group,
-               Finding.district, Finding.severity, ProblemFinding.similarity, ProblemFinding.reason,
-               ProblemFinding.confirmed,
-               Finding.created_at, Finding.meeting_id, Meeting.held_on, Finding.answer_id, Answer.response_id,
-               Survey.code.label("survey"), Finding.import_row_id, ImportBatch.file_name, ImportRow.row_number)
+        select(
+            Finding.id,
+            Finding.text,
+            Finding.source,
+            Finding.stakeholder_group,
+            Finding.working_group,
+            Finding.district,
+            Finding.severity,
+            ProblemFinding.similarity,
+            ProblemFinding.reason,
+            ProblemFinding.confirmed,
+            Finding.created_at,
+            Finding.meeting_id,
+            Meeting.held_on,
+            Finding.answer_id,
+            Answer.response_id,
+            Survey.code.label("survey"),
+            Finding.import_row_id,
+            ImportBatch.file_name,
+            ImportRow.row_number,
+        )
         .join(ProblemFinding, ProblemFinding.finding_id == Finding.id)
         .outerjoin(Meeting, Meeting.id == Finding.meeting_id)
         .outerjoin(Answer, Answer.id == Finding.answer_id)
@@ -108,8 +128,24 @@ async def evidence(session: AsyncSession, problem: Problem, *, limit: int | None
         .outerjoin(ImportRow, ImportRow.id == Finding.import_row_id)
         .outerjoin(ImportBatch, ImportBatch.id == ImportRow.batch_id)
         .where(ProblemFinding.problem_id == problem.id, Finding.deleted_at.is_(None))
-        .order_by(Finding.id).limit(limit))
-    items = [EvidenceItem(row.id, row.text, row.source, row.stakeholder_group, row.working_group, row.district,
-                          row.severity, row.similarity, row.reason, row.confirmed, row.created_at, _origin(row))
-             for row in (await session.execute(query)).all()]
+        .order_by(Finding.id)
+        .limit(limit)
+    )
+    items = [
+        EvidenceItem(
+            row.id,
+            row.text,
+            row.source,
+            row.stakeholder_group,
+            row.working_group,
+            row.district,
+            row.severity,
+            row.similarity,
+            row.reason,
+            row.confirmed,
+            row.created_at,
+            _origin(row),
+        )
+        for row in (await session.execute(query)).all()
+    ]
     return Evidence(problem, total, by, items)

@@ -71,8 +71,9 @@ def _components(size: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return connected_components(graph, directed=False)[1]
 
 
-def link(size: int, left: np.ndarray, right: np.ndarray, strength: np.ndarray,
-         apart: Sequence[Pair] = ()) -> np.ndarray:
+def link(
+    size: int, left: np.ndarray, right: np.ndarray, strength: np.ndarray, apart: Sequence[Pair] = ()
+) -> np.ndarray:
     """Group labels (0..k-1) of ``size`` items linked by the pairs (``left``, ``right``) such that
     no group holds a pair of ``apart``; where that drops links, the stronger ones are kept."""
     labels = _components(size, left, right)
@@ -112,9 +113,14 @@ def most_central(normalized: Sequence[str]) -> int:
     return int(centres(similarity.vectorize(similarity.encode(normalized)), np.zeros(len(normalized), np.int64))[0])
 
 
-def group_statements(normalized: Sequence[str], *, threshold: float = TEXT_THRESHOLD,
-                     together: Iterable[Pair] = (), apart: Sequence[Pair] = (),
-                     blocks: Sequence[Hashable] | None = None) -> Grouping:
+def group_statements(
+    normalized: Sequence[str],
+    *,
+    threshold: float = TEXT_THRESHOLD,
+    together: Iterable[Pair] = (),
+    apart: Sequence[Pair] = (),
+    blocks: Sequence[Hashable] | None = None,
+) -> Grouping:
     """Group normalized statements (``Finding.normalized_text``) into problems; ``together`` and
     ``apart`` are pairs of indices into ``normalized`` that people decided on; statements of
     different ``blocks`` (if given) are never grouped."""
@@ -125,8 +131,10 @@ def group_statements(normalized: Sequence[str], *, threshold: float = TEXT_THRES
         return Grouping(nothing, nothing, np.empty(0, dtype=np.float32))
     encoded = similarity.encode(normalized)
     first_of_key: dict[tuple[Hashable, bytes], int] = {}
-    same = np.array([first_of_key.setdefault((blocks[i] if blocks else None, encoded.key(i)), i)
-                     for i in range(len(encoded))], dtype=np.int64)
+    same = np.array(
+        [first_of_key.setdefault((blocks[i] if blocks else None, encoded.key(i)), i) for i in range(len(encoded))],
+        dtype=np.int64,
+    )
     first = same == np.arange(len(encoded))
     distinct = np.flatnonzero(first)
     statements = encoded.subset(first)

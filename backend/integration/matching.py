@@ -55,12 +55,12 @@ def _vectors(readings: Sequence[Reading]) -> tuple[sparse.csr_matrix, np.ndarray
     """Unit TF-IDF rows of (place, feature) columns, and which columns are issues."""
     rows, features, weights = [], [], []
     for row, reading in enumerate(readings):
-        named = [(f"#{issue}", ISSUE_WEIGHT * LATER_ISSUE ** n) for n, issue in enumerate(reading.issues)]
+        named = [(f"#{issue}", ISSUE_WEIGHT * LATER_ISSUE**n) for n, issue in enumerate(reading.issues)]
         for feature, weight in named + [(term, 1.0) for term in dict.fromkeys(reading.terms)]:
             for n, place in enumerate(reading.places or ("",)):
                 rows.append(row)
                 features.append((place, feature))
-                weights.append(weight * LATER_PLACE ** n)
+                weights.append(weight * LATER_PLACE**n)
     size = len(readings)
     if not features:
         return sparse.csr_matrix((size, 0), dtype=np.float32), np.zeros(0, dtype=bool)
@@ -70,8 +70,9 @@ def _vectors(readings: Sequence[Reading]) -> tuple[sparse.csr_matrix, np.ndarray
     is_issue = frame.feature.str.startswith("#").to_numpy()
     idf = np.log((1 + size) / (1 + np.bincount(feature))) + 1
     weight = idf[feature] * np.asarray(weights)
-    matrix = sparse.csr_matrix((weight.astype(np.float32), (np.asarray(rows), columns)),
-                               shape=(size, int(columns.max()) + 1))
+    matrix = sparse.csr_matrix(
+        (weight.astype(np.float32), (np.asarray(rows), columns)), shape=(size, int(columns.max()) + 1)
+    )
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     matrix = sparse.csr_matrix(sparse.diags(1 / np.maximum(norms, 1e-12)) @ matrix, dtype=np.float32)
     matrix.sort_indices()
@@ -80,8 +81,9 @@ def _vectors(readings: Sequence[Reading]) -> tuple[sparse.csr_matrix, np.ndarray
     return matrix, issue_columns
 
 
-def _candidate_matrix(vectors: sparse.csr_matrix, issue_columns: np.ndarray,
-                      places: Sequence[tuple[str, ...]]) -> sparse.csr_matrix:
+def _candidate_matrix(
+    vectors: sparse.csr_matrix, issue_columns: np.ndarray, places: Sequence[tuple[str, ...]]
+) -> sparse.csr_matrix:
     """``vectors``, except that at a place with more than ``WIDE_PLACE`` complaints the rows that
     name an issue keep only their issue columns."""
     place = pd.Series(list(places))
@@ -98,13 +100,14 @@ def _candidate_matrix(vectors: sparse.csr_matrix, issue_columns: np.ndarray,
     return kept
 
 
-def similar_pairs(vectors: sparse.csr_matrix, candidates: sparse.csr_matrix,
-                  threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def similar_pairs(
+    vectors: sparse.csr_matrix, candidates: sparse.csr_matrix, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs ``i < j`` sharing a column of ``candidates`` whose cosine reaches ``threshold``."""
     lefts, rights = [], []
     transposed = candidates.T.tocsr()
     for start in range(0, candidates.shape[0], PRODUCT_ROWS):
-        product = (candidates[start:start + PRODUCT_ROWS] @ transposed).tocoo()
+        product = (candidates[start : start + PRODUCT_ROWS] @ transposed).tocoo()
         left = product.row.astype(np.int64) + start
         upper = product.col > left
         lefts.append(left[upper])
@@ -137,8 +140,9 @@ def upgma(similarity: np.ndarray, weights: np.ndarray, threshold: float) -> np.n
     return cluster
 
 
-def _average_linkage(vectors: sparse.csr_matrix, units: np.ndarray, left: np.ndarray, right: np.ndarray,
-                     threshold: float) -> np.ndarray:
+def _average_linkage(
+    vectors: sparse.csr_matrix, units: np.ndarray, left: np.ndarray, right: np.ndarray, threshold: float
+) -> np.ndarray:
     """Labels of average-linkage clusters at ``threshold`` within each set linked by (left, right).
 
     Rows of one ``units`` value (complaints naming the same places and issues) start as one
@@ -188,8 +192,13 @@ def reason(mine: Reading, central: Reading, decided: bool) -> dict[str, Any]:
     words = sorted(set(mine.terms) & set(central.terms))
     apart = place is None and bool(mine.places or central.places)
     by = "person" if decided and (apart or not (shared or words)) else "machine"
-    return {"place": place, "city_wide": not mine.places and not central.places, "issues": shared,
-            "words": [] if shared else words[:5], "by": by}
+    return {
+        "place": place,
+        "city_wide": not mine.places and not central.places,
+        "issues": shared,
+        "words": [] if shared else words[:5],
+        "by": by,
+    }
 
 
 def describe(why: dict[str, Any] | None) -> str:
@@ -198,8 +207,9 @@ def describe(why: dict[str, Any] | None) -> str:
         return "—"
     if why.get("by") == "person":
         return "a person's decision"
-    parts = [f"same place: {why['place']}" if why.get("place") else "city-wide" if why.get("city_wide")
-             else "other place"]
+    parts = [
+        f"same place: {why['place']}" if why.get("place") else "city-wide" if why.get("city_wide") else "other place"
+    ]
     if why.get("issues"):
         parts.append(f"same issue: {'، '.join(why['issues'])}")
     if why.get("words"):
@@ -207,9 +217,14 @@ def describe(why: dict[str, Any] | None) -> str:
     return "; ".join(parts)
 
 
-def group_complaints(normalized: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD,
-                     together: Iterable[Pair] = (), apart: Sequence[Pair] = (),
-                     places: Iterable[str] = ()) -> Integration:
+def group_complaints(
+    normalized: Sequence[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    together: Iterable[Pair] = (),
+    apart: Sequence[Pair] = (),
+    places: Iterable[str] = (),
+) -> Integration:
     """Group normalized complaints (``Finding.normalized_text``) into problems; ``together`` and
     ``apart`` are pairs of indices that people decided on; ``places`` are the city's place names
     the plan lists (with or without their markers)."""
@@ -217,14 +232,24 @@ def group_complaints(normalized: Sequence[str], *, threshold: float = DEFAULT_TH
         raise ValueError(f"the similarity threshold must be in (0, 1], not {threshold}")
     readings = Reader().read_all(normalized, places)
     first_of: dict[Any, int] = {}
-    same = np.array([first_of.setdefault((r.places, r.issues, tuple(sorted(set(r.terms)))) if r.issues or r.terms
-                                         else ("", i), i) for i, r in enumerate(readings)], dtype=np.int64)
+    same = np.array(
+        [
+            first_of.setdefault(
+                (r.places, r.issues, tuple(sorted(set(r.terms)))) if r.issues or r.terms else ("", i), i
+            )
+            for i, r in enumerate(readings)
+        ],
+        dtype=np.int64,
+    )
     distinct = np.flatnonzero(same == np.arange(len(readings)))
     vectors, issue_columns = _vectors([readings[i] for i in distinct])
     candidates = _candidate_matrix(vectors, issue_columns, [readings[i].places[:1] for i in distinct])
     near_left, near_right, _ = similar_pairs(vectors, candidates, threshold)
-    units = pd.factorize(pd.Series([(r.places, r.issues) if r.issues else i for i, r in
-                                    ((i, readings[i]) for i in distinct)], dtype=object))[0]
+    units = pd.factorize(
+        pd.Series(
+            [(r.places, r.issues) if r.issues else i for i, r in ((i, readings[i]) for i in distinct)], dtype=object
+        )
+    )[0]
     clusters = _average_linkage(vectors, units, near_left, near_right, threshold)
     member, central, strength = _medoid_edges(vectors, clusters)
     decided = np.asarray(list(together), dtype=np.int64).reshape(-1, 2)
@@ -236,8 +261,11 @@ def group_complaints(normalized: Sequence[str], *, threshold: float = DEFAULT_TH
     row_of = np.empty(len(readings), dtype=np.int64)
     row_of[distinct] = np.arange(len(distinct))
     rows = row_of[same]
-    canonical = (centres(vectors[rows], labels) if vectors.shape[1] and len(rows)
-                 else np.unique(labels, return_index=True)[1][labels])
+    canonical = (
+        centres(vectors[rows], labels)
+        if vectors.shape[1] and len(rows)
+        else np.unique(labels, return_index=True)[1][labels]
+    )
     closeness = cosine(vectors, rows, rows[canonical]) if len(rows) else np.empty(0, np.float32)
     closeness[rows == rows[canonical]] = 1.0
     by_person = set(decided.ravel().tolist())

@@ -24,8 +24,9 @@ import yaml
 from backend.text import normalize_persian
 
 LEXICON = Path(__file__).with_name("lexicon.yaml")
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ۀ": "ه", "ؤ": "و", "ئ": "ی",
-                       "ە": "ه", "ھ": "ه", "\u200c": None})
+_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ۀ": "ه", "ؤ": "و", "ئ": "ی", "ە": "ه", "ھ": "ه", "\u200c": None}
+)
 _WORD = re.compile(r"[\w\u200c]+")
 _LONGEST_PHRASE = 7  # words joined when looking up a phrase
 _LEARNED_AFTER = 2  # a name seen after a marker this often is also recognized without one
@@ -46,11 +47,11 @@ def stem(word: str) -> str:
     (سنگینه → سنگین، زباله‌ها → زبال، آشغالای → اشغال، نمی‌شود → شود); the same stem for every form."""
     for prefix in _VERB_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            word = word[len(prefix):]
+            word = word[len(prefix) :]
             break
     for plural in _PLURALS:
         if word.endswith(plural) and len(word) - len(plural) >= 2:
-            word = word[:-len(plural)]
+            word = word[: -len(plural)]
             break
     for ending, shortest in (("ی", 4), ("ه", 4), ("ا", 5)):  # colloquial plural: آشغالا
         if word.endswith(ending) and len(word) >= shortest:
@@ -61,7 +62,7 @@ def stem(word: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def _bare(word: str) -> tuple[str, ...]:
     """A folded word without each enclitic it may end with."""
-    return tuple(word[:-len(e)] for e in _ENCLITICS if word.endswith(e) and len(word) - len(e) >= 2)
+    return tuple(word[: -len(e)] for e in _ENCLITICS if word.endswith(e) and len(word) - len(e) >= 2)
 
 
 def _key(words: Iterable[str]) -> str:
@@ -104,9 +105,13 @@ class Lexicon:
         self.facilities = {key: fold(m).replace(" ", "") for m in data["facility_markers"] for key in _keys(m.split())}
         self.markers |= set(self.facilities)
         self._tables: dict[str, dict[str, str] | set[str]] = {
-            "forms": self.forms, "markers": self.markers, "politeness": self.politeness}
-        self._starts = {name: {key[:n] for key in keys for n in range(1, len(key) + 1)}
-                        for name, keys in self._tables.items()}
+            "forms": self.forms,
+            "markers": self.markers,
+            "politeness": self.politeness,
+        }
+        self._starts = {
+            name: {key[:n] for key in keys for n in range(1, len(key) + 1)} for name, keys in self._tables.items()
+        }
         self.prefixes = set().union(*self._starts.values())
         self._phrases = lru_cache(maxsize=1 << 18)(self._phrase)
         self.may_start = lru_cache(maxsize=1 << 18)(self._could_start)
@@ -122,14 +127,14 @@ class Lexicon:
         (ترافیکش، سگا)."""
         if not self.may_start(folded[i], table):
             return 0, ""
-        return self._phrases(tuple(folded[i:i + _LONGEST_PHRASE]), table)
+        return self._phrases(tuple(folded[i : i + _LONGEST_PHRASE]), table)
 
     def _phrase(self, words: tuple[str, ...], name: str) -> tuple[int, str]:
         table = self._tables[name]
         best, found, joined, stems = 0, "", "", ""
         for k, word in enumerate(words, start=1):
             joined, stems = joined + word, stems + stem(word)
-            for key in (stem(joined), stems, *(stem(joined[:len(joined) - len(word)] + bare) for bare in _bare(word))):
+            for key in (stem(joined), stems, *(stem(joined[: len(joined) - len(word)] + bare) for bare in _bare(word))):
                 if key in table:
                     best, found = k, key
                     break
@@ -157,7 +162,7 @@ def strip_politeness(text: str, words: Lexicon | None = None) -> str:
     while i < len(found):
         length, _ = words.phrase_at(folded, i, "politeness")
         if length:
-            kept.append(text[at:found[i].start()])
+            kept.append(text[at : found[i].start()])
             at, i = found[i + length - 1].end(), i + length
         else:
             i += 1
@@ -225,10 +230,15 @@ class Reader:
         known = self._words.get(surface)
         if known is None:
             w, folded = self.words, fold(surface)
-            known = _Word(folded, stem(folded), w.may_start(folded, "markers"), w.may_start(folded, "politeness"),
-                          w.may_start(folded, "forms"),
-                          not w.is_stopword(folded) and not folded.isdigit() and len(folded) > 1,
-                          self._content(folded))
+            known = _Word(
+                folded,
+                stem(folded),
+                w.may_start(folded, "markers"),
+                w.may_start(folded, "politeness"),
+                w.may_start(folded, "forms"),
+                not w.is_stopword(folded) and not folded.isdigit() and len(folded) > 1,
+                self._content(folded),
+            )
             if len(self._words) < 1 << 20:
                 self._words[surface] = known
         return known
@@ -248,8 +258,11 @@ class Reader:
         if at >= len(folded) or not self._content(folded[at]) or w.phrase_at(folded, at, "forms")[0]:
             return None
         end = at + 1
-        if end < len(folded) and self._content(folded[end]) and (
-                stem(folded[at]) in w.heads or stem(folded[end]) in w.tails or folded[end].isdigit()):
+        if (
+            end < len(folded)
+            and self._content(folded[end])
+            and (stem(folded[at]) in w.heads or stem(folded[end]) in w.tails or folded[end].isdigit())
+        ):
             end += 1
         name = _key(folded[at:end])
         return _Name(i, end, f"{facility}:{name}" if facility else name)
@@ -258,7 +271,7 @@ class Reader:
         """A name of the gazetteer (two words or one, perhaps with an enclitic: احمدآبادم) at ``i``,
         without a marker, or None."""
         for k in (2, 1):
-            words = list(folded[i:i + k])
+            words = list(folded[i : i + k])
             if len(words) < k or not all(map(self._content, words)) or words[-1].endswith(_PLURALS):
                 continue
             last = words[-1]
@@ -276,8 +289,13 @@ class Reader:
         for text in texts:
             words = [self._word(w) for w in _WORD.findall(text)]
             folded = [w.folded for w in words]
-            seen.update({name.key.rpartition(":")[2] for i, word in enumerate(words)
-                         if word.marker and (name := self._name_after(folded, i))})
+            seen.update(
+                {
+                    name.key.rpartition(":")[2]
+                    for i, word in enumerate(words)
+                    if word.marker and (name := self._name_after(folded, i))
+                }
+            )
         known = {key for key, n in seen.items() if n >= _LEARNED_AFTER}
         for place in places:
             folded = [fold(w) for w in _WORD.findall(normalize_persian(place))]
@@ -306,7 +324,7 @@ class Reader:
             if name is not None and length < name.end - i:  # ایستگاه مترو وکیل‌آباد: a place and an issue
                 if length and length <= 2:
                     issues += [w.forms[key]] if w.forms[key] not in issues else []
-                places.setdefault(name.key, " ".join(surface[name.start:name.end]))
+                places.setdefault(name.key, " ".join(surface[name.start : name.end]))
                 i = name.end
                 continue
             if length:
@@ -316,7 +334,7 @@ class Reader:
             if gazetteer and word.content and (word.folded[:3] in gazetteer.heads or word.stem[:3] in gazetteer.heads):
                 name = self._known_name(folded, i, gazetteer)
                 if name is not None:
-                    places.setdefault(name.key, " ".join(surface[name.start:name.end]))
+                    places.setdefault(name.key, " ".join(surface[name.start : name.end]))
                     i = name.end
                     continue
             if word.term:

@@ -66,7 +66,7 @@ class Encoded:
 
     def key(self, row: int) -> bytes:
         """Statement ``row``'s matching form, for finding identical ones."""
-        return self.codes[self.starts[row]:self.starts[row + 1]].tobytes()
+        return self.codes[self.starts[row] : self.starts[row + 1]].tobytes()
 
     def subset(self, keep: np.ndarray) -> Encoded:
         """The statements where the boolean array ``keep`` is true, in order."""
@@ -118,8 +118,9 @@ def vectorize(encoded: Encoded) -> sparse.csr_matrix:
     used = np.zeros(1 << COLUMN_BITS, dtype=bool)
     used[hashed] = True
     column = (np.cumsum(used, dtype=np.int32) - 1)[hashed]
-    counts = sparse.csr_matrix((np.ones(len(position), dtype=np.float32), column, rows),
-                               shape=(len(encoded), int(used.sum())))
+    counts = sparse.csr_matrix(
+        (np.ones(len(position), dtype=np.float32), column, rows), shape=(len(encoded), int(used.sum()))
+    )
     counts.sum_duplicates()
     if not counts.nnz:  # nothing to weigh: no statement has four letters
         return counts
@@ -159,7 +160,7 @@ def candidate_pairs(encoded: Encoded, *, seed: int = 0) -> tuple[np.ndarray, np.
     found = []
     for band in range(BANDS):
         bucket = np.zeros(len(has), dtype=_U64)
-        for row in signatures[band * ROWS:(band + 1) * ROWS]:
+        for row in signatures[band * ROWS : (band + 1) * ROWS]:
             bucket = _mix(bucket ^ row.astype(_U64))
         order = np.argsort(bucket)
         ordered = bucket[order]
@@ -182,8 +183,9 @@ def cosine(vectors: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> n
     return similarity
 
 
-def similar_pairs(encoded: Encoded, vectors: sparse.csr_matrix,
-                  threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def similar_pairs(
+    encoded: Encoded, vectors: sparse.csr_matrix, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs ``i < j`` of statements with cosine similarity of at least ``threshold``, as arrays
     (i, j, similarity); ``vectors`` is ``vectorize(encoded)``."""
     left, right = candidate_pairs(encoded)

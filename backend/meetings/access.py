@@ -18,8 +18,7 @@ async def facilitator(session: AsyncSession, user_id: int) -> Participant:
     return participant
 
 
-async def open_meeting(session: AsyncSession, user_id: int, *,
-                       paused_too: bool = False) -> tuple[Participant, Meeting]:
+async def open_meeting(session: AsyncSession, user_id: int, *, paused_too: bool = False) -> tuple[Participant, Meeting]:
     """The facilitator and their open meeting (or paused, if ``paused_too``); Refused otherwise."""
     participant = await facilitator(session, user_id)
     meeting = await service.active(session, participant.id)
@@ -55,4 +54,3 @@ async def idle(session: AsyncSession, user_id: int) -> Participant:
     if meeting is not None and meeting.status != "draft":
         raise Refused("meetings.busy", number=meeting.id)
     return participant
-

@@ -68,8 +68,9 @@ async def may_start(app: AppContext, user_id: int) -> None:
         await access.idle(session, user_id)
 
 
-async def start_setup(app: AppContext, claim: Claim, user_id: int, source: str | None, *,
-                      forum: bool = False) -> SetupState:
+async def start_setup(
+    app: AppContext, claim: Claim, user_id: int, source: str | None, *, forum: bool = False
+) -> SetupState:
     """A new draft meeting (or forum) from ``source`` with its defaults; an unfinished setup is dropped.
     No ``source``: Refused as a stale button."""
     today = today_local(app.zone)
@@ -115,8 +116,7 @@ async def type_setup_answer(app: AppContext, claim: Claim, user_id: int, text: s
     return SetupState(meeting, groups, today)
 
 
-async def record_note(app: AppContext, claim: Claim, user_id: int, kind: str, text: str | None,
-                      **file: Any) -> None:
+async def record_note(app: AppContext, claim: Claim, user_id: int, kind: str, text: str | None, **file: Any) -> None:
     """One message of the facilitator's open meeting kept as a note (``file``: see ``service.add_note``)."""
     async with transaction(app, claim) as session:
         participant, meeting = await access.open_meeting(session, user_id)
@@ -163,8 +163,13 @@ async def set_parent(app: AppContext, claim: Claim, user_id: int, finding_id: in
         participant = await access.facilitator(session, user_id)
         finding = await service.owned_finding(session, finding_id, participant.id)
         problem = await service.owned_finding(session, problem_id, participant.id)
-        if (finding is None or problem is None or finding.kind == "problem" or problem.kind != "problem"
-                or problem.meeting_id != finding.meeting_id):
+        if (
+            finding is None
+            or problem is None
+            or finding.kind == "problem"
+            or problem.kind != "problem"
+            or problem.meeting_id != finding.meeting_id
+        ):
             raise Refused("errors.stale_button")
         moved = finding.parent_id != problem.id
         finding.parent_id, finding.axis = problem.id, problem.axis
@@ -182,8 +187,9 @@ async def undo(app: AppContext, claim: Claim, user_id: int) -> Note | Finding:
     return removed
 
 
-async def edit(app: AppContext, claim: Claim, user_id: int, text: str, *, chat_id: int,
-               message_id: int | None) -> Note | Finding:
+async def edit(
+    app: AppContext, claim: Claim, user_id: int, text: str, *, chat_id: int, message_id: int | None
+) -> Note | Finding:
     """Correct the note logged from ``message_id``, or else the latest note or finding."""
     async with transaction(app, claim) as session:
         participant, meeting = await access.open_meeting(session, user_id)
@@ -212,8 +218,14 @@ async def summary(app: AppContext, user_id: int) -> tuple[Meeting, service.Summa
         return meeting, await service.summary(session, meeting)
 
 
-async def close(app: AppContext, claim: Claim, user_id: int, meeting_id: int, confirmed: bool,
-                write: Callable[[service.MeetingRecord], service.Minutes]) -> Meeting:
+async def close(
+    app: AppContext,
+    claim: Claim,
+    user_id: int,
+    meeting_id: int,
+    confirmed: bool,
+    write: Callable[[service.MeetingRecord], service.Minutes],
+) -> Meeting:
     """Confirmed: close the meeting and queue its minutes (``write`` makes them) to the facilitator's
     chat, in one transaction. Not confirmed: only check it is still the meeting being logged."""
     async with transaction(app, claim) as session:

@@ -95,20 +95,44 @@ class PlanFile(_Strict):
         groups: list[WorkingGroup] = []
         for code in _pick(spec.headquarters.axes, axes):
             a = axes[code]
-            groups.append(WorkingGroup(code=f"hq.{code}", level="hq", unit="hq", axis=code,
-                                       fa=f"کارگروه ستادی {a.fa}", en=f"HQ working group: {a.en}"))
+            groups.append(
+                WorkingGroup(
+                    code=f"hq.{code}",
+                    level="hq",
+                    unit="hq",
+                    axis=code,
+                    fa=f"کارگروه ستادی {a.fa}",
+                    en=f"HQ working group: {a.en}",
+                )
+            )
         for org in spec.organizations:
             for code in org.axes:
                 a = axes[code]
-                groups.append(WorkingGroup(code=f"org.{org.unit}.{code}", level="organization", unit=org.unit,
-                                           axis=code, fa=f"{org.fa} ({a.fa})", en=f"{org.en} ({a.en})"))
+                groups.append(
+                    WorkingGroup(
+                        code=f"org.{org.unit}.{code}",
+                        level="organization",
+                        unit=org.unit,
+                        axis=code,
+                        fa=f"{org.fa} ({a.fa})",
+                        en=f"{org.en} ({a.en})",
+                    )
+                )
         districts = {d.code: d for d in self.districts}
         for dcode in _pick(spec.districts.districts, districts):
             d = districts[dcode]
             for code in _pick(spec.districts.axes, axes):
                 a = axes[code]
-                groups.append(WorkingGroup(code=f"{dcode}.{code}", level="district", unit=dcode, axis=code,
-                                           fa=f"{d.fa} ({a.fa})", en=f"{d.en} ({a.en})"))
+                groups.append(
+                    WorkingGroup(
+                        code=f"{dcode}.{code}",
+                        level="district",
+                        unit=dcode,
+                        axis=code,
+                        fa=f"{d.fa} ({a.fa})",
+                        en=f"{d.en} ({a.en})",
+                    )
+                )
         return groups
 
 

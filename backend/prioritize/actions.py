@@ -28,14 +28,23 @@ ACTION_KINDS = ("strategy", "policy", "project")
 
 async def _actions(session: AsyncSession, kind: str) -> pd.DataFrame:
     parent = aliased(Finding)
-    return await read_frame(session, select(
-        Finding.id, Finding.normalized_text, Finding.source, Finding.stakeholder_group, Finding.district,
-        Finding.severity, ProblemFinding.problem_id)
+    return await read_frame(
+        session,
+        select(
+            Finding.id,
+            Finding.normalized_text,
+            Finding.source,
+            Finding.stakeholder_group,
+            Finding.district,
+            Finding.severity,
+            ProblemFinding.problem_id,
+        )
         .join(parent, parent.id == Finding.parent_id)
         .join(ProblemFinding, ProblemFinding.finding_id == parent.id)
         .where(Finding.kind == kind, Finding.deleted_at.is_(None), parent.deleted_at.is_(None))
-        .order_by(Finding.id), ["finding_id", "text", "source", "stakeholder_group", "district", "severity",
-                                "problem_id"])
+        .order_by(Finding.id),
+        ["finding_id", "text", "source", "stakeholder_group", "district", "severity", "problem_id"],
+    )
 
 
 async def rank_actions(session: AsyncSession, plan: Plan, priorities: Priorities, kind: str) -> pd.DataFrame:
@@ -50,9 +59,14 @@ async def rank_actions(session: AsyncSession, plan: Plan, priorities: Priorities
     actions["group"] = grouping.labels
     actions["central"] = actions.finding_id.to_numpy()[grouping.canonical]
     grouped = actions.groupby("group").agg(
-        id=("central", "first"), problem_id=("problem_id", "first"), mentions=("finding_id", "size"),
-        source_breadth=("source", "nunique"), stakeholder_breadth=("stakeholder_group", "nunique"),
-        district_spread=("district", "nunique"), severity=("severity", "mean"))
+        id=("central", "first"),
+        problem_id=("problem_id", "first"),
+        mentions=("finding_id", "size"),
+        source_breadth=("source", "nunique"),
+        stakeholder_breadth=("stakeholder_group", "nunique"),
+        district_spread=("district", "nunique"),
+        severity=("severity", "mean"),
+    )
     grouped = grouped.assign(citizen_salience=0.0, severity=grouped.severity.astype("float64")).set_index("id")
     grouped["title"] = actions.set_index("finding_id").text.reindex(grouped.index)
     grouped["score"] = score(normalize(grouped, plan), priorities.weights)

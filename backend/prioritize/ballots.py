@@ -56,7 +56,7 @@ def schulze(ballots: Sequence[Sequence[C]]) -> list[C]:
     d = pairwise(ballots, candidates)
     p = np.where(d > d.T, d, 0)
     for k in range(len(candidates)):
-        p = np.maximum(p, np.minimum(p[:, k:k + 1], p[k:k + 1, :]))
+        p = np.maximum(p, np.minimum(p[:, k : k + 1], p[k : k + 1, :]))
     np.fill_diagonal(p, 0)
     wins = (p > p.T).sum(axis=1)
     points = dict(borda(ballots))

@@ -37,28 +37,41 @@ def _live(until: datetime | None) -> ColumnElement[bool]:
     return live if until is None else and_(live, Finding.created_at < until)
 
 
-async def _respondents(session: AsyncSession, axes: list[str],
-                       until: datetime | None) -> tuple[int, pd.Series, pd.Series]:
+async def _respondents(
+    session: AsyncSession, axes: list[str], until: datetime | None
+) -> tuple[int, pd.Series, pd.Series]:
     """Completed responses; per problem, those that raised it without rating its axis low; per
     axis, those that rated it low."""
     completed = await session.scalar(select(func.count()).where(_completed(until))) or 0
     low = aliased(Answer)
     rated_low = and_(low.skipped.is_(False), json_text(low.value).in_(LOW_RATINGS))
-    raised = (await session.execute(
-        select(ProblemFinding.problem_id, func.count(Answer.response_id.distinct()))
-        .join(Finding, Finding.id == ProblemFinding.finding_id)
-        .join(Answer, Answer.id == Finding.answer_id)
-        .join(Response, and_(Response.id == Answer.response_id, _completed(until)))
-        .join(Problem, Problem.id == ProblemFinding.problem_id)
-        .outerjoin(low, and_(low.response_id == Answer.response_id,
-                             low.question == literal(RATING_PREFIX, String) + Problem.axis, rated_low))
-        .where(low.id.is_(None), _live(until))
-        .group_by(ProblemFinding.problem_id))).all()
-    rated = (await session.execute(
-        select(low.question, func.count(low.response_id.distinct()))
-        .join(Response, and_(Response.id == low.response_id, _completed(until)))
-        .where(low.question.in_([RATING_PREFIX + axis for axis in axes]), rated_low)
-        .group_by(low.question))).all()
+    raised = (
+        await session.execute(
+            select(ProblemFinding.problem_id, func.count(Answer.response_id.distinct()))
+            .join(Finding, Finding.id == ProblemFinding.finding_id)
+            .join(Answer, Answer.id == Finding.answer_id)
+            .join(Response, and_(Response.id == Answer.response_id, _completed(until)))
+            .join(Problem, Problem.id == ProblemFinding.problem_id)
+            .outerjoin(
+                low,
+                and_(
+                    low.response_id == Answer.response_id,
+                    low.question == literal(RATING_PREFIX, String) + Problem.axis,
+                    rated_low,
+                ),
+            )
+            .where(low.id.is_(None), _live(until))
+            .group_by(ProblemFinding.problem_id)
+        )
+    ).all()
+    rated = (
+        await session.execute(
+            select(low.question, func.count(low.response_id.distinct()))
+            .join(Response, and_(Response.id == low.response_id, _completed(until)))
+            .where(low.question.in_([RATING_PREFIX + axis for axis in axes]), rated_low)
+            .group_by(low.question)
+        )
+    ).all()
     by_axis = {question.removeprefix(RATING_PREFIX): n for question, n in rated}
     return completed, pd.Series(dict(raised), dtype="int64"), pd.Series(by_axis, dtype="int64")
 
@@ -72,15 +85,37 @@ async def load_criteria(session: AsyncSession, until: datetime | None = None) ->
     recorded and responses completed before it count (the ranking as it stood then)."""
     await for_analysis(session)
     live = and_(Finding.id == ProblemFinding.finding_id, _live(until))
-    criteria = (await read_frame(session, select(
-        Problem.id, Problem.title, Problem.axis, Problem.status, func.count(Finding.id),
-        func.count(Finding.source.distinct()), func.count(Finding.stakeholder_group.distinct()),
-        func.count(Finding.district.distinct()), func.avg(Finding.severity))
-        .join(ProblemFinding, ProblemFinding.problem_id == Problem.id).join(Finding, live)
-        .where(Problem.status != RETIRED)
-        .group_by(Problem.id, Problem.title, Problem.axis, Problem.status),
-        ["id", "title", "axis", "status", "mentions", "source_breadth", "stakeholder_breadth", "district_spread",
-         "severity"])).set_index("id")
+    criteria = (
+        await read_frame(
+            session,
+            select(
+                Problem.id,
+                Problem.title,
+                Problem.axis,
+                Problem.status,
+                func.count(Finding.id),
+                func.count(Finding.source.distinct()),
+                func.count(Finding.stakeholder_group.distinct()),
+                func.count(Finding.district.distinct()),
+                func.avg(Finding.severity),
+            )
+            .join(ProblemFinding, ProblemFinding.problem_id == Problem.id)
+            .join(Finding, live)
+            .where(Problem.status != RETIRED)
+            .group_by(Problem.id, Problem.title, Problem.axis, Problem.status),
+            [
+                "id",
+                "title",
+                "axis",
+                "status",
+                "mentions",
+                "source_breadth",
+                "stakeholder_breadth",
+                "district_spread",
+                "severity",
+            ],
+        )
+    ).set_index("id")
     criteria["severity"] = criteria.severity.astype("float64")
     completed, raised, rated = await _respondents(session, sorted(criteria.axis.dropna().unique()), until)
     respondents = raised.reindex(criteria.index, fill_value=0) + criteria.axis.map(rated).fillna(0).astype("int64")
@@ -91,6 +126,13 @@ async def load_criteria(session: AsyncSession, until: datetime | None = None) ->
 
 async def in_working_group(session: AsyncSession, working_group: str) -> set[int]:
     """The problems that have a live finding from ``working_group``."""
-    return set((await session.scalars(
-        select(ProblemFinding.problem_id).join(Finding, Finding.id == ProblemFinding.finding_id)
-        .where(Finding.working_group == working_group, Finding.deleted_at.is_(None)).distinct())).all())
+    return set(
+        (
+            await session.scalars(
+                select(ProblemFinding.problem_id)
+                .join(Finding, Finding.id == ProblemFinding.finding_id)
+                .where(Finding.working_group == working_group, Finding.deleted_at.is_(None))
+                .distinct()
+            )
+        ).all()
+    )

@@ -39,8 +39,14 @@ class Priorities:
         return top_k_probability(self.normalized, self.weights, k, draws=draws, spread=spread, seed=seed)
 
 
-async def prioritize(session: AsyncSession, plan: Plan, *, axis: str | None = None,
-                     working_group: str | None = None, until: datetime | None = None) -> Priorities:
+async def prioritize(
+    session: AsyncSession,
+    plan: Plan,
+    *,
+    axis: str | None = None,
+    working_group: str | None = None,
+    until: datetime | None = None,
+) -> Priorities:
     """Every live problem scored with the plan's weights and ranked; with ``axis`` or
     ``working_group``, only its problems (those with a finding from the group), ranked among
     themselves on the same scores. With ``until``, the ranking as it stood then (see ``load_criteria``)."""
@@ -62,6 +68,15 @@ async def explain(session: AsyncSession, priorities: Priorities, problem_ids: Se
     for problem_id in problem_ids:
         row = priorities.ranked.loc[problem_id]
         evidence = (await counts(session, problem_id))[1]
-        explained.append(Explanation(int(problem_id), row["title"], row["axis"], int(row["rank"]), float(row["score"]),
-                                     parts(row, priorities.normalized.loc[problem_id], priorities.weights), evidence))
+        explained.append(
+            Explanation(
+                int(problem_id),
+                row["title"],
+                row["axis"],
+                int(row["rank"]),
+                float(row["score"]),
+                parts(row, priorities.normalized.loc[problem_id], priorities.weights),
+                evidence,
+            )
+        )
     return explained

@@ -63,14 +63,17 @@ def normalize(criteria: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """The criteria columns of ``criteria`` (raw, one row per problem) normalized to 0..1."""
     low, high = SEVERITY_SCALE
     most = np.log1p(criteria.mentions.max()) if len(criteria) else 0.0
-    normalized = pd.DataFrame({
-        "mentions": np.log1p(criteria.mentions) / most if most else 0.0,
-        "source_breadth": criteria.source_breadth / len(plan.sources),
-        "stakeholder_breadth": criteria.stakeholder_breadth / len(plan.stakeholder_groups),
-        "district_spread": criteria.district_spread / len(plan.districts),
-        "citizen_salience": criteria.citizen_salience,
-        "severity": ((criteria.severity - low) / (high - low)).fillna(UNRATED_SEVERITY),
-    }, index=criteria.index)
+    normalized = pd.DataFrame(
+        {
+            "mentions": np.log1p(criteria.mentions) / most if most else 0.0,
+            "source_breadth": criteria.source_breadth / len(plan.sources),
+            "stakeholder_breadth": criteria.stakeholder_breadth / len(plan.stakeholder_groups),
+            "district_spread": criteria.district_spread / len(plan.districts),
+            "citizen_salience": criteria.citizen_salience,
+            "severity": ((criteria.severity - low) / (high - low)).fillna(UNRATED_SEVERITY),
+        },
+        index=criteria.index,
+    )
     return normalized[list(CRITERIA)].astype("float64").clip(0.0, 1.0)
 
 
@@ -90,5 +93,13 @@ def rank(criteria: pd.DataFrame, normalized: pd.DataFrame, weights: Mapping[str,
 
 def parts(criteria: pd.Series, normalized: pd.Series, weights: Mapping[str, float]) -> list[Part]:
     """One problem's score broken down by criterion."""
-    return [Part(c, None if pd.isna(criteria[c]) else float(criteria[c]), float(normalized[c]), weights[c],
-                 float(normalized[c]) * weights[c]) for c in CRITERIA]
+    return [
+        Part(
+            c,
+            None if pd.isna(criteria[c]) else float(criteria[c]),
+            float(normalized[c]),
+            weights[c],
+            float(normalized[c]) * weights[c],
+        )
+        for c in CRITERIA
+    ]

@@ -16,8 +16,15 @@ _CHUNK = 100  # draws scored at once
 _TIE = 1e-9  # equal scores keep the ranking's order
 
 
-def top_k_probability(normalized: pd.DataFrame, weights: Mapping[str, float], k: int, *, draws: int = DRAWS,
-                      spread: float = SPREAD, seed: int = 0) -> pd.Series:
+def top_k_probability(
+    normalized: pd.DataFrame,
+    weights: Mapping[str, float],
+    k: int,
+    *,
+    draws: int = DRAWS,
+    spread: float = SPREAD,
+    seed: int = 0,
+) -> pd.Series:
     """For each problem (rows of ``normalized``, in ranking order), the share of ``draws`` weight
     draws in which it is among the first ``k``; each draw multiplies every weight by its own
     uniform factor in [1 - spread, 1 + spread] and renormalizes them to sum 1."""

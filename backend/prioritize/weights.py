@@ -32,8 +32,10 @@ def ahp(matrix: Sequence[Sequence[float]], criteria: Sequence[str] = CRITERIA) -
     a = np.asarray(matrix, dtype=float)
     n = len(criteria)
     if a.shape != (n, n) or not np.all(a > 0) or not np.allclose(a * a.T, 1, rtol=_RECIPROCAL_TOLERANCE):
-        raise MeydanError(f"ranking.ahp must be a positive reciprocal {n}x{n} matrix (a[j][i] = 1 / a[i][j], "
-                          f"ones on the diagonal) over {', '.join(criteria)}")
+        raise MeydanError(
+            f"ranking.ahp must be a positive reciprocal {n}x{n} matrix (a[j][i] = 1 / a[i][j], "
+            f"ones on the diagonal) over {', '.join(criteria)}"
+        )
     values, vectors = np.linalg.eig(a)
     principal = int(np.argmax(values.real))
     weights = np.abs(vectors[:, principal].real)
@@ -52,7 +54,8 @@ def criteria_weights(ranking: Ranking) -> dict[str, float]:
         if found.consistency_ratio > MAX_CONSISTENCY_RATIO:
             raise MeydanError(
                 f"the plan's AHP matrix (ranking.ahp) is inconsistent: consistency ratio "
-                f"{found.consistency_ratio:.3f} is over {MAX_CONSISTENCY_RATIO:.2f}; revise the pairwise comparisons")
+                f"{found.consistency_ratio:.3f} is over {MAX_CONSISTENCY_RATIO:.2f}; revise the pairwise comparisons"
+            )
         return found.weights
     assert ranking.weights is not None
     total = sum(ranking.weights.values())

@@ -13,9 +13,7 @@ from sqlalchemy.sql.dml import Insert
 from backend.models import Base
 
 
-async def insert_ignoring(
-    session: AsyncSession, model: type[Base], rows: list[dict[str, Any]], keys: list[str]
-) -> int:
+async def insert_ignoring(session: AsyncSession, model: type[Base], rows: list[dict[str, Any]], keys: list[str]) -> int:
     """Insert the rows whose ``keys`` (a unique constraint) are not taken yet; how many were inserted.
 
     Column defaults apply as for any insert; a concurrent insert of the same key makes that row a no-op.

@@ -47,28 +47,51 @@ async def check_scope(session: AsyncSession, plan: Plan, role: str, scope: str) 
     elif role == "member":
         known = plan.get("body", scope) is not None or plan.get("working_group", scope) is not None
     else:
-        known = scope.isdigit() and await session.scalar(select(Meeting.id).where(
-            Meeting.id == int(scope), Meeting.kind == "forum", Meeting.status != "closed")) is not None
+        known = (
+            scope.isdigit()
+            and await session.scalar(
+                select(Meeting.id).where(Meeting.id == int(scope), Meeting.kind == "forum", Meeting.status != "closed")
+            )
+            is not None
+        )
     if not known:
-        raise MeydanError(f"no open forum {scope!r}" if role == "ngo"
-                          else f"no {INVITABLE[role]} {scope!r} in the plan")
+        raise MeydanError(
+            f"no open forum {scope!r}" if role == "ngo" else f"no {INVITABLE[role]} {scope!r} in the plan"
+        )
 
 
-async def create(session: AsyncSession, secret: bytes, plan: Plan, role: str, scope: str, *,
-                 created_by: int | None = None, ttl: timedelta = DEFAULT_TTL, now: datetime | None = None) -> str:
+async def create(
+    session: AsyncSession,
+    secret: bytes,
+    plan: Plan,
+    role: str,
+    scope: str,
+    *,
+    created_by: int | None = None,
+    ttl: timedelta = DEFAULT_TTL,
+    now: datetime | None = None,
+) -> str:
     """Store a new invite to ``role`` in ``scope`` and return its token (shown once, never stored)."""
     await check_scope(session, plan, role, scope)
     if not timedelta(0) < ttl <= MAX_TTL:
         raise MeydanError(f"an invite is valid for 1 to {MAX_TTL.days} days")
     token = secrets.token_urlsafe(24)
-    session.add(Invite(token_hash=token_hash(secret, token), role=role, scope=scope,
-                       expires_at=(now or utcnow()) + ttl, created_by=created_by))
+    session.add(
+        Invite(
+            token_hash=token_hash(secret, token),
+            role=role,
+            scope=scope,
+            expires_at=(now or utcnow()) + ttl,
+            created_by=created_by,
+        )
+    )
     await session.flush()
     return token
 
 
-async def redeem(session: AsyncSession, secret: bytes, token: str, participant_id: int,
-                 now: datetime | None = None) -> Role:
+async def redeem(
+    session: AsyncSession, secret: bytes, token: str, participant_id: int, now: datetime | None = None
+) -> Role:
     """Use an invite once: mark it used by the participant and grant its role.
 
     The update is conditional, so of two people opening the same link at once only one wins;
@@ -84,13 +107,14 @@ async def redeem(session: AsyncSession, secret: bytes, token: str, participant_i
     if invite.expires_at <= now:
         raise InviteRefused("expired")
     claimed = await session.execute(
-        update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
-        .values(used_at=now, used_by=participant_id).execution_options(synchronize_session=False)
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=now, used_by=participant_id)
+        .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise InviteRefused("used")
     return await roles.grant(session, participant_id, invite.role, invite.scope)
-
 
 
 # --- use cases -----------------------------------------------------------------------------------
@@ -104,8 +128,7 @@ async def redeem_link(app: AppContext, claim: Claim, messenger_id: int, language
         return await redeem(session, app.secret, token, participant.id)
 
 
-async def create_link(app: AppContext, claim: Claim, messenger_id: int, role: str, scope: str,
-                      days: int | None) -> str:
+async def create_link(app: AppContext, claim: Claim, messenger_id: int, role: str, scope: str, days: int | None) -> str:
     """An admin asks for a one-time invite to ``role`` in ``scope``, valid ``days``; its token."""
     if not app.is_admin(messenger_id):
         raise Refused("invites.admin_only")
@@ -114,7 +137,14 @@ async def create_link(app: AppContext, claim: Claim, messenger_id: int, role: st
     async with transaction(app, claim) as session:
         creator = await participants.by_messenger_id(session, messenger_id)
         try:
-            return await create(session, app.secret, app.plan, role, scope, ttl=timedelta(days=days or 0),
-                                created_by=creator.id if creator else None)
+            return await create(
+                session,
+                app.secret,
+                app.plan,
+                role,
+                scope,
+                ttl=timedelta(days=days or 0),
+                created_by=creator.id if creator else None,
+            )
         except MeydanError:
             raise Refused(f"invites.bad_scope.{role}", scope=scope) from None

@@ -22,8 +22,9 @@ def run_key(fired_at: datetime) -> str:
     return fired_at.astimezone(UTC).isoformat(timespec="seconds")
 
 
-async def claim_run(session: AsyncSession, job_id: str, key: str, *, owner: str, now: datetime,
-                    take_over: bool = False) -> bool:
+async def claim_run(
+    session: AsyncSession, job_id: str, key: str, *, owner: str, now: datetime, take_over: bool = False
+) -> bool:
     """Whether ``owner`` may run this firing: it was never claimed, or (``take_over``) it was claimed by
     another owner that never finished it."""
     row = {"job_id": job_id, "run_key": key, "owner": owner, "started_at": now}
@@ -34,20 +35,23 @@ async def claim_run(session: AsyncSession, job_id: str, key: str, *, owner: str,
     result = await session.execute(
         update(JobRun)
         .where(JobRun.job_id == job_id, JobRun.run_key == key, JobRun.finished_at.is_(None), JobRun.owner != owner)
-        .values(owner=owner, started_at=now))
+        .values(owner=owner, started_at=now)
+    )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def finish_run(session: AsyncSession, job_id: str, key: str, *, owner: str, now: datetime,
-                     error: str | None = None) -> None:
+async def finish_run(
+    session: AsyncSession, job_id: str, key: str, *, owner: str, now: datetime, error: str | None = None
+) -> None:
     """Record the end of a run (``error`` if it raised)."""
     await session.execute(
-        update(JobRun).where(JobRun.job_id == job_id, JobRun.run_key == key, JobRun.owner == owner)
-        .values(finished_at=now, error=error))
+        update(JobRun)
+        .where(JobRun.job_id == job_id, JobRun.run_key == key, JobRun.owner == owner)
+        .values(finished_at=now, error=error)
+    )
 
 
 async def prune_runs(session: AsyncSession, before: datetime) -> int:
     """Forget finished runs that started before ``before``; how many."""
-    result = await session.execute(
-        delete(JobRun).where(JobRun.finished_at.is_not(None), JobRun.started_at < before))
+    result = await session.execute(delete(JobRun).where(JobRun.finished_at.is_not(None), JobRun.started_at < before))
     return int(result.rowcount)  # type: ignore[attr-defined]

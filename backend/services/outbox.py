@@ -66,8 +66,15 @@ class Outgoing:
             raise ValueError(f"outbox method {self.method!r} is not one of {', '.join(METHODS)}")
         if not self.payload.get(field):
             raise ValueError(f"{self.method} needs {field!r} in its payload")
-        return {"dedupe_key": self.key, "chat_id": self.chat_id, "method": self.method, "payload": self.payload,
-                "status": PENDING, "attempts": 0, "not_before": not_before}
+        return {
+            "dedupe_key": self.key,
+            "chat_id": self.chat_id,
+            "method": self.method,
+            "payload": self.payload,
+            "status": PENDING,
+            "attempts": 0,
+            "not_before": not_before,
+        }
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,12 @@ class Summary:
 
 
 async def enqueue(
-    session: AsyncSession, *, key: str, chat_id: int, method: str, payload: dict[str, Any],
+    session: AsyncSession,
+    *,
+    key: str,
+    chat_id: int,
+    method: str,
+    payload: dict[str, Any],
     not_before: datetime | None = None,
 ) -> OutboxMessage:
     """Record one message; a second enqueue with the same ``key`` returns the first row unchanged."""
@@ -97,7 +109,7 @@ async def enqueue_many(
     rows = [m.row(not_before) for m in messages]
     added = 0
     for start in range(0, len(rows), _CHUNK):
-        added += await insert_ignoring(session, OutboxMessage, rows[start:start + _CHUNK], ["dedupe_key"])
+        added += await insert_ignoring(session, OutboxMessage, rows[start : start + _CHUNK], ["dedupe_key"])
     return added
 
 
@@ -119,8 +131,10 @@ async def delivered_files(session: AsyncSession, before: datetime) -> set[Path]:
     """Stored files whose every message was delivered before ``before``: none that a message still
     waits to send (pending, sending, failed: it may be retried) or never delivered (unreachable)."""
     rows = await session.execute(
-        select(OutboxMessage.method, OutboxMessage.payload, OutboxMessage.status, OutboxMessage.sent_at)
-        .where(OutboxMessage.method.in_(FILE_METHODS)))
+        select(OutboxMessage.method, OutboxMessage.payload, OutboxMessage.status, OutboxMessage.sent_at).where(
+            OutboxMessage.method.in_(FILE_METHODS)
+        )
+    )
     delivered: set[Path] = set()
     kept: set[Path] = set()
     for method, payload, status, sent_at in rows.all():
@@ -166,13 +180,21 @@ async def claim_batch(
         return []
     candidate, earlier = aliased(OutboxMessage), aliased(OutboxMessage)
     older_unfinished = exists().where(
-        earlier.chat_id == candidate.chat_id, earlier.id < candidate.id, earlier.status.in_(UNFINISHED))
-    picked = (select(candidate.id).where(_due(candidate, now), ~older_unfinished)
-              .order_by(candidate.id).limit(limit).with_for_update(skip_locked=True))
-    claim = (update(OutboxMessage)
-             .where(OutboxMessage.id.in_(picked.scalar_subquery()), _due(OutboxMessage, now))
-             .values(status=SENDING, not_before=now + lease, attempts=OutboxMessage.attempts + 1)
-             .returning(OutboxMessage))
+        earlier.chat_id == candidate.chat_id, earlier.id < candidate.id, earlier.status.in_(UNFINISHED)
+    )
+    picked = (
+        select(candidate.id)
+        .where(_due(candidate, now), ~older_unfinished)
+        .order_by(candidate.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claim = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(picked.scalar_subquery()), _due(OutboxMessage, now))
+        .values(status=SENDING, not_before=now + lease, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage)
+    )
     rows = (await session.scalars(claim, execution_options=_NO_SYNC)).all()
     return sorted(rows, key=lambda m: m.id)
 
@@ -181,21 +203,27 @@ async def _settle(session: AsyncSession, message: OutboxMessage, **values: Any) 
     """Apply ``values`` if ``message`` is still this claim (fencing by ``attempts``); whether it was."""
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.attempts == message.attempts,
-               OutboxMessage.status == SENDING)
-        .values(**values), execution_options=_NO_SYNC)
+        .where(
+            OutboxMessage.id == message.id, OutboxMessage.attempts == message.attempts, OutboxMessage.status == SENDING
+        )
+        .values(**values),
+        execution_options=_NO_SYNC,
+    )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def mark_sent(session: AsyncSession, message: OutboxMessage, *, sent_message_id: int | None,
-                    now: datetime) -> bool:
+async def mark_sent(
+    session: AsyncSession, message: OutboxMessage, *, sent_message_id: int | None, now: datetime
+) -> bool:
     """The Bot API accepted the message."""
-    return await _settle(session, message, status=SENT, sent_at=now, sent_message_id=sent_message_id,
-                         not_before=None, error=None)
+    return await _settle(
+        session, message, status=SENT, sent_at=now, sent_message_id=sent_message_id, not_before=None, error=None
+    )
 
 
-async def mark_retry(session: AsyncSession, message: OutboxMessage, *, after: datetime,
-                     error: str | None = None) -> bool:
+async def mark_retry(
+    session: AsyncSession, message: OutboxMessage, *, after: datetime, error: str | None = None
+) -> bool:
     """Send it again, not before ``after`` (a 429's retry_after, a network error's backoff, a release)."""
     return await _settle(session, message, status=PENDING, not_before=after, error=error)
 
@@ -213,9 +241,11 @@ async def mark_unreachable(session: AsyncSession, message: OutboxMessage, *, now
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.chat_id == message.chat_id, OutboxMessage.status == PENDING)
-        .values(status=UNREACHABLE, not_before=None, error=error))
+        .values(status=UNREACHABLE, not_before=None, error=error)
+    )
     await session.execute(
-        update(Participant).where(Participant.telegram_id == message.chat_id).values(unreachable_at=now))
+        update(Participant).where(Participant.telegram_id == message.chat_id).values(unreachable_at=now)
+    )
     return True
 
 
@@ -224,15 +254,16 @@ async def requeue_expired(session: AsyncSession, now: datetime) -> int:
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == SENDING, OutboxMessage.not_before <= now)
-        .values(status=PENDING, not_before=None))
+        .values(status=PENDING, not_before=None)
+    )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def retry_failed(session: AsyncSession) -> int:
     """Queue every failed message again (after fixing what made it fail); how many."""
     result = await session.execute(
-        update(OutboxMessage).where(OutboxMessage.status == FAILED)
-        .values(status=PENDING, not_before=None, error=None))
+        update(OutboxMessage).where(OutboxMessage.status == FAILED).values(status=PENDING, not_before=None, error=None)
+    )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -248,10 +279,14 @@ async def summary(session: AsyncSession, failures: int = 5) -> Summary:
     rows = await session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
     counts.update({status: int(n) for status, n in rows.all()})
     oldest = await session.scalar(
-        select(func.min(OutboxMessage.created_at)).where(OutboxMessage.status.in_(UNFINISHED)))
+        select(func.min(OutboxMessage.created_at)).where(OutboxMessage.status.in_(UNFINISHED))
+    )
     latest = await session.execute(
-        select(OutboxMessage.dedupe_key, OutboxMessage.error).where(OutboxMessage.status == FAILED)
-        .order_by(OutboxMessage.id.desc()).limit(failures))
+        select(OutboxMessage.dedupe_key, OutboxMessage.error)
+        .where(OutboxMessage.status == FAILED)
+        .order_by(OutboxMessage.id.desc())
+        .limit(failures)
+    )
     return Summary(counts, oldest, [(key, error) for key, error in latest.all()])
 
 

@@ -71,8 +71,13 @@ async def of_account_or_join(session: AsyncSession, secret: bytes, messenger_id:
     return await by_messenger_id(session, messenger_id) or await join(session, secret, messenger_id, language)
 
 
-async def set_profile(session: AsyncSession, participant: Participant, *, district: str | None = None,
-                      stakeholder_group: str | None = None) -> None:
+async def set_profile(
+    session: AsyncSession,
+    participant: Participant,
+    *,
+    district: str | None = None,
+    stakeholder_group: str | None = None,
+) -> None:
     """Update the minimal profile (district, stakeholder group)."""
     if district is not None:
         participant.district = district

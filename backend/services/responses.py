@@ -27,7 +27,8 @@ _ANSWERING = (
     select(Participant, Response)
     .outerjoin(Response, and_(Response.participant_id == Participant.id, Response.status == "in_progress"))
     .where(Participant.telegram_id == bindparam("messenger_id"))
-    .order_by(Response.id.desc()).limit(1)
+    .order_by(Response.id.desc())
+    .limit(1)
 )
 _ANSWERS = select(Answer.question, Answer.value, Answer.skipped).where(Answer.response_id == bindparam("response_id"))
 
@@ -59,8 +60,10 @@ class DefinitionCache:
 async def in_progress(session: AsyncSession, participant_id: int) -> Response | None:
     """The response the participant is answering now, if any (replies go to it)."""
     return await session.scalar(
-        select(Response).where(Response.participant_id == participant_id, Response.status == "in_progress")
-        .order_by(Response.id.desc()).limit(1)
+        select(Response)
+        .where(Response.participant_id == participant_id, Response.status == "in_progress")
+        .order_by(Response.id.desc())
+        .limit(1)
     )
 
 
@@ -73,23 +76,36 @@ async def answering(session: AsyncSession, messenger_id: int) -> tuple[Participa
 
 async def unfinished(session: AsyncSession, participant_id: int) -> dict[int, Response]:
     """Unfinished (answering or paused) responses by survey id, for the "continue" buttons."""
-    rows = (await session.execute(
-        select(SurveyVersion.survey_id, Response).join(Response, Response.survey_version_id == SurveyVersion.id)
-        .where(Response.participant_id == participant_id, Response.status.in_(UNFINISHED))
-        .order_by(Response.id)
-    )).all()
+    rows = (
+        await session.execute(
+            select(SurveyVersion.survey_id, Response)
+            .join(Response, Response.survey_version_id == SurveyVersion.id)
+            .where(Response.participant_id == participant_id, Response.status.in_(UNFINISHED))
+            .order_by(Response.id)
+        )
+    ).all()
     return {survey_id: response for survey_id, response in rows}
 
 
 async def completed_count(session: AsyncSession, participant_id: int, version_id: int) -> int:
     """How many responses the participant completed on one survey version."""
-    return await session.scalar(select(func.count()).select_from(Response).where(
-        Response.participant_id == participant_id, Response.survey_version_id == version_id,
-        Response.status == "completed")) or 0
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(Response)
+            .where(
+                Response.participant_id == participant_id,
+                Response.survey_version_id == version_id,
+                Response.status == "completed",
+            )
+        )
+        or 0
+    )
 
 
-async def start(session: AsyncSession, participant: Participant, survey: Survey, version: SurveyVersion,
-                language: str) -> Response | None:
+async def start(
+    session: AsyncSession, participant: Participant, survey: Survey, version: SurveyVersion, language: str
+) -> Response | None:
     """The response to answer ``survey`` with: the unfinished one if any, else a new one on
     ``version``; None if the participant already completed that version and repeats are off.
 
@@ -105,9 +121,14 @@ async def start(session: AsyncSession, participant: Participant, survey: Survey,
         return resumed
     if not survey.allow_multiple and await completed_count(session, participant.id, version.id):
         return None
-    response = Response(survey_version_id=version.id, participant_id=participant.id, language=language,
-                        district=participant.district, stakeholder_group=participant.stakeholder_group,
-                        started_at=utcnow())
+    response = Response(
+        survey_version_id=version.id,
+        participant_id=participant.id,
+        language=language,
+        district=participant.district,
+        stakeholder_group=participant.stakeholder_group,
+        started_at=utcnow(),
+    )
     session.add(response)
     await session.flush()
     return response
@@ -143,22 +164,32 @@ async def progress(session: AsyncSession, cache: DefinitionCache, response: Resp
 def _upsert_answer(dialect_name: str) -> Insert:
     """``INSERT … ON CONFLICT (response_id, question) DO UPDATE`` of every answer field, for one dialect."""
     insert = (postgresql if dialect_name == "postgresql" else sqlite).insert(Answer.__table__)
-    return insert.on_conflict_do_update(index_elements=["response_id", "question"],
-                                        set_={name: insert.excluded[name] for name in ANSWER_FIELDS})
+    return insert.on_conflict_do_update(
+        index_elements=["response_id", "question"], set_={name: insert.excluded[name] for name in ANSWER_FIELDS}
+    )
 
 
 async def _put(session: AsyncSession, response: Response, question: Question, **fields: Any) -> None:
     """Insert or replace the answer to ``question`` in one statement (response and question are unique)."""
     statement = _upsert_answer(session.get_bind().dialect.name)
-    await session.execute(statement, {"response_id": response.id, "question": question.name, "answered_at": utcnow(),
-                                      **fields})
+    await session.execute(
+        statement, {"response_id": response.id, "question": question.name, "answered_at": utcnow(), **fields}
+    )
 
 
-async def record(session: AsyncSession, response: Response, question: Question, value: Any,
-                 raw_text: str | None) -> None:
+async def record(
+    session: AsyncSession, response: Response, question: Question, value: Any, raw_text: str | None
+) -> None:
     """Save (or replace) one answer as it is given; typed text is kept with its normalized form."""
-    await _put(session, response, question, value=to_json(value), skipped=False, raw_text=raw_text,
-               normalized_text=normalize_persian(raw_text) if raw_text else None)
+    await _put(
+        session,
+        response,
+        question,
+        value=to_json(value),
+        skipped=False,
+        raw_text=raw_text,
+        normalized_text=normalize_persian(raw_text) if raw_text else None,
+    )
 
 
 async def record_skip(session: AsyncSession, response: Response, question: Question) -> None:
@@ -169,8 +200,9 @@ async def record_skip(session: AsyncSession, response: Response, question: Quest
 async def keep_only(session: AsyncSession, response: Response, state: SurveyState) -> None:
     """Delete stored answers the state no longer has (after /back or an edit pruned them)."""
     visited = set(state.answers) | set(state.skipped)
-    await session.execute(delete(Answer).where(Answer.response_id == response.id,
-                                                Answer.question.not_in(visited or {""})))
+    await session.execute(
+        delete(Answer).where(Answer.response_id == response.id, Answer.question.not_in(visited or {""}))
+    )
 
 
 def _metadata_value(kind: str, response: Response) -> Any:
@@ -196,17 +228,24 @@ async def complete(session: AsyncSession, progress: Progress, participant: Parti
     response.status = "completed"
     response.completed_at = utcnow()
     await _record_derived(session, progress)
-    answer_ids = dict((await session.execute(
-        select(Answer.question, Answer.id).where(Answer.response_id == response.id)
-    )).all())
+    answer_ids = dict(
+        (await session.execute(select(Answer.question, Answer.id).where(Answer.response_id == response.id))).all()
+    )
     findings = []
     for question in definition.questions:
         value = state.answers.get(question.name)
         if question.type is QuestionType.PROBLEM and isinstance(value, dict) and value.get("text"):
-            findings.append(new_finding(
-                kind="problem", text=value["text"], source=CITIZEN_POLL, stakeholder_group=response.stakeholder_group,
-                axis=value.get("axis"), district=response.district, participant_id=participant.id,
-                answer_id=answer_ids.get(question.name),
-            ))
+            findings.append(
+                new_finding(
+                    kind="problem",
+                    text=value["text"],
+                    source=CITIZEN_POLL,
+                    stakeholder_group=response.stakeholder_group,
+                    axis=value.get("axis"),
+                    district=response.district,
+                    participant_id=participant.id,
+                    answer_id=answer_ids.get(question.name),
+                )
+            )
     session.add_all(findings)
     return findings

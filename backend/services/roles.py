@@ -10,8 +10,9 @@ from backend.models import Role
 
 async def grant(session: AsyncSession, participant_id: int, role: str, scope: str = "") -> Role:
     """Give a participant a role in a scope; granting one they already hold changes nothing."""
-    found = await session.scalar(select(Role).where(
-        Role.participant_id == participant_id, Role.role == role, Role.scope == scope))
+    found = await session.scalar(
+        select(Role).where(Role.participant_id == participant_id, Role.role == role, Role.scope == scope)
+    )
     if found is None:
         found = Role(participant_id=participant_id, role=role, scope=scope)
         session.add(found)
@@ -21,9 +22,13 @@ async def grant(session: AsyncSession, participant_id: int, role: str, scope: st
 
 async def scopes(session: AsyncSession, participant_id: int, role: str) -> list[str]:
     """The scopes in which the participant holds ``role``, oldest grant first."""
-    return list((await session.scalars(
-        select(Role.scope).where(Role.participant_id == participant_id, Role.role == role).order_by(Role.id)
-    )).all())
+    return list(
+        (
+            await session.scalars(
+                select(Role.scope).where(Role.participant_id == participant_id, Role.role == role).order_by(Role.id)
+            )
+        ).all()
+    )
 
 
 async def has_role(session: AsyncSession, participant_id: int, role: str, scope: str | None = None) -> bool:

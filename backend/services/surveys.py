@@ -47,8 +47,9 @@ async def register(session: AsyncSession, definition: SurveyDefinition) -> Regis
     content = definition.model_dump(mode="json")
     fingerprint = definition.fingerprint()
     if survey is None:
-        survey = Survey(code=definition.code, title=dict(definition.title),
-                        allow_multiple=definition.allow_multiple_responses)
+        survey = Survey(
+            code=definition.code, title=dict(definition.title), allow_multiple=definition.allow_multiple_responses
+        )
         session.add(survey)
         await session.flush()
         version = SurveyVersion(survey_id=survey.id, version=1, fingerprint=fingerprint, definition=content)
@@ -61,8 +62,9 @@ async def register(session: AsyncSession, definition: SurveyDefinition) -> Regis
     if latest.fingerprint == fingerprint:
         return Registration(survey, latest, "unchanged")
     if await _responses(session, latest.id):
-        version = SurveyVersion(survey_id=survey.id, version=latest.version + 1, fingerprint=fingerprint,
-                                definition=content)
+        version = SurveyVersion(
+            survey_id=survey.id, version=latest.version + 1, fingerprint=fingerprint, definition=content
+        )
         session.add(version)
         await session.flush()
         return Registration(survey, version, "new_version")
@@ -72,12 +74,14 @@ async def register(session: AsyncSession, definition: SurveyDefinition) -> Regis
 
 async def latest_version(session: AsyncSession, survey_id: int) -> SurveyVersion:
     """The newest version of a survey (new responses use it)."""
-    return (await session.scalars(
-        select(SurveyVersion)
-        .where(SurveyVersion.survey_id == survey_id)
-        .order_by(SurveyVersion.version.desc())
-        .limit(1)
-    )).one()
+    return (
+        await session.scalars(
+            select(SurveyVersion)
+            .where(SurveyVersion.survey_id == survey_id)
+            .order_by(SurveyVersion.version.desc())
+            .limit(1)
+        )
+    ).one()
 
 
 async def by_code(session: AsyncSession, code: str) -> Survey:
@@ -100,17 +104,24 @@ async def set_open(session: AsyncSession, code: str, is_open: bool, *, closes_at
 
 def is_open_now(survey: Survey, now: datetime) -> bool:
     """Whether citizens can answer ``survey`` at ``now``."""
-    return survey.is_open and (survey.opens_at is None or survey.opens_at <= now) and (
-        survey.closes_at is None or survey.closes_at > now)
+    return (
+        survey.is_open
+        and (survey.opens_at is None or survey.opens_at <= now)
+        and (survey.closes_at is None or survey.closes_at > now)
+    )
 
 
 async def open_surveys(session: AsyncSession, now: datetime) -> list[Survey]:
     """Surveys citizens can answer now (open, and inside their dates if any)."""
-    query = select(Survey).where(
-        Survey.is_open.is_(True),
-        or_(Survey.opens_at.is_(None), Survey.opens_at <= now),
-        or_(Survey.closes_at.is_(None), Survey.closes_at > now),
-    ).order_by(Survey.id)
+    query = (
+        select(Survey)
+        .where(
+            Survey.is_open.is_(True),
+            or_(Survey.opens_at.is_(None), Survey.opens_at <= now),
+            or_(Survey.closes_at.is_(None), Survey.closes_at > now),
+        )
+        .order_by(Survey.id)
+    )
     return list((await session.scalars(query)).all())
 
 
@@ -118,20 +129,32 @@ async def summaries(session: AsyncSession) -> list[SurveySummary]:
     """Every survey with its version count and responses by status."""
     counts = {
         (code, status): n
-        for code, status, n in (await session.execute(
-            select(Survey.code, Response.status, func.count())
-            .join(SurveyVersion, SurveyVersion.survey_id == Survey.id)
-            .join(Response, Response.survey_version_id == SurveyVersion.id)
-            .group_by(Survey.code, Response.status)
-        )).all()
+        for code, status, n in (
+            await session.execute(
+                select(Survey.code, Response.status, func.count())
+                .join(SurveyVersion, SurveyVersion.survey_id == Survey.id)
+                .join(Response, Response.survey_version_id == SurveyVersion.id)
+                .group_by(Survey.code, Response.status)
+            )
+        ).all()
     }
-    versions = dict((await session.execute(
-        select(Survey.code, func.count(SurveyVersion.id)).join(SurveyVersion).group_by(Survey.code)
-    )).all())
+    versions = dict(
+        (
+            await session.execute(
+                select(Survey.code, func.count(SurveyVersion.id)).join(SurveyVersion).group_by(Survey.code)
+            )
+        ).all()
+    )
     surveys = (await session.scalars(select(Survey).order_by(Survey.code))).all()
     return [
-        SurveySummary(s.code, s.title, s.is_open, versions.get(s.code, 0),
-                      counts.get((s.code, "completed"), 0), counts.get((s.code, "in_progress"), 0))
+        SurveySummary(
+            s.code,
+            s.title,
+            s.is_open,
+            versions.get(s.code, 0),
+            counts.get((s.code, "completed"), 0),
+            counts.get((s.code, "in_progress"), 0),
+        )
         for s in surveys
     ]
 

@@ -68,8 +68,10 @@ class Current:
         """Whether "back" applies: the question has a value to take back, or one was asked before it."""
         progress, question = self.progress, self.question
         assert question is not None
-        return bool(progress.state.answers.get(question.name)) or previous_question(
-            progress.definition, progress.state, question.name) is not None
+        return (
+            bool(progress.state.answers.get(question.name))
+            or previous_question(progress.definition, progress.state, question.name) is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -150,8 +152,9 @@ def _visited(state: SurveyState) -> set[str]:
     return set(state.answers) | state.skipped
 
 
-async def _save(session: AsyncSession, app: AppContext, current: Current, state: SurveyState,
-                raw_text: str | None = None) -> Current:
+async def _save(
+    session: AsyncSession, app: AppContext, current: Current, state: SurveyState, raw_text: str | None = None
+) -> Current:
     """Store ``state`` (the current question's new value, or answers cleared) and prune the rest."""
     progress = current.progress
     pruned = prune(progress.definition, state, app.choice_sources)
@@ -163,12 +166,12 @@ async def _save(session: AsyncSession, app: AppContext, current: Current, state:
     if _visited(progress.state) - _visited(pruned):
         await responses.keep_only(session, progress.response, pruned)
     updated = replace(progress, state=pruned)
-    return replace(current, progress=updated,
-                   question=next_question(progress.definition, pruned, app.choice_sources))
+    return replace(current, progress=updated, question=next_question(progress.definition, pruned, app.choice_sources))
 
 
-async def _reply(session: AsyncSession, app: AppContext, current: Current, raw: Raw, lang: str,
-                 raw_text: str | None) -> Answered:
+async def _reply(
+    session: AsyncSession, app: AppContext, current: Current, raw: Raw, lang: str, raw_text: str | None
+) -> Answered:
     assert current.question is not None
     result = validate(current.question, raw, current.progress.state, lang, app.choice_sources)
     if isinstance(result, Invalid):
@@ -177,8 +180,15 @@ async def _reply(session: AsyncSession, app: AppContext, current: Current, raw: 
     return Answered(current, await _save(session, app, current, state, raw_text), None)
 
 
-async def answer(app: AppContext, claim: Claim, messenger_id: int, fresh: Fresh,
-                 reply: Callable[[Current], Raw | None], lang: str, raw_text: str | None = None) -> Answered | Stale:
+async def answer(
+    app: AppContext,
+    claim: Claim,
+    messenger_id: int,
+    fresh: Fresh,
+    reply: Callable[[Current], Raw | None],
+    lang: str,
+    raw_text: str | None = None,
+) -> Answered | Stale:
     """Validate one reply to the current question (typed text, option names, a shared point or a received
     file: ``reply`` of the question, None when it no longer applies) and save it if valid; ``raw_text``
     is what was typed, kept with the answer."""
@@ -190,8 +200,9 @@ async def answer(app: AppContext, claim: Claim, messenger_id: int, fresh: Fresh,
         return await _reply(session, app, current, raw, lang, raw_text)
 
 
-async def navigate(app: AppContext, claim: Claim, messenger_id: int, fresh: Fresh,
-                   action: Literal["skip", "back"]) -> Current | Stale:
+async def navigate(
+    app: AppContext, claim: Claim, messenger_id: int, fresh: Fresh, action: Literal["skip", "back"]
+) -> Current | Stale:
     """Skip the current question or go back one; Refused when the question does not allow it."""
     async with app.write_turn(), transaction(app, claim) as session:
         current = await _load(session, app, messenger_id)
@@ -243,8 +254,9 @@ async def pause(app: AppContext, messenger_id: int) -> bool:
         return participant is not None and await responses.pause(session, participant.id) is not None
 
 
-async def open_survey(app: AppContext, who: Participant | int, lang: str, *, code: str | None = None,
-                      survey_id: int | None = None) -> Opened:
+async def open_survey(
+    app: AppContext, who: Participant | int, lang: str, *, code: str | None = None, survey_id: int | None = None
+) -> Opened:
     """Start or resume a survey (by code or id) for a participant (or the one linked to a messenger id);
     Refused if there is no such participant, or no such survey open now."""
     async with transaction(app) as session:

@@ -123,8 +123,9 @@ def refresh(defn: SurveyDefinition, state: SurveyState) -> SurveyState:
             value: Any = ""
             if question.calculation and is_relevant(question, current):
                 expression = compile_expression(question.calculation)
-                value = stored_value(expression.evaluate(expression_answers(current, question), today=state.today,
-                                                         choice_label=labels))
+                value = stored_value(
+                    expression.evaluate(expression_answers(current, question), today=state.today, choice_label=labels)
+                )
             running[question.name] = value
         running |= _nodesets(defn, asked, {**state.answers, **running})
         if running == derived:

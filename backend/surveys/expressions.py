@@ -305,7 +305,7 @@ def _substr(text: Value, start: Value, end: Value | None = None) -> str:
     last = len(string) if end is None else _number(end)
     if math.isnan(first) or math.isnan(last):
         return ""
-    return string[max(0, int(first)):max(0, int(min(last, len(string))))]
+    return string[max(0, int(first)) : max(0, int(min(last, len(string))))]
 
 
 def _round(value: Value, digits: Value = 0.0) -> float:

@@ -40,8 +40,11 @@ def read_point(raw: Mapping[str, Any] | str) -> dict[str, Any] | None:
         return None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return None
-    return {"latitude": float(latitude), "longitude": float(longitude),
-            "accuracy": None if accuracy is None else float(accuracy)}
+    return {
+        "latitude": float(latitude),
+        "longitude": float(longitude),
+        "accuracy": None if accuracy is None else float(accuracy),
+    }
 
 
 @lru_cache(maxsize=256)

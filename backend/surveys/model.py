@@ -163,8 +163,9 @@ class Question(_Strict):
     repeat: str | None = None
     instance: int | None = None  # set on a repeat member's copy for one instance, never in a definition
 
-    @field_validator("relevant", "constraint", "choice_filter", "group", "appearance", "calculation", "default",
-                     mode="before")
+    @field_validator(
+        "relevant", "constraint", "choice_filter", "group", "appearance", "calculation", "default", mode="before"
+    )
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
@@ -286,8 +287,13 @@ class Repeat(_Strict):
     def more_question(self, instance: int) -> Question:
         """The engine's "add another?" asked after ``instance`` instances (0: before the first)."""
         return Question.model_construct(
-            name=f"{self.name}{INSTANCE_MARK}{instance}", type=QuestionType.REPEAT_MORE, label=self.label,
-            required=True, relevant=self.relevant, repeat=self.name, instance=instance,
+            name=f"{self.name}{INSTANCE_MARK}{instance}",
+            type=QuestionType.REPEAT_MORE,
+            label=self.label,
+            required=True,
+            relevant=self.relevant,
+            repeat=self.name,
+            instance=instance,
         )
 
 
@@ -401,7 +407,8 @@ class SurveyDefinition(_Strict):
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             raise QuestionError(
-                question.name, "choices",
+                question.name,
+                "choices",
                 f"duplicate choice names: {', '.join(duplicates)} (allow_choice_duplicates is not set)",
             )
 

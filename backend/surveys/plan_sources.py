@@ -27,6 +27,10 @@ def plan_choice_sources(plan: Plan) -> dict[str, list[Choice]]:
     """The choice sources for ``plan``: its districts (with their boundaries, if the plan has
     them, for locating a shared point) and its axes, in plan order."""
     boundaries = plan.district_boundaries
-    districts = [choice.model_copy(update={"extra": {BOUNDARY: boundaries[choice.name]}})
-                 if choice.name in boundaries else choice for choice in choices_from_named(plan.districts)]
+    districts = [
+        choice.model_copy(update={"extra": {BOUNDARY: boundaries[choice.name]}})
+        if choice.name in boundaries
+        else choice
+        for choice in choices_from_named(plan.districts)
+    ]
     return {"district": districts, "axis": choices_from_named(plan.axes)}

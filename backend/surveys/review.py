@@ -44,8 +44,9 @@ def _labeller(question: Question, lang: str, choice_sources: ChoiceSources) -> d
     return {choice.name: localize(choice.label, lang) for choice in choices}
 
 
-def display_value(question: Question, value: Any, lang: str, choice_sources: ChoiceSources,
-                  other: str | None = None) -> str:
+def display_value(
+    question: Question, value: Any, lang: str, choice_sources: ChoiceSources, other: str | None = None
+) -> str:
     """An answer as shown to the respondent: choice labels in ``lang``, ranks as numbered
     lines, Jalali dates, Persian digits for "fa", a point as "lat, lon (district)"; "" for a file.
     ``other`` is the text an or_other question's "other" stands for (pyxform labels it in English)."""
@@ -63,7 +64,9 @@ def display_value(question: Question, value: Any, lang: str, choice_sources: Cho
         text = value.get("text", "")
         return f"{text} ({labels.get(value['axis'], value['axis'])})" if "axis" in value else text
     if question.type in RANK_TYPES:
-        return "\n".join(localize_digits(f"{i}.", lang) + f" {labels.get(name, name)}" for i, name in enumerate(value, 1))
+        return "\n".join(
+            localize_digits(f"{i}.", lang) + f" {labels.get(name, name)}" for i, name in enumerate(value, 1)
+        )
     if question.type is QuestionType.SELECT_MULTIPLE:
         return ("، " if lang == "fa" else ", ").join(labels.get(name, name) for name in value)
     if question.type is QuestionType.ACKNOWLEDGE:
@@ -87,7 +90,10 @@ def review(
         if question.type in UNREVIEWED or not state.visited(question.name) or not is_relevant(question, state):
             continue
         value = state.answers.get(question.name)
-        shown = None if question.name in state.skipped else display_value(question, value, lang, choice_sources,
-                                                                          others.get(question.name))
+        shown = (
+            None
+            if question.name in state.skipped
+            else display_value(question, value, lang, choice_sources, others.get(question.name))
+        )
         rows.append((question, shown))
     return rows

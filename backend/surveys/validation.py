@@ -238,14 +238,16 @@ def _geopoint(reply: _Reply) -> Result:
     districts = reply.choice_sources.get(PLAN_CHOICE_SOURCES[QuestionType.DISTRICT], ())
     if current_step(question, state) is Step.CONFIRM_DISTRICT:
         district = match_choice(reply.text, districts)
-        return Invalid("not_a_choice") if district is None else Valid({**state.answers[question.name],
-                                                                        "district": district})
+        return (
+            Invalid("not_a_choice")
+            if district is None
+            else Valid({**state.answers[question.name], "district": district})
+        )
     point = read_point(reply.raw if isinstance(reply.raw, Mapping) else reply.text)
     if point is None:
         return Invalid("not_location")
     proposed = district_at(point["latitude"], point["longitude"], districts)
-    return Valid(point) if proposed is None else Valid({**point, "district_proposed": proposed},
-                                                       Step.CONFIRM_DISTRICT)
+    return Valid(point) if proposed is None else Valid({**point, "district_proposed": proposed}, Step.CONFIRM_DISTRICT)
 
 
 def accepts_file(question: Question, kind: str, mime_type: str | None) -> bool:
@@ -258,8 +260,11 @@ def accepts_file(question: Question, kind: str, mime_type: str | None) -> bool:
 
 def _file(reply: _Reply) -> Result:
     raw = reply.raw
-    if not isinstance(raw, Mapping) or not raw.get("file_id") or not accepts_file(
-            reply.question, str(raw.get("kind")), raw.get("mime_type")):
+    if (
+        not isinstance(raw, Mapping)
+        or not raw.get("file_id")
+        or not accepts_file(reply.question, str(raw.get("kind")), raw.get("mime_type"))
+    ):
         return Invalid(f"not_{reply.question.type.value}")
     return Valid({"file_id": raw["file_id"], "path": raw.get("path")})
 
@@ -316,13 +321,17 @@ def validate(question: Question, raw: Raw, state: SurveyState, lang: str, choice
     if isinstance(raw, Mapping) and question.type is not QuestionType.GEOPOINT and question.type not in FILE_TYPES:
         return Invalid("unexpected_media")
     if _is_blank(raw):
-        return Invalid("required", localize(question.required_message, lang) or None) if question.required \
+        return (
+            Invalid("required", localize(question.required_message, lang) or None)
+            if question.required
             else Invalid("empty")
+        )
     result = _PARSERS[question.type](_Reply(question, raw, _as_text(raw), state, choice_sources))
     if isinstance(result, Invalid) or question.constraint is None:
         return result
     due, subject = _constraint_subject(question, result)
-    if due and not compile_expression(question.constraint).test(expression_answers(state, question), subject,
-                                                                     today=state.today):
+    if due and not compile_expression(question.constraint).test(
+        expression_answers(state, question), subject, today=state.today
+    ):
         return Invalid("constraint", localize(question.constraint_message, lang) or None)
     return result

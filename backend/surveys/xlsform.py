@@ -183,8 +183,11 @@ class _Importer:
                 yield from self.walk(child.get("children", []), name, group_relevant, repeat)
             elif kind == "repeat":
                 if repeat is not None:
-                    raise _refusal(row, "begin repeat", f"repeat {name!r} is nested in repeat {repeat!r}, "
-                                                        "and a chat asks one repeat at a time")
+                    raise _refusal(
+                        row,
+                        "begin repeat",
+                        f"repeat {name!r} is nested in repeat {repeat!r}, and a chat asks one repeat at a time",
+                    )
                 yield from self.repeat(child, row, group, relevant)
             else:
                 question = self.question(child, row, group, relevant, repeat)
@@ -200,8 +203,14 @@ class _Importer:
         self.check_keys(child.get("bind", {}), {"relevant"}, row, "repeat column")
         name = child.get("name")
         inner = fold_relevant(relevant, child.get("bind", {}).get("relevant"))
-        self.repeats.append({"name": name, "label": self.texts(child.get("label"), SURVEY, row),
-                             "count": child.get("control", {}).get("jr:count"), "relevant": inner})
+        self.repeats.append(
+            {
+                "name": name,
+                "label": self.texts(child.get("label"), SURVEY, row),
+                "count": child.get("control", {}).get("jr:count"),
+                "relevant": inner,
+            }
+        )
         yield from self.walk(child.get("children", []), group, inner, name)
 
     def parameters(self, child: Mapping[str, Any], row: int | None) -> dict[str, str]:
@@ -265,8 +274,9 @@ class _Importer:
             question["or_other"] = written.split()[-1] == "or_other"
             self.select_labels[str(name)] = question["label"]
             if "." in child.get("itemset", ""):
-                raise _refusal(row, written, f"its choices live in the file {child['itemset']!r}, "
-                                             "which is not part of the form")
+                raise _refusal(
+                    row, written, f"its choices live in the file {child['itemset']!r}, which is not part of the form"
+                )
             list_name = child.get("list_name")
             choice_rows = [self.choice_rows.get((list_name, c.get("name"))) for c in child.get("choices", [])]
             question["choices"] = [
@@ -284,8 +294,11 @@ class _Importer:
             return
         select = self.select_labels.get(match[1])
         if select is not None:
-            question |= {"label": select, "other_of": match[1],
-                         "relevant": relevant.replace(f"../{match[1]}", f"${{{match[1]}}}")}
+            question |= {
+                "label": select,
+                "other_of": match[1],
+                "relevant": relevant.replace(f"../{match[1]}", f"${{{match[1]}}}"),
+            }
 
     def choice(self, raw: Mapping[str, Any], row: int | None) -> dict[str, Any]:
         extra = {key: value for key, value in raw.items() if key not in ("name", "label")}

@@ -19,5 +19,7 @@ async def next_entries(session: AsyncSession, plan: Plan, body_code: str) -> lis
     ids = [p for p in await voting.waiting(session, plan, body.code, ranked) if p in set(ranked)]
     ids = ids[: body.agenda_size]
     reasons = await voting.returned_reasons(session, ids)
-    return [AgendaEntry(e.problem_id, e.score, {**e.to_dict(), "returned_reasons": reasons.get(e.problem_id, [])})
-            for e in await explain(session, priorities, ids)]
+    return [
+        AgendaEntry(e.problem_id, e.score, {**e.to_dict(), "returned_reasons": reasons.get(e.problem_id, [])})
+        for e in await explain(session, priorities, ids)
+    ]

@@ -35,8 +35,9 @@ class Prompted:
     accepting: bool
 
 
-async def cast_vote(app: AppContext, claim: Claim | None, messenger_id: int, item_id: int, choice: str,
-                    reason: str | None = None) -> Cast:
+async def cast_vote(
+    app: AppContext, claim: Claim | None, messenger_id: int, item_id: int, choice: str, reason: str | None = None
+) -> Cast:
     """Record (or change) the member's vote on the item. A rejection the body wants a reason for,
     pressed without one, asks for it (``reason_needed``); a typed reason that is blank is refused."""
     try:
@@ -44,8 +45,9 @@ async def cast_vote(app: AppContext, claim: Claim | None, messenger_id: int, ite
             member = await participants.by_messenger_id(session, messenger_id)
             if member is None:
                 raise VoteRefused("not_member")
-            changed = await service.cast(session, app.plan, item_id=item_id, participant=member, choice=choice,
-                                         reason=reason)
+            changed = await service.cast(
+                session, app.plan, item_id=item_id, participant=member, choice=choice, reason=reason
+            )
             item = await session.get(AgendaItem, item_id)
             assert item is not None  # cast found it
             return Cast(item, changed=changed)

@@ -58,17 +58,19 @@ def body_of(plan: Plan, code: str) -> ApprovalBody:
     return body  # type: ignore[return-value]
 
 
-def audit(session: AsyncSession, action: str, entity: str, entity_id: object, actor: str | None,
-          **data: Any) -> None:
+def audit(session: AsyncSession, action: str, entity: str, entity_id: object, actor: str | None, **data: Any) -> None:
     """Append one entry to the audit log (never updated or deleted)."""
-    session.add(AuditEntry(at=utcnow(), actor=actor, action=action, entity=entity, entity_id=str(entity_id),
-                           data=data))
+    session.add(AuditEntry(at=utcnow(), actor=actor, action=action, entity=entity, entity_id=str(entity_id), data=data))
 
 
 async def members(session: AsyncSession, body: str) -> list[Participant]:
     """The body's members, reachable or not, in the order they joined."""
-    query = (select(Participant).join(Role, Role.participant_id == Participant.id)
-             .where(Role.role == MEMBER, Role.scope == body, Participant.telegram_id.is_not(None)).order_by(Role.id))
+    query = (
+        select(Participant)
+        .join(Role, Role.participant_id == Participant.id)
+        .where(Role.role == MEMBER, Role.scope == body, Participant.telegram_id.is_not(None))
+        .order_by(Role.id)
+    )
     return list((await session.scalars(query)).all())
 
 
@@ -83,14 +85,21 @@ class Recipients:
 async def recipients(session: AsyncSession, body: str) -> Recipients:
     """The body's members split by whether pushes can reach them (in the order they joined)."""
     everyone = await members(session, body)
-    return Recipients([m for m in everyone if participants.reachable(m)],
-                      [m for m in everyone if not participants.reachable(m)])
+    return Recipients(
+        [m for m in everyone if participants.reachable(m)], [m for m in everyone if not participants.reachable(m)]
+    )
 
 
 async def is_member(session: AsyncSession, participant_id: int, body: str) -> bool:
     """Whether the participant is a member of the body."""
-    return await session.scalar(select(Role.id).where(
-        Role.participant_id == participant_id, Role.role == MEMBER, Role.scope == body).limit(1)) is not None
+    return (
+        await session.scalar(
+            select(Role.id)
+            .where(Role.participant_id == participant_id, Role.role == MEMBER, Role.scope == body)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 async def open_agenda_of(session: AsyncSession, body: str) -> Agenda | None:
@@ -102,11 +111,18 @@ async def waiting(session: AsyncSession, plan: Plan, body: str, ranked: list[int
     """Problems waiting at ``body``: those whose latest decision passed or returned them there,
     and for the first body also ``ranked`` problems never decided; none already on an open agenda.
     In ``ranked`` order where given (others after it, in order of arrival)."""
-    latest = dict((await session.execute(
-        select(AgendaItem.problem_id, Decision.next_body).join(Decision, Decision.agenda_item_id == AgendaItem.id)
-        .order_by(Decision.id))).all())
-    on_open = set((await session.scalars(select(AgendaItem.problem_id).join(Agenda)
-                                         .where(Agenda.status == "open"))).all())
+    latest = dict(
+        (
+            await session.execute(
+                select(AgendaItem.problem_id, Decision.next_body)
+                .join(Decision, Decision.agenda_item_id == AgendaItem.id)
+                .order_by(Decision.id)
+            )
+        ).all()
+    )
+    on_open = set(
+        (await session.scalars(select(AgendaItem.problem_id).join(Agenda).where(Agenda.status == "open"))).all()
+    )
     found = [p for p, nxt in latest.items() if nxt == body and p not in on_open]
     if body == plan.bodies[0].code:
         found += [p for p in ranked or [] if p not in latest and p not in on_open]
@@ -116,15 +132,21 @@ async def waiting(session: AsyncSession, plan: Plan, body: str, ranked: list[int
 
 async def returned_reasons(session: AsyncSession, problem_ids: list[int]) -> dict[int, list[str]]:
     """For problems sent back to the first body, the reasons given with their latest rejection."""
-    rows = (await session.execute(
-        select(AgendaItem.problem_id, Decision.outcome, Decision.tally).join(Decision)
-        .where(AgendaItem.problem_id.in_(problem_ids)).order_by(Decision.id))).all()
+    rows = (
+        await session.execute(
+            select(AgendaItem.problem_id, Decision.outcome, Decision.tally)
+            .join(Decision)
+            .where(AgendaItem.problem_id.in_(problem_ids))
+            .order_by(Decision.id)
+        )
+    ).all()
     latest = {problem: (outcome, tally) for problem, outcome, tally in rows}
     return {p: list(tally.get("reasons", [])) for p, (outcome, tally) in latest.items() if outcome == Outcome.REJECTED}
 
 
-async def open_agenda(session: AsyncSession, plan: Plan, body_code: str, entries: list[AgendaEntry],
-                      now: datetime | None = None) -> Agenda:
+async def open_agenda(
+    session: AsyncSession, plan: Plan, body_code: str, entries: list[AgendaEntry], now: datetime | None = None
+) -> Agenda:
     """Open an agenda of the body's ``agenda_size`` first entries, voting until the window ends."""
     body = body_of(plan, body_code)
     if await open_agenda_of(session, body.code) is not None:
@@ -136,14 +158,25 @@ async def open_agenda(session: AsyncSession, plan: Plan, body_code: str, entries
     session.add(agenda)
     await session.flush()
     for rank, entry in enumerate(entries[: body.agenda_size], start=1):
-        session.add(AgendaItem(agenda_id=agenda.id, problem_id=entry.problem_id, rank=rank, score=entry.score,
-                               explanation=entry.explanation))
+        session.add(
+            AgendaItem(
+                agenda_id=agenda.id,
+                problem_id=entry.problem_id,
+                rank=rank,
+                score=entry.score,
+                explanation=entry.explanation,
+            )
+        )
     await session.flush()
-    audit(session, "agenda.opened", "agenda", agenda.id, None, body=body.code, items=min(len(entries), body.agenda_size))
+    audit(
+        session, "agenda.opened", "agenda", agenda.id, None, body=body.code, items=min(len(entries), body.agenda_size)
+    )
     return agenda
 
 
-async def member_item(session: AsyncSession, item_id: int, participant: Participant | None) -> tuple[AgendaItem, Agenda]:
+async def member_item(
+    session: AsyncSession, item_id: int, participant: Participant | None
+) -> tuple[AgendaItem, Agenda]:
     """The item and its agenda, for a member of the body it is before; VoteRefused otherwise."""
     item = await session.get(AgendaItem, item_id)
     if item is None:
@@ -166,8 +199,16 @@ async def item_accepting(session: AsyncSession, item_id: int, now: datetime | No
     return agenda is not None and accepting(agenda, now)
 
 
-async def cast(session: AsyncSession, plan: Plan, *, item_id: int, participant: Participant, choice: str,
-               reason: str | None = None, now: datetime | None = None) -> bool:
+async def cast(
+    session: AsyncSession,
+    plan: Plan,
+    *,
+    item_id: int,
+    participant: Participant,
+    choice: str,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> bool:
     """Record (or change) a member's vote on an item while its agenda is open; VoteRefused otherwise.
 
     False, with nothing written, when the press changes nothing (the same choice again, and for a
@@ -179,8 +220,9 @@ async def cast(session: AsyncSession, plan: Plan, *, item_id: int, participant: 
     now = now or utcnow()
     if not accepting(agenda, now):
         raise VoteRefused("closed")
-    vote = await session.scalar(select(Vote).where(Vote.agenda_item_id == item.id,
-                                                   Vote.participant_id == participant.id))
+    vote = await session.scalar(
+        select(Vote).where(Vote.agenda_item_id == item.id, Vote.participant_id == participant.id)
+    )
     if vote is not None and vote.choice == choice and reason in (None, vote.reason):
         return False
     if choice == "reject" and body_of(plan, agenda.body).reject_needs_reason and not (reason or "").strip():
@@ -191,17 +233,29 @@ async def cast(session: AsyncSession, plan: Plan, *, item_id: int, participant: 
         session.add(vote)
     vote.choice, vote.reason, vote.updated_at = choice, reason if choice == "reject" else None, now
     await session.flush()
-    audit(session, "vote.cast" if previous is None else "vote.changed", "agenda_item", item.id,
-          participant.pseudonym, choice=choice, previous=previous, reason=vote.reason, body=agenda.body)
+    audit(
+        session,
+        "vote.cast" if previous is None else "vote.changed",
+        "agenda_item",
+        item.id,
+        participant.pseudonym,
+        choice=choice,
+        previous=previous,
+        reason=vote.reason,
+        body=agenda.body,
+    )
     return True
 
 
 async def tallies(session: AsyncSession, agenda: Agenda, member_count: int) -> dict[int, Tally]:
     """Each item's tally out of the body's members."""
     counts: dict[int, Counter[str]] = {item.id: Counter() for item in agenda.items}
-    rows = await session.execute(select(Vote.agenda_item_id, Vote.choice, func.count())
-                                 .join(AgendaItem).where(AgendaItem.agenda_id == agenda.id)
-                                 .group_by(Vote.agenda_item_id, Vote.choice))
+    rows = await session.execute(
+        select(Vote.agenda_item_id, Vote.choice, func.count())
+        .join(AgendaItem)
+        .where(AgendaItem.agenda_id == agenda.id)
+        .group_by(Vote.agenda_item_id, Vote.choice)
+    )
     for item_id, choice, n in rows.all():
         counts[item_id][choice] = n
     return {item_id: Tally(member_count, c["approve"], c["reject"], c["abstain"]) for item_id, c in counts.items()}
@@ -209,9 +263,17 @@ async def tallies(session: AsyncSession, agenda: Agenda, member_count: int) -> d
 
 async def non_voters(session: AsyncSession, agenda: Agenda) -> list[Participant]:
     """Members who have not voted on every item of the agenda (they get reminders)."""
-    complete = set((await session.scalars(
-        select(Vote.participant_id).join(AgendaItem).where(AgendaItem.agenda_id == agenda.id)
-        .group_by(Vote.participant_id).having(func.count() >= len(agenda.items)))).all())
+    complete = set(
+        (
+            await session.scalars(
+                select(Vote.participant_id)
+                .join(AgendaItem)
+                .where(AgendaItem.agenda_id == agenda.id)
+                .group_by(Vote.participant_id)
+                .having(func.count() >= len(agenda.items))
+            )
+        ).all()
+    )
     return [m for m in await members(session, agenda.body) if m.id not in complete]
 
 
@@ -235,27 +297,42 @@ async def close_due(session: AsyncSession, plan: Plan, now: datetime | None = No
             audit(session, "agenda.extended", "agenda", agenda.id, None, deadline=agenda.deadline.isoformat())
             closings.append(AgendaClosing(agenda, "extended", []))
             continue
-        decisions = [await _decision(session, plan, body, item, counted[item.id], outcomes[item.id])
-                     for item in agenda.items]
+        decisions = [
+            await _decision(session, plan, body, item, counted[item.id], outcomes[item.id]) for item in agenda.items
+        ]
         agenda.status = "closed"
-        audit(session, "agenda.closed", "agenda", agenda.id, None,
-              outcomes=dict(Counter(d.outcome for d in decisions)))
+        audit(session, "agenda.closed", "agenda", agenda.id, None, outcomes=dict(Counter(d.outcome for d in decisions)))
         closings.append(AgendaClosing(agenda, "decided", decisions))
     return closings
 
 
-async def _decision(session: AsyncSession, plan: Plan, body: ApprovalBody, item: AgendaItem, tally: Tally,
-                    outcome: Outcome) -> Decision:
-    reasons = (await session.scalars(select(Vote.reason).where(
-        Vote.agenda_item_id == item.id, Vote.choice == "reject", Vote.reason.is_not(None)))).all()
+async def _decision(
+    session: AsyncSession, plan: Plan, body: ApprovalBody, item: AgendaItem, tally: Tally, outcome: Outcome
+) -> Decision:
+    reasons = (
+        await session.scalars(
+            select(Vote.reason).where(Vote.agenda_item_id == item.id, Vote.choice == "reject", Vote.reason.is_not(None))
+        )
+    ).all()
     nxt = plan.next_body(body.code)
     first = plan.bodies[0].code
-    next_body = {Outcome.APPROVED: nxt.code if nxt else None,
-                 Outcome.REJECTED: first if body.code != first else None,
-                 Outcome.NO_QUORUM: None}[outcome]
-    decision = Decision(agenda_item_id=item.id, outcome=outcome.value, next_body=next_body,
-                        tally={"members": tally.members, "approve": tally.approve, "reject": tally.reject,
-                               "abstain": tally.abstain, "reasons": list(reasons)})
+    next_body = {
+        Outcome.APPROVED: nxt.code if nxt else None,
+        Outcome.REJECTED: first if body.code != first else None,
+        Outcome.NO_QUORUM: None,
+    }[outcome]
+    decision = Decision(
+        agenda_item_id=item.id,
+        outcome=outcome.value,
+        next_body=next_body,
+        tally={
+            "members": tally.members,
+            "approve": tally.approve,
+            "reject": tally.reject,
+            "abstain": tally.abstain,
+            "reasons": list(reasons),
+        },
+    )
     session.add(decision)
     await session.flush()
     return decision
@@ -268,8 +345,9 @@ async def comment(session: AsyncSession, *, item_id: int, participant: Participa
     if not accepting(agenda):
         raise VoteRefused("closed")
     assert participant is not None  # a member
-    vote = await session.scalar(select(Vote).where(Vote.agenda_item_id == item.id,
-                                                   Vote.participant_id == participant.id))
+    vote = await session.scalar(
+        select(Vote).where(Vote.agenda_item_id == item.id, Vote.participant_id == participant.id)
+    )
     if vote is not None:
         vote.comment = text
     audit(session, "vote.comment", "agenda_item", item.id, participant.pseudonym, text=text, body=agenda.body)
@@ -298,9 +376,22 @@ async def status(session: AsyncSession, plan: Plan) -> list[AgendaStatus]:
         if agenda is None:
             continue
         await session.refresh(agenda, ["items"])
-        votes = await session.scalar(select(func.count()).select_from(Vote).join(AgendaItem)
-                                     .where(AgendaItem.agenda_id == agenda.id)) or 0
-        rows.append(AgendaStatus(body.code, agenda.id, agenda.deadline, agenda.extended, len(agenda.items),
-                                 len(await members(session, body.code)), votes,
-                                 len(await non_voters(session, agenda))))
+        votes = (
+            await session.scalar(
+                select(func.count()).select_from(Vote).join(AgendaItem).where(AgendaItem.agenda_id == agenda.id)
+            )
+            or 0
+        )
+        rows.append(
+            AgendaStatus(
+                body.code,
+                agenda.id,
+                agenda.deadline,
+                agenda.extended,
+                len(agenda.items),
+                len(await members(session, body.code)),
+                votes,
+                len(await non_voters(session, agenda)),
+            )
+        )
     return rows

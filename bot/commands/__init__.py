@@ -75,5 +75,6 @@ async def in_app(work: Callable[[AppContext, AsyncSession], Awaitable[T]]) -> T:
 
 def setup_logging(verbose: bool) -> None:
     """Log to stderr: each step (INFO) when verbose, else warnings only."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )

@@ -58,6 +58,7 @@ def status() -> None:
         table.add_column(column)
     for row in rows:
         deadline = format_datetime(row.deadline, "en") + (" (extended)" if row.extended else "")
-        table.add_row(row.body, str(row.agenda_id), deadline, str(row.items), str(row.members), str(row.votes),
-                      str(row.not_done))
+        table.add_row(
+            row.body, str(row.agenda_id), deadline, str(row.items), str(row.members), str(row.votes), str(row.not_done)
+        )
     console.print(table)

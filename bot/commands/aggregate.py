@@ -21,16 +21,21 @@ if TYPE_CHECKING:  # pandas loads only when a table is built
 T = TypeVar("T")
 OutputFormat = Literal["table", "csv", "xlsx"]
 Language = Literal["fa", "en"]
-Format = Annotated[OutputFormat, typer.Option(
-    "--format", help="table (on screen), csv (UTF-8 with BOM) or xlsx (right-to-left sheets).")]
-Out = Annotated[Path | None, typer.Option(
-    help="The csv/xlsx file to write; default <MEYDAN_DATA_DIR>/exports/<name>-<UTC time>.<format>.")]
+Format = Annotated[
+    OutputFormat,
+    typer.Option("--format", help="table (on screen), csv (UTF-8 with BOM) or xlsx (right-to-left sheets)."),
+]
+Out = Annotated[
+    Path | None,
+    typer.Option(help="The csv/xlsx file to write; default <MEYDAN_DATA_DIR>/exports/<name>-<UTC time>.<format>."),
+]
 Lang = Annotated[Language, typer.Option("--lang", help="Names of axes, groups, sources... in Persian or English.")]
 TITLE_WIDTH = 48
 DIMENSIONS_HELP = "axis, working_group, source, stakeholder_group, district, kind, week (Jalali)"
 
-app = typer.Typer(help=f"Aggregates: findings by {DIMENSIONS_HELP}; survey results; source coverage.",
-                  invoke_without_command=True)
+app = typer.Typer(
+    help=f"Aggregates: findings by {DIMENSIONS_HELP}; survey results; source coverage.", invoke_without_command=True
+)
 
 
 def plan() -> Plan:
@@ -85,8 +90,11 @@ def output(sheets: Mapping[str, pd.DataFrame], fmt: OutputFormat, out: Path | No
                 write_table(frame, path if i == 0 else path.with_name(f"{path.stem}-{sheet}.csv"), fmt="csv")
     except OSError as exc:
         raise MeydanError(f"cannot write {path}: {exc.strerror or exc}") from None
-    rows = ", ".join(f"{sheet}: {len(frame)}" for sheet, frame in sheets.items()) if len(sheets) > 1 else \
-        str(len(next(iter(sheets.values()))))
+    rows = (
+        ", ".join(f"{sheet}: {len(frame)}" for sheet, frame in sheets.items())
+        if len(sheets) > 1
+        else str(len(next(iter(sheets.values()))))
+    )
     console.print(f"{path}  ({rows} rows)", highlight=False, soft_wrap=True)
 
 
@@ -100,8 +108,9 @@ def build(work: Callable[[AsyncSession], Awaitable[T]], doing: str = "aggregatin
 def findings(
     ctx: typer.Context,
     by: Annotated[str, typer.Option(help=f"Comma-separated dimensions: {DIMENSIONS_HELP}.")] = "axis",
-    kind: Annotated[str | None, typer.Option(help="Only findings of this kind: problem, strategy, policy, project.")]
-    = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Only findings of this kind: problem, strategy, policy, project.")
+    ] = None,
     fmt: Format = "table",
     out: Out = None,
     lang: Lang = "fa",
@@ -123,9 +132,12 @@ def findings(
 @app.command("survey")
 def survey(
     code: Annotated[str, typer.Argument(help="The survey code (see meydan survey list).")],
-    segment: Annotated[str, typer.Option(
-        help="Comma-separated segments: district, stakeholder_group, or a single-choice question such as age_band.")]
-    = "",
+    segment: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated segments: district, stakeholder_group, or a single-choice question such as age_band."
+        ),
+    ] = "",
     fmt: Format = "table",
     out: Out = None,
     lang: Lang = "fa",

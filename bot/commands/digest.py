@@ -41,8 +41,10 @@ def command(
 
     digest, files = run(in_app(work))
     totals = digest.participation.totals
-    table = Table(title=f"Digest {digest.period.label('en')} ({digest.period.first} to {digest.period.last})",
-                  title_justify="left")
+    table = Table(
+        title=f"Digest {digest.period.label('en')} ({digest.period.first} to {digest.period.last})",
+        title_justify="left",
+    )
     for name in ("figure", "this period", "previous", "change"):
         table.add_column(name, justify="left" if name == "figure" else "right")
     for key, row in totals.iterrows():

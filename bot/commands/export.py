@@ -24,10 +24,13 @@ TableFormat = Literal["csv", "xlsx"]
 
 app = typer.Typer(help="Exports: survey responses and findings as CSV or XLSX tables.", no_args_is_help=True)
 
-Format = Annotated[TableFormat, typer.Option(
-    "--format", help="csv (UTF-8 with BOM, opens in Excel) or xlsx (a right-to-left sheet).")]
-Out = Annotated[Path | None, typer.Option("--out", help="The file to write; default "
-                                          "<MEYDAN_DATA_DIR>/exports/<name>-<UTC time>.<format>.")]
+Format = Annotated[
+    TableFormat, typer.Option("--format", help="csv (UTF-8 with BOM, opens in Excel) or xlsx (a right-to-left sheet).")
+]
+Out = Annotated[
+    Path | None,
+    typer.Option("--out", help="The file to write; default <MEYDAN_DATA_DIR>/exports/<name>-<UTC time>.<format>."),
+]
 
 
 def default_path(name: str, fmt: str) -> Path:
@@ -37,8 +40,9 @@ def default_path(name: str, fmt: str) -> Path:
     return folder / f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.{fmt}"
 
 
-def _export(name: str, fmt: TableFormat, out: Path | None,
-            build: Callable[[AsyncSession], Awaitable[pd.DataFrame]]) -> None:
+def _export(
+    name: str, fmt: TableFormat, out: Path | None, build: Callable[[AsyncSession], Awaitable[pd.DataFrame]]
+) -> None:
     """Build a table in one transaction, write it, and print where it went and how many rows it has."""
     from reports.tables import write_table
 
@@ -58,8 +62,9 @@ def responses(
     survey: Annotated[str, typer.Option("--survey", help="The survey code (see meydan survey list).")],
     fmt: Format,
     out: Out = None,
-    include_unfinished: Annotated[bool, typer.Option(
-        "--include-unfinished", help="Also export the responses not completed yet.")] = False,
+    include_unfinished: Annotated[
+        bool, typer.Option("--include-unfinished", help="Also export the responses not completed yet.")
+    ] = False,
 ) -> None:
     """Export a survey's responses: a row per response, a column per answer (pseudonyms only); a
     survey with repeats adds a table per repeat (a row per instance): more sheets in XLSX, and
@@ -97,8 +102,7 @@ def _write_sheets(tables: dict[str, pd.DataFrame], path: Path, fmt: TableFormat)
 def findings(
     fmt: Format,
     out: Out = None,
-    kind: Annotated[str | None, typer.Option(
-        help=f"Only findings of this kind: {', '.join(FINDING_KINDS)}.")] = None,
+    kind: Annotated[str | None, typer.Option(help=f"Only findings of this kind: {', '.join(FINDING_KINDS)}.")] = None,
     source: Annotated[str | None, typer.Option(help="Only findings from this information source code.")] = None,
 ) -> None:
     """Export the findings (deleted ones aside) with their meeting, origin and pseudonym."""

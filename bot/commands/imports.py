@@ -20,10 +20,13 @@ if TYPE_CHECKING:  # backend.imports loads pandas: only when importing
 app = typer.Typer(help="Import citizen-poll exports (CSV or XLSX) as citizen_poll findings.", no_args_is_help=True)
 
 File = Annotated[Path, typer.Argument(help="The export: .csv (UTF-8 or Windows-1256) or .xlsx.")]
-Mapping = Annotated[Path | None, typer.Option(
-    help="A column-mapping YAML file instead of the bundled one (see backend/imports/mappings/).")]
-SkipBad = Annotated[bool, typer.Option(
-    help="Import the good rows and list the bad ones, instead of importing nothing.")]
+Mapping = Annotated[
+    Path | None,
+    typer.Option(help="A column-mapping YAML file instead of the bundled one (see backend/imports/mappings/)."),
+]
+SkipBad = Annotated[
+    bool, typer.Option(help="Import the good rows and list the bad ones, instead of importing nothing.")
+]
 MAX_LISTED = 50
 
 
@@ -42,13 +45,26 @@ def _import(kind: str, file: Path, mapping: Path | None, skip_bad: bool) -> None
     from backend.imports import ImportFailed, import_file
 
     plan = load_plan(load_settings().plan_file)
-    with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, transient=True) as progress:
+    with Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task("rows", total=None)
 
         async def work(session: AsyncSession) -> ImportResult:
-            return await import_file(session, plan, kind, file, mapping_path=mapping, skip_bad=skip_bad,
-                                     progress=lambda n: progress.advance(task, n))
+            return await import_file(
+                session,
+                plan,
+                kind,
+                file,
+                mapping_path=mapping,
+                skip_bad=skip_bad,
+                progress=lambda n: progress.advance(task, n),
+            )
 
         try:
             result = run(in_transaction(work))
@@ -58,13 +74,17 @@ def _import(kind: str, file: Path, mapping: Path | None, skip_bad: bool) -> None
             console.print(f"[red]{failed}[/]", highlight=False)
             raise typer.Exit(1) from None
     if result.batch_id is None:
-        console.print(f"{file.name} was already imported (batch {result.previous_batch}); nothing added",
-                      highlight=False)
+        console.print(
+            f"{file.name} was already imported (batch {result.previous_batch}); nothing added", highlight=False
+        )
         return
     if result.bad:
         _bad_rows(result.bad)
-    console.print(f"batch {result.batch_id}: {result.imported} finding(s) imported from {file.name}; "
-                  f"{result.already} row(s) already imported; {len(result.bad)} bad row(s) skipped", highlight=False)
+    console.print(
+        f"batch {result.batch_id}: {result.imported} finding(s) imported from {file.name}; "
+        f"{result.already} row(s) already imported; {len(result.bad)} bad row(s) skipped",
+        highlight=False,
+    )
     if result.unknown_columns:
         console.print(f"columns not used: {', '.join(result.unknown_columns)}", style="dim", highlight=False)
 

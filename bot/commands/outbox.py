@@ -67,8 +67,14 @@ def drain(
         async with sessions() as session:
             total = await outbox.unfinished_count(session)
         bot = create_bot(settings)
-        sender = OutboxSender(bot, sessions, admin_ids=settings.admin_ids, global_rate=global_rate,
-                              chat_rate=chat_rate, lease=timedelta(seconds=lease))
+        sender = OutboxSender(
+            bot,
+            sessions,
+            admin_ids=settings.admin_ids,
+            global_rate=global_rate,
+            chat_rate=chat_rate,
+            lease=timedelta(seconds=lease),
+        )
         columns = (TextColumn("sending"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         try:
             with Progress(*columns, console=console) as progress:

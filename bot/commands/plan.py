@@ -19,9 +19,14 @@ def check() -> None:
     table = Table(title=f"{plan.name('en')} ({plan.path.name})")
     table.add_column("part")
     table.add_column("count", justify="right")
-    for label, items in (("stakeholder groups", plan.stakeholder_groups), ("information sources", plan.sources),
-                         ("axes", plan.axes), ("districts", plan.districts),
-                         ("working groups", plan.working_groups), ("approval bodies", plan.bodies)):
+    for label, items in (
+        ("stakeholder groups", plan.stakeholder_groups),
+        ("information sources", plan.sources),
+        ("axes", plan.axes),
+        ("districts", plan.districts),
+        ("working groups", plan.working_groups),
+        ("approval bodies", plan.bodies),
+    ):
         table.add_row(label, str(len(items)))
     console.print(table)
     console.print("approval chain: " + " → ".join(b.en for b in plan.bodies))

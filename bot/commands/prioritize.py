@@ -24,19 +24,45 @@ if TYPE_CHECKING:  # pandas and the scoring load only when ranking
     from backend.prioritize.priorities import Priorities
     from backend.prioritize.scoring import Explanation
 
-app = typer.Typer(help="Rank problems by the plan's criteria (explained, with stability); combine members' rankings.",
-                  invoke_without_command=True)
-SHOWN = ["rank", "title", "axis", "score", "mentions", "source_breadth", "stakeholder_breadth", "district_spread",
-         "citizen_salience", "severity"]
-SHORT = {"source_breadth": "sources", "stakeholder_breadth": "groups", "district_spread": "districts",
-         "citizen_salience": "salience"}
-ACTION_SHOWN = ["across_rank", "within_rank", "problem_id", "title", "score", "across_score", "mentions",
-                "source_breadth", "stakeholder_breadth"]
+app = typer.Typer(
+    help="Rank problems by the plan's criteria (explained, with stability); combine members' rankings.",
+    invoke_without_command=True,
+)
+SHOWN = [
+    "rank",
+    "title",
+    "axis",
+    "score",
+    "mentions",
+    "source_breadth",
+    "stakeholder_breadth",
+    "district_spread",
+    "citizen_salience",
+    "severity",
+]
+SHORT = {
+    "source_breadth": "sources",
+    "stakeholder_breadth": "groups",
+    "district_spread": "districts",
+    "citizen_salience": "salience",
+}
+ACTION_SHOWN = [
+    "across_rank",
+    "within_rank",
+    "problem_id",
+    "title",
+    "score",
+    "across_score",
+    "mentions",
+    "source_breadth",
+    "stakeholder_breadth",
+]
 
 
 def _explained(item: Explanation) -> None:
-    table = Table(title=f"#{item.rank}  problem {item.problem_id}  score {item.score:.3f}  {item.title}",
-                  title_justify="left")
+    table = Table(
+        title=f"#{item.rank}  problem {item.problem_id}  score {item.score:.3f}  {item.title}", title_justify="left"
+    )
     for column in ("criterion", "raw", "normalized", "weight", "contribution"):
         table.add_column(column, justify="left" if column == "criterion" else "right")
     for part in item.parts:
@@ -45,33 +71,41 @@ def _explained(item: Explanation) -> None:
     console.print(table)
     for dimension in ("source", "stakeholder_group"):
         counts = item.evidence[dimension]
-        console.print(f"  evidence by {dimension}: " + ", ".join(f"{k or '—'} {n}" for k, n in counts.items()),
-                      highlight=False)
+        console.print(
+            f"  evidence by {dimension}: " + ", ".join(f"{k or '—'} {n}" for k, n in counts.items()), highlight=False
+        )
 
 
 def _parts(explained: list[Explanation]) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.DataFrame([{"rank": e.rank, "problem_id": e.problem_id, **vars(part)}
-                         for e in explained for part in e.parts])
+    return pd.DataFrame(
+        [{"rank": e.rank, "problem_id": e.problem_id, **vars(part)} for e in explained for part in e.parts]
+    )
 
 
 @app.callback()
 def ranking(
     ctx: typer.Context,
     top: Annotated[int, typer.Option(min=1, help="How many to show.")] = 20,
-    explain: Annotated[bool, typer.Option(help="Show each problem's score by criterion and its evidence counts.")]
-    = False,
+    explain: Annotated[
+        bool, typer.Option(help="Show each problem's score by criterion and its evidence counts.")
+    ] = False,
     axis: Annotated[str | None, typer.Option(help="Rank only this axis's problems.")] = None,
-    working_group: Annotated[str | None, typer.Option(help="Rank only problems with findings from this group.")]
-    = None,
-    stability: Annotated[int | None, typer.Option(
-        min=1, help="K: the share of random weight draws (each weight ±20 %) keeping each problem in the top K.")]
-    = None,
+    working_group: Annotated[str | None, typer.Option(help="Rank only problems with findings from this group.")] = None,
+    stability: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="K: the share of random weight draws (each weight ±20 %) keeping each problem in the top K."
+        ),
+    ] = None,
     draws: Annotated[int, typer.Option(min=10, help="Weight draws for --stability.")] = 1000,
-    kind: Annotated[Literal["problem", "strategy", "policy", "project"], typer.Option(
-        help="Rank problems, or the strategies, policies or projects under them (within and across problems).")]
-    = "problem",
+    kind: Annotated[
+        Literal["problem", "strategy", "policy", "project"],
+        typer.Option(
+            help="Rank problems, or the strategies, policies or projects under them (within and across problems)."
+        ),
+    ] = "problem",
     fmt: Format = "table",
     out: Out = None,
     lang: Lang = "fa",

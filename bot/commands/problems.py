@@ -18,8 +18,9 @@ if TYPE_CHECKING:  # the services load numpy, scipy and scikit-learn: only when 
     from backend.integration.problems import IntegrationReport, ProblemSummary
     from backend.models import Problem
 
-app = typer.Typer(help="Problems: findings merged by integration; people's merges, splits and confirmations.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Problems: findings merged by integration; people's merges, splits and confirmations.", no_args_is_help=True
+)
 
 ProblemId = Annotated[int, typer.Argument(help="The problem's number (see meydan problems list).")]
 By = Annotated[str, typer.Option("--by", help="Who decides (kept with the decision); default: your user name.")]
@@ -30,9 +31,16 @@ def _who(by: str) -> str:
 
 
 @app.command("integrate")
-def integrate(threshold: Annotated[float, typer.Option(
-        min=0.01, max=1.0, help="Mean cosine similarity (issues and words, at one place) at which findings are one "
-                                "problem.")] = DEFAULT_THRESHOLD) -> None:
+def integrate(
+    threshold: Annotated[
+        float,
+        typer.Option(
+            min=0.01,
+            max=1.0,
+            help="Mean cosine similarity (issues and words, at one place) at which findings are one problem.",
+        ),
+    ] = DEFAULT_THRESHOLD,
+) -> None:
     """Group every problem finding into problems (the same issue at the same place), keeping people's decisions."""
     from backend.integration import problems
 
@@ -42,8 +50,11 @@ def integrate(threshold: Annotated[float, typer.Option(
         return await problems.integrate(session, threshold=threshold, places=places)
 
     done = build(work, "integrating")
-    console.print(f"{done.findings} findings in {done.problems} problems: {done.created} new, {done.removed} removed, "
-                  f"{done.moved} findings (re)linked (threshold {done.threshold})", highlight=False)
+    console.print(
+        f"{done.findings} findings in {done.problems} problems: {done.created} new, {done.removed} removed, "
+        f"{done.moved} findings (re)linked (threshold {done.threshold})",
+        highlight=False,
+    )
 
 
 @app.command("list")
@@ -68,8 +79,15 @@ def list_(
     for column in ("axis", "status", "findings", "sources", "groups"):
         table.add_column(column, justify="left" if column in ("axis", "status") else "right")
     for p in build(work, "listing"):
-        table.add_row(str(p.id), p.title, str(plan_name(the_plan, "axis", p.axis, lang) or "—"), p.status,
-                      str(p.findings), str(p.sources), str(p.stakeholder_groups))
+        table.add_row(
+            str(p.id),
+            p.title,
+            str(plan_name(the_plan, "axis", p.axis, lang) or "—"),
+            p.status,
+            str(p.findings),
+            str(p.sources),
+            str(p.stakeholder_groups),
+        )
     console.print(table)
 
 
@@ -77,21 +95,41 @@ def _evidence_table(evidence: Evidence) -> Table:
     from backend.integration.matching import describe
 
     table = Table(title=f"{evidence.total} findings (first {len(evidence.findings)})", title_justify="left")
-    for column in ("finding", "source", "group", "working group", "district", "severity", "similarity", "why",
-                   "origin", "text"):
+    for column in (
+        "finding",
+        "source",
+        "group",
+        "working group",
+        "district",
+        "severity",
+        "similarity",
+        "why",
+        "origin",
+        "text",
+    ):
         table.add_column(column)
     for item in evidence.findings:
         origin = f"{item.origin.kind} #{item.origin.id} ({item.origin.detail})" if item.origin else "—"
         similarity = f"{item.similarity:.2f}" if item.similarity is not None else "—"
-        table.add_row(f"#{item.finding_id}{' ✓' if item.confirmed else ''}", item.source,
-                      item.stakeholder_group or "—", item.working_group or "—", item.district or "—",
-                      str(item.severity or "—"), similarity, describe(item.reason), origin, item.text)
+        table.add_row(
+            f"#{item.finding_id}{' ✓' if item.confirmed else ''}",
+            item.source,
+            item.stakeholder_group or "—",
+            item.working_group or "—",
+            item.district or "—",
+            str(item.severity or "—"),
+            similarity,
+            describe(item.reason),
+            origin,
+            item.text,
+        )
     return table
 
 
 @app.command("show")
-def show(problem_id: ProblemId,
-         limit: Annotated[int, typer.Option(min=1, help="How many findings to list.")] = 20) -> None:
+def show(
+    problem_id: ProblemId, limit: Annotated[int, typer.Option(min=1, help="How many findings to list.")] = 20
+) -> None:
     """A problem's evidence: findings by source, stakeholder group, working group and district,
     each with its meeting, survey answer or import row (✓: a person confirmed it belongs)."""
     from backend.integration import problems
@@ -104,8 +142,9 @@ def show(problem_id: ProblemId,
     problem = found.problem
     console.print(f"#{problem.id} [{problem.status}] {problem.title}  (axis: {problem.axis or '—'})", highlight=False)
     for dimension, counts in found.counts.items():
-        console.print(f"  by {dimension}: " + ", ".join(f"{value or '—'} {n}" for value, n in counts.items()),
-                      highlight=False)
+        console.print(
+            f"  by {dimension}: " + ", ".join(f"{value or '—'} {n}" for value, n in counts.items()), highlight=False
+        )
     console.print(_evidence_table(found))
 
 
@@ -114,8 +153,11 @@ def _decided(problem: Problem, what: str) -> None:
 
 
 @app.command("merge")
-def merge(problem_id: ProblemId, other_id: Annotated[int, typer.Argument(help="The problem merged into the first.")],
-          by: By = "") -> None:
+def merge(
+    problem_id: ProblemId,
+    other_id: Annotated[int, typer.Argument(help="The problem merged into the first.")],
+    by: By = "",
+) -> None:
     """Merge problem OTHER into PROBLEM; the merge is confirmed and kept by later integrations."""
     from backend.integration import problems
 
@@ -126,9 +168,11 @@ def merge(problem_id: ProblemId, other_id: Annotated[int, typer.Argument(help="T
 
 
 @app.command("split")
-def split(problem_id: ProblemId,
-          finding: Annotated[list[int], typer.Option("--finding", help="A finding to split off (repeatable).")],
-          by: By = "") -> None:
+def split(
+    problem_id: ProblemId,
+    finding: Annotated[list[int], typer.Option("--finding", help="A finding to split off (repeatable).")],
+    by: By = "",
+) -> None:
     """Split findings off a problem into a new one; both are confirmed and kept apart from now on."""
     from backend.integration import problems
 

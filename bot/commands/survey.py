@@ -29,9 +29,11 @@ def import_(file: Annotated[Path, typer.Argument(help="An XLSForm (.xlsx) or a M
         return await surveys.register(session, definition)
 
     done = run(in_transaction(work))
-    console.print(f"{done.survey.code}  (version {done.version.version}: {done.outcome.replace('_', ' ')}; "
-                  f"{'open' if done.survey.is_open else 'closed: meydan survey open ' + done.survey.code})",
-                  highlight=False)
+    console.print(
+        f"{done.survey.code}  (version {done.version.version}: {done.outcome.replace('_', ' ')}; "
+        f"{'open' if done.survey.is_open else 'closed: meydan survey open ' + done.survey.code})",
+        highlight=False,
+    )
 
 
 @app.command("list")
@@ -43,8 +45,9 @@ def list_() -> None:
         table.add_column(column)
     for s in rows:
         title = s.title.get("en") or next(iter(s.title.values()))
-        table.add_row(s.code, title, "yes" if s.is_open else "no", str(s.versions), str(s.completed),
-                      str(s.in_progress))
+        table.add_row(
+            s.code, title, "yes" if s.is_open else "no", str(s.versions), str(s.completed), str(s.in_progress)
+        )
     console.print(table)
 
 

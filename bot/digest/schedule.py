@@ -31,5 +31,4 @@ async def weekly_digest(ctx: JobContext) -> DigestSent:
 
 def jobs(app: AppContext) -> list[ScheduledJob]:
     """The weekly digest, at the plan's ``digest`` schedule in the plan's time zone."""
-    return [ScheduledJob("digest.weekly", weekly(app.plan.spec.digest, app.zone), weekly_digest,
-                         catch_up=CATCH_UP)]
+    return [ScheduledJob("digest.weekly", weekly(app.plan.spec.digest, app.zone), weekly_digest, catch_up=CATCH_UP)]

@@ -52,8 +52,10 @@ def summary(digest: Digest, lang: str) -> str:
     top = digest.top.head(TOP_IN_SUMMARY)
     if len(top):
         lines.append(t("digest.summary.top", lang))
-        lines += [t("digest.summary.problem", lang, rank=int(row["rank"]), title=escape(str(row.title)))
-                  for _, row in top.iterrows()]
+        lines += [
+            t("digest.summary.problem", lang, rank=int(row["rank"]), title=escape(str(row.title)))
+            for _, row in top.iterrows()
+        ]
     lines.append(t("digest.summary.files", lang))
     return "\n".join(lines)
 

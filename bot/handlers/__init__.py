@@ -7,5 +7,15 @@ from bot.handlers import common, errors, forums, invites, meetings, more, onboar
 
 def routers() -> list[Router]:
     """All routers, built fresh for each dispatcher; the fallback (unknown commands) comes last."""
-    return [errors.router(), invites.router(), voting.router(), more.router(), meetings.router(), forums.router(),
-            onboarding.router(), common.router(), surveys.router(), common.fallback()]
+    return [
+        errors.router(),
+        invites.router(),
+        voting.router(),
+        more.router(),
+        meetings.router(),
+        forums.router(),
+        onboarding.router(),
+        common.router(),
+        surveys.router(),
+        common.fallback(),
+    ]

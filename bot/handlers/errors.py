@@ -22,8 +22,14 @@ from bot.middlewares import LANG_KEY
 
 log = logging.getLogger("meydan.bot")
 
-_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, DisconnectionError, PoolTimeoutError, ConnectionError,
-                TimeoutError)
+_UNREACHABLE = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    DisconnectionError,
+    PoolTimeoutError,
+    ConnectionError,
+    TimeoutError,
+)
 # SQLite: busy or locked beyond the busy timeout, the file not openable, I/O failing.
 _SQLITE_TRANSIENT = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_PROTOCOL")
 # PostgreSQL SQLSTATE classes: connection exception, operator intervention (shutdown, cannot connect
@@ -67,8 +73,12 @@ async def on_error(event: ErrorEvent, bot: Bot, dispatcher: Dispatcher) -> bool:
         log.info("update %s refused: %s", update.update_id, refused.key)
     elif transient:
         reason = (str(event.exception).splitlines() or [""])[0][:200]
-        log.warning("update %s failed: database or Redis unreachable (%s: %s); the user is asked to try again",
-                    update.update_id, event.exception.__class__.__name__, reason)
+        log.warning(
+            "update %s failed: database or Redis unreachable (%s: %s); the user is asked to try again",
+            update.update_id,
+            event.exception.__class__.__name__,
+            reason,
+        )
     else:
         log.error("update %s failed", update.update_id, exc_info=event.exception)
     query, message = update.callback_query, update.message

@@ -26,15 +26,17 @@ async def forum_command(message: Message, bot: Bot, app: AppContext, event_updat
 
 
 @guarded
-async def join(message: Message, command: CommandObject, bot: Bot, app: AppContext, event_update: Update,
-               lang: str) -> None:
+async def join(
+    message: Message, command: CommandObject, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """/start f_<id>_<key>: take a seat in an open forum, then name the organization."""
     parsed = links.parse_forum_payload(command.args or "")
     if parsed is None:
         raise Refused("forums.link_invalid")
     seat = await use_cases.join(app, claim_of(bot, event_update), sender_id(message), lang, *parsed)
-    await message.answer(t("forums.welcome", lang, number=seat.meeting.id,
-                           details=render.describe(app.plan, seat.meeting, lang)))
+    await message.answer(
+        t("forums.welcome", lang, number=seat.meeting.id, details=render.describe(app.plan, seat.meeting, lang))
+    )
     await message.answer(_next_step(seat.organization, lang))
 
 
@@ -57,9 +59,17 @@ async def feedback(message: Message, bot: Bot, app: AppContext, event_update: Up
     await message.answer(t("forums.received", lang))
     if sent.facilitator is not None:
         chat_id, language = sent.facilitator
-        await bot.send_message(chat_id, t(
-            "forums.count", language, number=sent.meeting.id, count=sent.count,
-            organization=escape(sent.organization or ""), text=render.snippet(sent.finding.text)))
+        await bot.send_message(
+            chat_id,
+            t(
+                "forums.count",
+                language,
+                number=sent.meeting.id,
+                count=sent.count,
+                organization=escape(sent.organization or ""),
+                text=render.snippet(sent.finding.text),
+            ),
+        )
 
 
 async def after_close(message: Message, notice: str) -> None:

@@ -19,8 +19,9 @@ from bot.meetings.menu import show_facilitator_commands
 
 
 @guarded
-async def open_invite(message: Message, command: CommandObject, bot: Bot, app: AppContext, event_update: Update,
-                      lang: str) -> None:
+async def open_invite(
+    message: Message, command: CommandObject, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """Bind this account to the invite's role; an unknown, expired or used invite writes nothing."""
     token = (command.args or "").removeprefix(links.INVITE_PREFIX)
     role = await invites.redeem_link(app, claim_of(bot, event_update), sender_id(message), lang, token)
@@ -37,8 +38,9 @@ def _welcome(app: AppContext, role: Role, lang: str) -> str:
 
 
 @guarded
-async def invite_command(message: Message, command: CommandObject, bot: Bot, app: AppContext,
-                         event_update: Update, lang: str) -> None:
+async def invite_command(
+    message: Message, command: CommandObject, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """/invite ROLE SCOPE [DAYS] (admins only): a one-time link to a role."""
     parts = (command.args or "").split()
     if len(parts) not in (2, 3):
@@ -47,8 +49,9 @@ async def invite_command(message: Message, command: CommandObject, bot: Bot, app
     days = parse_int(parts[2]) if len(parts) == 3 else invites.DEFAULT_TTL.days
     token = await invites.create_link(app, claim_of(bot, event_update), sender_id(message), role, scope, days)
     link = await links.bot_link(bot, app.settings.api_base, links.INVITE_PREFIX + token)
-    await message.answer(t("invites.created", lang, role=t(f"invites.role.{role}", lang), scope=escape(scope),
-                           days=days, link=link))
+    await message.answer(
+        t("invites.created", lang, role=t(f"invites.role.{role}", lang), scope=escape(scope), days=days, link=link)
+    )
 
 
 def router() -> Router:
@@ -57,4 +60,3 @@ def router() -> Router:
     r.message.register(open_invite, CommandStart(deep_link=True, magic=F.args.regexp(f"^{links.INVITE_PREFIX}")))
     r.message.register(invite_command, Command("invite"))
     return r
-

@@ -36,11 +36,13 @@ async def meeting_command(message: Message, app: AppContext, lang: str) -> None:
 
 
 @guarded
-async def setup_pick(query: CallbackQuery, callback_data: SetupPick, bot: Bot, app: AppContext,
-                     event_update: Update, lang: str) -> None:
+async def setup_pick(
+    query: CallbackQuery, callback_data: SetupPick, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """A press on a setup question: the source starts the draft, the others fill it in."""
-    picked = await use_cases.pick(app, claim_of(bot, event_update), sender_id(query),
-                                  callback_data.m, callback_data.s, callback_data.i)
+    picked = await use_cases.pick(
+        app, claim_of(bot, event_update), sender_id(query), callback_data.m, callback_data.s, callback_data.i
+    )
     await query.answer()
     if picked.outcome in ("toggled", "listed"):
         text, markup = setup.question(app.plan, picked.meeting, picked.groups, picked.today, lang, listing=True)
@@ -51,8 +53,9 @@ async def setup_pick(query: CallbackQuery, callback_data: SetupPick, bot: Bot, a
 
 
 @guarded
-async def at_meeting(message: Message, meeting: Meeting, bot: Bot, app: AppContext, event_update: Update,
-                     lang: str) -> None:
+async def at_meeting(
+    message: Message, meeting: Meeting, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """A facilitator's message while a meeting is set up (a typed answer), open (a note) or paused."""
     if meeting.status == "paused":
         raise Refused("meetings.paused", number=meeting.id)
@@ -64,89 +67,136 @@ async def at_meeting(message: Message, meeting: Meeting, bot: Bot, app: AppConte
     content = note_content(message)
     if content is None:
         raise Refused("meetings.unsupported")
-    await use_cases.record_note(app, claim, sender_id(message), content.kind, content.text,
-                                chat_id=message.chat.id, message_id=message.message_id, **content.file)
+    await use_cases.record_note(
+        app,
+        claim,
+        sender_id(message),
+        content.kind,
+        content.text,
+        chat_id=message.chat.id,
+        message_id=message.message_id,
+        **content.file,
+    )
     await message.answer(t("meetings.noted", lang, kind=t(f"meetings.kind.{content.kind}", lang)))
 
 
 @guarded
-async def finding_command(message: Message, command: CommandObject, bot: Bot, app: AppContext,
-                          event_update: Update, lang: str) -> None:
+async def finding_command(
+    message: Message, command: CommandObject, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """/problem TEXT asks the axis and severity next; /strategy, /policy and /project TEXT are linked
     to the meeting's latest problem, with buttons to pick another."""
     kind = command.command.lower()
-    recorded = await use_cases.record_finding(app, claim_of(bot, event_update), sender_id(message), kind,
-                                              (command.args or "").strip())
+    recorded = await use_cases.record_finding(
+        app, claim_of(bot, event_update), sender_id(message), kind, (command.args or "").strip()
+    )
     finding, parent, problems = recorded.finding, recorded.parent, recorded.problems
     if parent is None:
-        await message.answer(t("meetings.problem_saved", lang, number=len(problems) + 1),
-                             reply_markup=render.axis_keyboard(app.plan, finding, lang))
+        await message.answer(
+            t("meetings.problem_saved", lang, number=len(problems) + 1),
+            reply_markup=render.axis_keyboard(app.plan, finding, lang),
+        )
         return
     await message.answer(
-        t("meetings.linked", lang, kind=t(f"meetings.kind.{kind}", lang), number=len(problems),
-          problem=render.snippet(parent.text)),
-        reply_markup=render.parent_keyboard(finding, problems, lang))
+        t(
+            "meetings.linked",
+            lang,
+            kind=t(f"meetings.kind.{kind}", lang),
+            number=len(problems),
+            problem=render.snippet(parent.text),
+        ),
+        reply_markup=render.parent_keyboard(finding, problems, lang),
+    )
 
 
 @guarded
-async def finding_axis(query: CallbackQuery, callback_data: FindingAxis, bot: Bot, app: AppContext,
-                       event_update: Update, lang: str) -> None:
+async def finding_axis(
+    query: CallbackQuery, callback_data: FindingAxis, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """The axis of a problem just recorded; the severity is asked next."""
-    finding = await use_cases.set_axis(app, claim_of(bot, event_update), sender_id(query),
-                                       callback_data.f, callback_data.i)
+    finding = await use_cases.set_axis(
+        app, claim_of(bot, event_update), sender_id(query), callback_data.f, callback_data.i
+    )
     await query.answer()
     axis = app.plan.axes[callback_data.i].name(lang)
-    await pressed_on(query).edit_text(t("meetings.ask_severity", lang, text=render.snippet(finding.text), axis=axis),
-                                  reply_markup=render.severity_keyboard(finding, lang))
+    await pressed_on(query).edit_text(
+        t("meetings.ask_severity", lang, text=render.snippet(finding.text), axis=axis),
+        reply_markup=render.severity_keyboard(finding, lang),
+    )
 
 
 @guarded
-async def finding_severity(query: CallbackQuery, callback_data: FindingSeverity, bot: Bot, app: AppContext,
-                           event_update: Update, lang: str) -> None:
+async def finding_severity(
+    query: CallbackQuery, callback_data: FindingSeverity, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """The severity (1-5) of a problem: the last of its questions."""
-    finding = await use_cases.set_severity(app, claim_of(bot, event_update), sender_id(query),
-                                           callback_data.f, callback_data.v)
+    finding = await use_cases.set_severity(
+        app, claim_of(bot, event_update), sender_id(query), callback_data.f, callback_data.v
+    )
     await query.answer(t("meetings.recorded", lang))
-    await pressed_on(query).edit_text(t(
-        "meetings.problem_done", lang, text=render.snippet(finding.text), severity=finding.severity,
-        axis=render.names(app.plan, "axis", [finding.axis] if finding.axis else [], lang)))
+    await pressed_on(query).edit_text(
+        t(
+            "meetings.problem_done",
+            lang,
+            text=render.snippet(finding.text),
+            severity=finding.severity,
+            axis=render.names(app.plan, "axis", [finding.axis] if finding.axis else [], lang),
+        )
+    )
 
 
 @guarded
-async def finding_parent(query: CallbackQuery, callback_data: FindingParent, bot: Bot, app: AppContext,
-                         event_update: Update, lang: str) -> None:
+async def finding_parent(
+    query: CallbackQuery, callback_data: FindingParent, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """Link a strategy, policy or project to another problem of the same meeting."""
-    relinked = await use_cases.set_parent(app, claim_of(bot, event_update), sender_id(query),
-                                          callback_data.f, callback_data.p)
+    relinked = await use_cases.set_parent(
+        app, claim_of(bot, event_update), sender_id(query), callback_data.f, callback_data.p
+    )
     await query.answer(t("meetings.recorded", lang))
     if relinked.moved:
         await pressed_on(query).edit_reply_markup(
-            reply_markup=render.parent_keyboard(relinked.finding, relinked.problems, lang))
+            reply_markup=render.parent_keyboard(relinked.finding, relinked.problems, lang)
+        )
 
 
 @guarded
 async def undo(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
     """/undo: remove the facilitator's latest note or finding of the meeting."""
     removed = await use_cases.undo(app, claim_of(bot, event_update), sender_id(message))
-    await message.answer(t("meetings.undone", lang, kind=t(f"meetings.kind.{removed.kind}", lang),
-                           text=render.snippet(removed.text) or t("meetings.none", lang)))
+    await message.answer(
+        t(
+            "meetings.undone",
+            lang,
+            kind=t(f"meetings.kind.{removed.kind}", lang),
+            text=render.snippet(removed.text) or t("meetings.none", lang),
+        )
+    )
 
 
 @guarded
-async def edit(message: Message, command: CommandObject, bot: Bot, app: AppContext, event_update: Update,
-               lang: str) -> None:
+async def edit(
+    message: Message, command: CommandObject, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """/edit TEXT: correct the note replied to, or else the latest note or finding."""
     text = (command.args or "").strip()
     replied = message.reply_to_message
-    target = await use_cases.edit(app, claim_of(bot, event_update), sender_id(message), text,
-                                  chat_id=message.chat.id, message_id=replied.message_id if replied else None)
+    target = await use_cases.edit(
+        app,
+        claim_of(bot, event_update),
+        sender_id(message),
+        text,
+        chat_id=message.chat.id,
+        message_id=replied.message_id if replied else None,
+    )
     kind = "text" if isinstance(target, Note) else target.kind
     await message.answer(t("meetings.edited", lang, kind=t(f"meetings.kind.{kind}", lang), text=render.snippet(text)))
 
 
 @guarded
-async def pause_or_resume(message: Message, command: CommandObject, bot: Bot, app: AppContext,
-                          event_update: Update, lang: str) -> None:
+async def pause_or_resume(
+    message: Message, command: CommandObject, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """/pause stops logging (messages are no longer notes); /resume starts it again."""
     pause = command.command.lower() == "pause"
     meeting = await use_cases.pause(app, claim_of(bot, event_update), sender_id(message), pause)
@@ -162,12 +212,19 @@ async def close_command(message: Message, app: AppContext, lang: str) -> None:
 
 
 @guarded
-async def close_pressed(query: CallbackQuery, callback_data: CloseMeeting, bot: Bot, app: AppContext,
-                        event_update: Update, lang: str) -> None:
+async def close_pressed(
+    query: CallbackQuery, callback_data: CloseMeeting, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """Confirm: close the meeting and queue its minutes (an HTML document) in one transaction; the
     outbox sends them. Continue: keep logging."""
-    meeting = await use_cases.close(app, claim_of(bot, event_update), sender_id(query), callback_data.m,
-                                    callback_data.ok, lambda record: _minutes(app, record, lang))
+    meeting = await use_cases.close(
+        app,
+        claim_of(bot, event_update),
+        sender_id(query),
+        callback_data.m,
+        callback_data.ok,
+        lambda record: _minutes(app, record, lang),
+    )
     await query.answer()
     await pressed_on(query).edit_reply_markup(reply_markup=None)
     key = "closing" if callback_data.ok else "continuing"

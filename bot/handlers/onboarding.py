@@ -42,10 +42,14 @@ class ForgetChoice(CallbackData, prefix="forget"):
 
 
 def _yes_no(make: type[CallbackData], field: str, yes: str, no: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text=yes, callback_data=make(**{field: True}).pack()),
-        InlineKeyboardButton(text=no, callback_data=make(**{field: False}).pack()),
-    ]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=yes, callback_data=make(**{field: True}).pack()),
+                InlineKeyboardButton(text=no, callback_data=make(**{field: False}).pack()),
+            ]
+        ]
+    )
 
 
 async def send_consent(bot: Bot, chat_id: int, lang: str) -> None:
@@ -56,8 +60,10 @@ async def send_consent(bot: Bot, chat_id: int, lang: str) -> None:
 
 async def send_district_prompt(bot: Bot, app: AppContext, chat_id: int, lang: str) -> None:
     """Ask for the participant's district with one button per district of the plan."""
-    buttons = [InlineKeyboardButton(text=district.name(lang), callback_data=DistrictChoice(code=district.code).pack())
-               for district in app.plan.districts]
+    buttons = [
+        InlineKeyboardButton(text=district.name(lang), callback_data=DistrictChoice(code=district.code).pack())
+        for district in app.plan.districts
+    ]
     markup = InlineKeyboardMarkup(inline_keyboard=button_rows(buttons, 2))
     await bot.send_message(chat_id, t("profile.district_prompt", lang), reply_markup=markup)
 
@@ -76,8 +82,9 @@ async def send_home(bot: Bot, app: AppContext, chat_id: int, participant: Partic
     await bot.send_message(chat_id, t("home.surveys", lang), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-async def next_step(bot: Bot, app: AppContext, state: FSMContext, chat_id: int, participant: Participant,
-                    lang: str) -> None:
+async def next_step(
+    bot: Bot, app: AppContext, state: FSMContext, chat_id: int, participant: Participant, lang: str
+) -> None:
     """After consent or profile: ask what is missing, else open the linked survey or the list."""
     if participant.district is None:
         await send_district_prompt(bot, app, chat_id, lang)
@@ -90,8 +97,9 @@ async def next_step(bot: Bot, app: AppContext, state: FSMContext, chat_id: int, 
     await send_home(bot, app, chat_id, participant, lang)
 
 
-async def start(message: Message, command: CommandObject, bot: Bot, app: AppContext, state: FSMContext,
-                lang: str) -> None:
+async def start(
+    message: Message, command: CommandObject, bot: Bot, app: AppContext, state: FSMContext, lang: str
+) -> None:
     """Welcome; newcomers get the language choice and the privacy notice, others their surveys."""
     if command.args and command.args.startswith(SURVEY_LINK_PREFIX):
         await state.update_data({PENDING_SURVEY: command.args.removeprefix(SURVEY_LINK_PREFIX)})
@@ -103,8 +111,9 @@ async def start(message: Message, command: CommandObject, bot: Bot, app: AppCont
     await next_step(bot, app, state, message.chat.id, participant, lang)
 
 
-async def consent(query: CallbackQuery, callback_data: Consent, bot: Bot, app: AppContext, state: FSMContext,
-                  lang: str) -> None:
+async def consent(
+    query: CallbackQuery, callback_data: Consent, bot: Bot, app: AppContext, state: FSMContext, lang: str
+) -> None:
     """Agree: create the participant and go on. Decline: store nothing, forget the state too."""
     await query.answer()
     if not callback_data.agree:
@@ -119,8 +128,9 @@ async def consent(query: CallbackQuery, callback_data: Consent, bot: Bot, app: A
 
 
 @guarded
-async def district(query: CallbackQuery, callback_data: DistrictChoice, bot: Bot, app: AppContext,
-                   state: FSMContext, lang: str) -> None:
+async def district(
+    query: CallbackQuery, callback_data: DistrictChoice, bot: Bot, app: AppContext, state: FSMContext, lang: str
+) -> None:
     """Save the district; a press from someone without consent or with an unknown code is stale."""
     participant = await onboarding.set_district(app, sender_id(query), callback_data.code)
     await query.answer(t("profile.saved", lang))
@@ -142,8 +152,9 @@ async def forget_command(message: Message, lang: str) -> None:
     await message.answer(t("forget.confirm", lang), reply_markup=markup)
 
 
-async def forget_chosen(query: CallbackQuery, callback_data: ForgetChoice, app: AppContext, state: FSMContext,
-                        lang: str) -> None:
+async def forget_chosen(
+    query: CallbackQuery, callback_data: ForgetChoice, app: AppContext, state: FSMContext, lang: str
+) -> None:
     """Delete the profile and the account link, and the conversation state with them."""
     await query.answer()
     if not callback_data.yes:

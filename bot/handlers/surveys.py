@@ -80,13 +80,19 @@ async def open_survey(query: CallbackQuery, callback_data: OpenSurvey, bot: Bot,
 async def typed_reply(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
     """A typed answer to the current question; a bad one gets what is expected and the question again."""
     text = message.text or ""
-    result = await answering.answer(app, claim_of(bot, event_update), sender_id(message), answering.asking,
-                                    lambda _: text, lang, raw_text=message.text)
+    result = await answering.answer(
+        app,
+        claim_of(bot, event_update),
+        sender_id(message),
+        answering.asking,
+        lambda _: text,
+        lang,
+        raw_text=message.text,
+    )
     if isinstance(result, Answered):
         await _after_reply(bot, app, message.chat.id, result, lang)
     elif result.current is None:  # no survey at all
-        await message.answer(await access.closed_notice(app, sender_id(message), lang)
-                             or t("surveys.no_active", lang))
+        await message.answer(await access.closed_notice(app, sender_id(message), lang) or t("surveys.no_active", lang))
     else:  # at the review
         await flow.show(bot, app, message.chat.id, result.current, lang)
 
@@ -103,12 +109,18 @@ async def shared_reply(message: Message, bot: Bot, app: AppContext, event_update
 
 
 @guarded
-async def _shared_answer(message: Message, bot: Bot, app: AppContext, update: Update, asked: str, raw: Raw,
-                         lang: str) -> None:
+async def _shared_answer(
+    message: Message, bot: Bot, app: AppContext, update: Update, asked: str, raw: Raw, lang: str
+) -> None:
     """Record what was shared as the answer to ``asked``, if the response is still at that question."""
-    result = await answering.answer(app, claim_of(bot, update), sender_id(message),
-                                    lambda now: now.question is not None and now.question.name == asked,
-                                    lambda _: raw, lang)
+    result = await answering.answer(
+        app,
+        claim_of(bot, update),
+        sender_id(message),
+        lambda now: now.question is not None and now.question.name == asked,
+        lambda _: raw,
+        lang,
+    )
     if isinstance(result, Stale):
         await message.answer(t("surveys.stale", lang))
     else:
@@ -116,12 +128,14 @@ async def _shared_answer(message: Message, bot: Bot, app: AppContext, update: Up
 
 
 @guarded
-async def pick(query: CallbackQuery, callback_data: Pick, bot: Bot, app: AppContext, event_update: Update,
-               lang: str) -> None:
+async def pick(
+    query: CallbackQuery, callback_data: Pick, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """An option button: the same as typing that option (a ranking's only at the place it was shown for)."""
     fresh = answering.at(callback_data.r, callback_data.q, place=callback_data.n)
-    result = await answering.answer(app, claim_of(bot, event_update), sender_id(query), fresh,
-                                    _option(app, lang, callback_data.c), lang)
+    result = await answering.answer(
+        app, claim_of(bot, event_update), sender_id(query), fresh, _option(app, lang, callback_data.c), lang
+    )
     await _answered(query, bot, app, lang, result)
 
 
@@ -142,22 +156,37 @@ async def toggle(query: CallbackQuery, callback_data: Toggle, app: AppContext, s
 
 
 @guarded
-async def done(query: CallbackQuery, callback_data: Done, bot: Bot, app: AppContext, state: FSMContext,
-               event_update: Update, lang: str) -> None:
+async def done(
+    query: CallbackQuery,
+    callback_data: Done,
+    bot: Bot,
+    app: AppContext,
+    state: FSMContext,
+    event_update: Update,
+    lang: str,
+) -> None:
     """Save the ticked options of a multiple choice as one answer."""
     ticked = sorted(await _ticked(state, callback_data.r, callback_data.q))
-    result = await answering.answer(app, claim_of(bot, event_update), sender_id(query),
-                                    answering.at(callback_data.r, callback_data.q), lambda _: ticked, lang)
+    result = await answering.answer(
+        app,
+        claim_of(bot, event_update),
+        sender_id(query),
+        answering.at(callback_data.r, callback_data.q),
+        lambda _: ticked,
+        lang,
+    )
     await _answered(query, bot, app, lang, result)
 
 
 @guarded
-async def nav_button(query: CallbackQuery, callback_data: Nav, bot: Bot, app: AppContext, event_update: Update,
-                     lang: str) -> None:
+async def nav_button(
+    query: CallbackQuery, callback_data: Nav, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """The skip and back buttons under a question."""
     action: Literal["skip", "back"] = "skip" if callback_data.a == "skip" else "back"
-    result = await answering.navigate(app, claim_of(bot, event_update), sender_id(query),
-                                      answering.at(callback_data.r, callback_data.q), action)
+    result = await answering.navigate(
+        app, claim_of(bot, event_update), sender_id(query), answering.at(callback_data.r, callback_data.q), action
+    )
     await _shown(query, bot, app, lang, result)
 
 
@@ -165,8 +194,7 @@ async def nav_button(query: CallbackQuery, callback_data: Nav, bot: Bot, app: Ap
 async def nav_command(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
     """/skip and /back typed while answering."""
     action: Literal["skip", "back"] = "skip" if (message.text or "").startswith("/skip") else "back"
-    result = await answering.navigate(app, claim_of(bot, event_update), sender_id(message), answering.asking,
-                                      action)
+    result = await answering.navigate(app, claim_of(bot, event_update), sender_id(message), answering.asking, action)
     if isinstance(result, Stale):
         await message.answer(t("surveys.no_active", lang))
     else:
@@ -180,16 +208,18 @@ async def cancel(message: Message, app: AppContext, lang: str) -> None:
 
 
 @guarded
-async def edit(query: CallbackQuery, callback_data: Edit, bot: Bot, app: AppContext, event_update: Update,
-               lang: str) -> None:
+async def edit(
+    query: CallbackQuery, callback_data: Edit, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """An edit button on the review: ask that question again."""
     result = await answering.edit(app, claim_of(bot, event_update), sender_id(query), callback_data.r, callback_data.q)
     await _shown(query, bot, app, lang, result)
 
 
 @guarded
-async def submit(query: CallbackQuery, callback_data: Submit, bot: Bot, app: AppContext, event_update: Update,
-                 lang: str) -> None:
+async def submit(
+    query: CallbackQuery, callback_data: Submit, bot: Bot, app: AppContext, event_update: Update, lang: str
+) -> None:
     """Submit the reviewed response: it is completed and its problems become findings."""
     result = await answering.submit(app, claim_of(bot, event_update), sender_id(query), callback_data.r)
     if isinstance(result, Stale):
@@ -212,6 +242,7 @@ def router() -> Router:
     r.message.register(nav_command, Command("skip", "back"))
     r.message.register(cancel, Command("cancel"))
     r.message.register(typed_reply, F.text & ~F.text.startswith("/"))
-    r.message.register(shared_reply, F.location | F.venue | F.photo | F.document | F.voice | F.audio | F.video
-                       | F.video_note)
+    r.message.register(
+        shared_reply, F.location | F.venue | F.photo | F.document | F.voice | F.audio | F.video | F.video_note
+    )
     return r

@@ -41,8 +41,15 @@ def _keyboard(app: AppContext, item: AgendaItem, choice: str, lang: str) -> Inli
 
 
 @guarded
-async def pressed(query: CallbackQuery, callback_data: VoteButton, bot: Bot, app: AppContext, event_update: Update,
-                  state: FSMContext, lang: str) -> None:
+async def pressed(
+    query: CallbackQuery,
+    callback_data: VoteButton,
+    bot: Bot,
+    app: AppContext,
+    event_update: Update,
+    state: FSMContext,
+    lang: str,
+) -> None:
     """Approve and abstain count at once; reject may ask for a reason; the others are for members only."""
     item_id, action = callback_data.i, callback_data.a
     if action not in CHOICES and action not in READING:
@@ -84,23 +91,32 @@ async def _prompted_item(message: Message, app: AppContext, state: FSMContext, l
 
 
 @guarded
-async def reason_typed(message: Message, bot: Bot, app: AppContext, event_update: Update, state: FSMContext,
-                       lang: str) -> None:
+async def reason_typed(
+    message: Message, bot: Bot, app: AppContext, event_update: Update, state: FSMContext, lang: str
+) -> None:
     """The typed reason completes a rejection; the member sees what it was saved for."""
     item = await _prompted_item(message, app, state, lang)
     data = await state.get_data()
     await state.set_state(None)
-    await voting.cast_vote(app, claim_of(bot, event_update), sender_id(message), item.id, "reject",
-                           reason=message.text)
-    await message.answer(t("voting.reason_saved", lang, choice=t("voting.reject", lang),
-                           item=item_heading(item, lang), reason=snippet(message.text)))
-    await bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=data[MESSAGE],
-                                        reply_markup=_keyboard(app, item, "reject", lang))
+    await voting.cast_vote(app, claim_of(bot, event_update), sender_id(message), item.id, "reject", reason=message.text)
+    await message.answer(
+        t(
+            "voting.reason_saved",
+            lang,
+            choice=t("voting.reject", lang),
+            item=item_heading(item, lang),
+            reason=snippet(message.text),
+        )
+    )
+    await bot.edit_message_reply_markup(
+        chat_id=message.chat.id, message_id=data[MESSAGE], reply_markup=_keyboard(app, item, "reject", lang)
+    )
 
 
 @guarded
-async def comment_typed(message: Message, bot: Bot, app: AppContext, event_update: Update, state: FSMContext,
-                        lang: str) -> None:
+async def comment_typed(
+    message: Message, bot: Bot, app: AppContext, event_update: Update, state: FSMContext, lang: str
+) -> None:
     """A member's comment on an item, kept in the audit log beside the votes."""
     item = await _prompted_item(message, app, state, lang)
     await state.set_state(None)

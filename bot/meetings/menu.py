@@ -7,8 +7,19 @@ from aiogram.types import BotCommand, BotCommandScopeChat
 
 from bot.i18n import DEFAULT_LANGUAGE, t
 
-FACILITATOR_COMMANDS = ("meeting", "forum", "problem", "strategy", "policy", "project", "undo", "edit", "pause",
-                        "resume", "close")
+FACILITATOR_COMMANDS = (
+    "meeting",
+    "forum",
+    "problem",
+    "strategy",
+    "policy",
+    "project",
+    "undo",
+    "edit",
+    "pause",
+    "resume",
+    "close",
+)
 
 
 async def show_facilitator_commands(bot: Bot, chat_id: int, lang: str) -> None:

@@ -25,12 +25,27 @@ def note_content(message: Message) -> NoteContent | None:
         return NoteContent("text", message.text)
     if message.photo:
         photo = message.photo[-1]  # the largest size
-        return NoteContent("photo", message.caption, {
-            "file_id": photo.file_id, "file_unique_id": photo.file_unique_id, "mime_type": PHOTO_MIME,
-            "file_size": photo.file_size})
+        return NoteContent(
+            "photo",
+            message.caption,
+            {
+                "file_id": photo.file_id,
+                "file_unique_id": photo.file_unique_id,
+                "mime_type": PHOTO_MIME,
+                "file_size": photo.file_size,
+            },
+        )
     media = message.voice or message.document
     if media is None:
         return None
-    return NoteContent("voice" if message.voice else "document", message.caption, {
-        "file_id": media.file_id, "file_unique_id": media.file_unique_id, "mime_type": media.mime_type,
-        "file_size": media.file_size, "file_name": getattr(media, "file_name", None)})
+    return NoteContent(
+        "voice" if message.voice else "document",
+        message.caption,
+        {
+            "file_id": media.file_id,
+            "file_unique_id": media.file_unique_id,
+            "mime_type": media.mime_type,
+            "file_size": media.file_size,
+            "file_name": getattr(media, "file_name", None),
+        },
+    )

@@ -24,8 +24,12 @@ async def remind_stale_meetings(bot: Bot, app: AppContext, now: datetime | None 
     due = await use_cases.due_reminders(app, now or utcnow())
     for reminder in due:
         lang = pick_language(reminder.language)
-        text = t("meetings.reminder", lang, number=reminder.meeting.id,
-                 since=format_datetime(reminder.meeting.created_at, lang))
+        text = t(
+            "meetings.reminder",
+            lang,
+            number=reminder.meeting.id,
+            since=format_datetime(reminder.meeting.created_at, lang),
+        )
         try:
             await bot.send_message(reminder.telegram_id, text)
         except TelegramAPIError as exc:

@@ -38,10 +38,13 @@ def describe(plan: Plan, meeting: Meeting, lang: str) -> str:
     """Every field of the meeting, one per line."""
     district = names(plan, "district", [meeting.district], lang) if meeting.district else t("meetings.citywide", lang)
     return t(
-        "meetings.details", lang,
+        "meetings.details",
+        lang,
         source=names(plan, "source", [meeting.source], lang),
         working_group=names(plan, "working_group", [meeting.working_group], lang),
-        axes=names(plan, "axis", meeting.axes, lang), date=format_date(meeting.held_on, lang), district=district,
+        axes=names(plan, "axis", meeting.axes, lang),
+        date=format_date(meeting.held_on, lang),
+        district=district,
         groups=names(plan, "stakeholder_group", meeting.stakeholder_groups, lang),
         attendees=meeting.attendees if meeting.attendees is not None else t("meetings.none", lang),
         organizations=escape(meeting.organizations or t("meetings.none", lang)),
@@ -62,8 +65,9 @@ def severity_keyboard(finding: Finding, lang: str) -> InlineKeyboardMarkup:
     """Severity 1 (minor) to 5 (critical)."""
     builder = InlineKeyboardBuilder()
     for value in SEVERITIES:
-        builder.button(text=t("meetings.severity_button", lang, value=value),
-                       callback_data=FindingSeverity(f=finding.id, v=value))
+        builder.button(
+            text=t("meetings.severity_button", lang, value=value), callback_data=FindingSeverity(f=finding.id, v=value)
+        )
     builder.adjust(5)
     return builder.as_markup()
 
@@ -88,12 +92,21 @@ def of_kind(meeting: Meeting, key: str) -> str:
 
 def summary_message(plan: Plan, meeting: Meeting, summary: Summary, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     """What /close shows before it closes: the counts, with confirm and continue buttons."""
-    counts = t(of_kind(meeting, "summary"), lang, number=meeting.id, details=describe(plan, meeting, lang),
-               notes=sum(summary.notes.values()), text=summary.notes.get("text", 0),
-               voice=summary.notes.get("voice", 0), photo=summary.notes.get("photo", 0),
-               document=summary.notes.get("document", 0), problems=summary.findings.get("problem", 0),
-               strategies=summary.findings.get("strategy", 0), policies=summary.findings.get("policy", 0),
-               projects=summary.findings.get("project", 0))
+    counts = t(
+        of_kind(meeting, "summary"),
+        lang,
+        number=meeting.id,
+        details=describe(plan, meeting, lang),
+        notes=sum(summary.notes.values()),
+        text=summary.notes.get("text", 0),
+        voice=summary.notes.get("voice", 0),
+        photo=summary.notes.get("photo", 0),
+        document=summary.notes.get("document", 0),
+        problems=summary.findings.get("problem", 0),
+        strategies=summary.findings.get("strategy", 0),
+        policies=summary.findings.get("policy", 0),
+        projects=summary.findings.get("project", 0),
+    )
     builder = InlineKeyboardBuilder()
     builder.button(text=t("meetings.close_confirm", lang), callback_data=CloseMeeting(m=meeting.id, ok=True))
     builder.button(text=t("meetings.close_continue", lang), callback_data=CloseMeeting(m=meeting.id, ok=False))

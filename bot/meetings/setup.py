@@ -31,8 +31,9 @@ def source_question(plan: Plan, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     return t("meetings.ask.source", lang), builder.as_markup()
 
 
-def question(plan: Plan, meeting: Meeting, groups: list[str], today: date, lang: str, *,
-             listing: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+def question(
+    plan: Plan, meeting: Meeting, groups: list[str], today: date, lang: str, *, listing: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
     """The current setup question of a draft meeting with its buttons (``groups``: the facilitator's
     working groups). A question with a pre-selected answer offers to keep or change it, unless
     ``listing`` (the facilitator chose to change it): then every option is shown."""
@@ -66,11 +67,19 @@ def question(plan: Plan, meeting: Meeting, groups: list[str], today: date, lang:
         for i, district in enumerate(plan.districts):
             pick(district.name(lang), i)
         builder.adjust(3)
-    done_key = {"axes": "done_button", "groups": "done_button", "district": "citywide_button",
-                "attendees": "skip_button", "organizations": "skip_button"}.get(step)
+    done_key = {
+        "axes": "done_button",
+        "groups": "done_button",
+        "district": "citywide_button",
+        "attendees": "skip_button",
+        "organizations": "skip_button",
+    }.get(step)
     if done_key:
-        builder.row(InlineKeyboardButton(text=t(f"meetings.{done_key}", lang),
-                                         callback_data=SetupPick(m=meeting.id, s=step, i=DONE).pack()))
+        builder.row(
+            InlineKeyboardButton(
+                text=t(f"meetings.{done_key}", lang), callback_data=SetupPick(m=meeting.id, s=step, i=DONE).pack()
+            )
+        )
     markup = builder.as_markup()
     return t(f"meetings.ask.{step}", lang), markup
 

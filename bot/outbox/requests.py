@@ -13,7 +13,9 @@ from backend.models import OutboxMessage
 from bot.outbox.more import with_more
 
 REQUESTS: dict[str, type[TelegramMethod[Message]]] = {
-    "sendMessage": SendMessage, "sendDocument": SendDocument, "sendPhoto": SendPhoto,
+    "sendMessage": SendMessage,
+    "sendDocument": SendDocument,
+    "sendPhoto": SendPhoto,
 }
 
 

@@ -128,8 +128,9 @@ class OutboxSender:
                         return
                 except DATABASE_AWAY as exc:  # the database is briefly away: try again after the pause
                     log.warning("outbox: cannot claim messages: %s", exc.__class__.__name__)
-                await asyncio.wait({stopped, *self._tasks}, timeout=self.poll_interval,
-                                   return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait(
+                    {stopped, *self._tasks}, timeout=self.poll_interval, return_when=asyncio.FIRST_COMPLETED
+                )
         finally:
             stopped.cancel()
             await self._wind_down()
@@ -180,8 +181,12 @@ class OutboxSender:
                 self.counts.throttled += 1
                 self.limiter.hold(retry_after)
                 if self._lease_left(message) < retry_after + self.request_timeout:
-                    await self._settle(outbox.mark_retry, message, after=self.clock() + timedelta(seconds=retry_after),
-                                       error="429 Too Many Requests")
+                    await self._settle(
+                        outbox.mark_retry,
+                        message,
+                        after=self.clock() + timedelta(seconds=retry_after),
+                        error="429 Too Many Requests",
+                    )
                     return
         except asyncio.CancelledError:
             if message.id not in self._in_request:  # never reached Telegram: hand it back at once

@@ -5,4 +5,3 @@ from bot.scheduling.duties import leader_duties
 from bot.scheduling.registry import JobContext, ScheduledJob, every, weekly
 
 __all__ = ["JobContext", "ScheduledJob", "every", "leader_duties", "weekly"]
-

@@ -45,8 +45,10 @@ async def remind_stale(ctx: JobContext) -> None:
 
 def outbox_jobs(app: AppContext) -> list[ScheduledJob]:
     """The outbox's maintenance, every minute, and the pruning of delivered files, every hour."""
-    return [ScheduledJob("outbox.maintenance", every(MAINTENANCE_EVERY), outbox_maintenance),
-            ScheduledJob("outbox.prune_files", every(PRUNE_FILES_EVERY), prune_outbox_files)]
+    return [
+        ScheduledJob("outbox.maintenance", every(MAINTENANCE_EVERY), outbox_maintenance),
+        ScheduledJob("outbox.prune_files", every(PRUNE_FILES_EVERY), prune_outbox_files),
+    ]
 
 
 def meeting_jobs(app: AppContext) -> list[ScheduledJob]:

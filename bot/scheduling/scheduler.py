@@ -45,8 +45,9 @@ class FiringExecutor(BaseExecutor):
     def _do_submit_job(self, job: Job, run_times: list[datetime]) -> None:
         self.spawn(job.func(*job.args, *run_times), partial(self._finished, job.id))
 
-    def spawn(self, coro: Coroutine[Any, Any, Any],
-              finished: Callable[[asyncio.Task[Any]], None] | None = None) -> None:
+    def spawn(
+        self, coro: Coroutine[Any, Any, Any], finished: Callable[[asyncio.Task[Any]], None] | None = None
+    ) -> None:
         """Run ``coro`` as a task that ``wait`` will wait for."""
         task = asyncio.get_running_loop().create_task(coro)
         self._running.add(task)
@@ -83,8 +84,16 @@ def last_firing(trigger: BaseTrigger, now: datetime, window: timedelta) -> datet
 class JobScheduler:
     """Runs ``jobs`` in the plan's time zone for as long as it is started (on the leader only)."""
 
-    def __init__(self, bot: Bot, app: AppContext, jobs: Sequence[ScheduledJob], *, owner: str,
-                 clock: Callable[[], datetime] = utcnow, stop_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        app: AppContext,
+        jobs: Sequence[ScheduledJob],
+        *,
+        owner: str,
+        clock: Callable[[], datetime] = utcnow,
+        stop_timeout: float = 30.0,
+    ) -> None:
         self.bot = bot
         self.app = app
         self.jobs = list(jobs)
@@ -93,15 +102,19 @@ class JobScheduler:
         self.stop_timeout = stop_timeout
         self._executor = FiringExecutor()
         self._scheduler: BaseScheduler = AsyncIOScheduler(
-            timezone=app.zone, executors={"default": self._executor},
-            job_defaults={"coalesce": True, "max_instances": 1,
-                          "misfire_grace_time": int(MISFIRE_GRACE.total_seconds())})
+            timezone=app.zone,
+            executors={"default": self._executor},
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": int(MISFIRE_GRACE.total_seconds()),
+            },
+        )
 
     async def start(self) -> None:
         """Add every job, start firing, and start the catch-up runs."""
         for job in self.jobs:
-            self._scheduler.add_job(self._due, job.trigger, args=(job,), id=job.id, name=job.id,
-                                    replace_existing=True)
+            self._scheduler.add_job(self._due, job.trigger, args=(job,), id=job.id, name=job.id, replace_existing=True)
         self._scheduler.start()
         now = self.clock()
         for job in self.jobs:
@@ -128,8 +141,9 @@ class JobScheduler:
         """
         key = job_runs.run_key(fired_at)
         async with self.app.sessions() as session, session.begin():
-            claimed = await job_runs.claim_run(session, job.id, key, owner=self.owner, now=self.clock(),
-                                               take_over=take_over)
+            claimed = await job_runs.claim_run(
+                session, job.id, key, owner=self.owner, now=self.clock(), take_over=take_over
+            )
         if not claimed:
             log.debug("job %s at %s already ran elsewhere", job.id, key)
             return False

@@ -40,8 +40,11 @@ async def received(bot: Bot, message: Message, question: Question, data_dir: Pat
     """The reply ``message`` makes to ``question``; a wanted file is downloaded first."""
     location = message.venue.location if message.venue else message.location
     if location is not None:
-        return {"latitude": location.latitude, "longitude": location.longitude,
-                "horizontal_accuracy": location.horizontal_accuracy}
+        return {
+            "latitude": location.latitude,
+            "longitude": location.longitude,
+            "horizontal_accuracy": location.horizontal_accuracy,
+        }
     found = _media(message)
     if found is None:
         return {}

@@ -34,35 +34,48 @@ def error_text(question: Question, error: Invalid, lang: str) -> str:
     return t(f"surveys.errors.{error.code}", lang)
 
 
-async def show(bot: Bot, app: AppContext, chat_id: int, current: Current, lang: str,
-               ticked: frozenset[str] = frozenset()) -> None:
+async def show(
+    bot: Bot, app: AppContext, chat_id: int, current: Current, lang: str, ticked: frozenset[str] = frozenset()
+) -> None:
     """Send the current question, or the review when all is answered; notes are shown and passed."""
     while current.question is not None and current.question.type is QuestionType.NOTE:
         await bot.send_message(chat_id, _text(app, current, lang))
         current = await answering.pass_note(app, current)
     progress = current.progress
     if current.question is None:
-        text, markup = review_message(progress.definition, progress.response.id, progress.state,
-                                      app.choice_sources, lang)
+        text, markup = review_message(
+            progress.definition, progress.response.id, progress.state, app.choice_sources, lang
+        )
         await bot.send_message(chat_id, text, reply_markup=markup)
         return
     question = current.question
     wants_location = question.type is QuestionType.GEOPOINT and current_step(question, progress.state) is Step.ANSWER
     await bot.send_message(
-        chat_id, _text(app, current, lang),
+        chat_id,
+        _text(app, current, lang),
         reply_markup=location_keyboard(lang) if wants_location else keyboard(app, current, lang, ticked),
     )
 
 
 def _text(app: AppContext, current: Current, lang: str) -> str:
     assert current.question is not None
-    return question_text(current.question, current.number, current.progress.state, lang, app.choice_sources,
-                         heading(current, lang))
+    return question_text(
+        current.question, current.number, current.progress.state, lang, app.choice_sources, heading(current, lang)
+    )
 
 
-def keyboard(app: AppContext, current: Current, lang: str,
-             ticked: frozenset[str] = frozenset()) -> InlineKeyboardMarkup | None:
+def keyboard(
+    app: AppContext, current: Current, lang: str, ticked: frozenset[str] = frozenset()
+) -> InlineKeyboardMarkup | None:
     """The buttons under the current question (options, then back and skip where they apply)."""
     assert current.question is not None
-    return question_keyboard(current.question, current.index, current.progress.response.id, current.progress.state,
-                             app.choice_sources, lang, ticked=ticked, can_go_back=current.can_go_back)
+    return question_keyboard(
+        current.question,
+        current.index,
+        current.progress.response.id,
+        current.progress.state,
+        app.choice_sources,
+        lang,
+        ticked=ticked,
+        can_go_back=current.can_go_back,
+    )

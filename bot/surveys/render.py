@@ -24,8 +24,13 @@ from backend.surveys.validation import ACKNOWLEDGED
 from bot.i18n import localize_number, t
 from bot.surveys.callbacks import Done, Edit, Nav, Pick, Submit, Toggle
 
-CHOICE_TYPES = {QuestionType.SELECT_ONE, QuestionType.DISTRICT, QuestionType.AXIS,
-                QuestionType.RANK, QuestionType.AXES_RANK}
+CHOICE_TYPES = {
+    QuestionType.SELECT_ONE,
+    QuestionType.DISTRICT,
+    QuestionType.AXIS,
+    QuestionType.RANK,
+    QuestionType.AXES_RANK,
+}
 DEFAULT_TYPES = {QuestionType.TEXT, QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.DATE, QuestionType.TIME}
 
 
@@ -51,8 +56,10 @@ def options(question: Question, state: SurveyState, sources: ChoiceSources, lang
     if question.type is QuestionType.ACKNOWLEDGE:
         return [Option(t("surveys.ok_button", lang), ACKNOWLEDGED)]
     if question.type in CHOICE_TYPES or question.type is QuestionType.SELECT_MULTIPLE or step is Step.PROBLEM_AXIS:
-        return [Option(choice_label(question, c.name, c.label, lang), c.name)
-                for c in visible_choices(question, state, sources)]
+        return [
+            Option(choice_label(question, c.name, c.label, lang), c.name)
+            for c in visible_choices(question, state, sources)
+        ]
     return []
 
 
@@ -68,8 +75,12 @@ def _district_options(proposed: str, sources: ChoiceSources, lang: str) -> list[
     return [confirm, *(Option(label, name) for name, label in labels.items() if name != proposed)]
 
 
-_STEP_HINTS = {Step.PROBLEM_TEXT: "problem_text", Step.PROBLEM_AXIS: "problem_axis", Step.RANK_PICK: "rank",
-               Step.CONFIRM_DISTRICT: "confirm_district"}
+_STEP_HINTS = {
+    Step.PROBLEM_TEXT: "problem_text",
+    Step.PROBLEM_AXIS: "problem_axis",
+    Step.RANK_PICK: "rank",
+    Step.CONFIRM_DISTRICT: "confirm_district",
+}
 
 
 def _hint_key(question: Question, state: SurveyState) -> str:
@@ -93,8 +104,9 @@ def _hint_values(question: Question, state: SurveyState, sources: ChoiceSources,
     return {"number": localize_number(number or 0, lang), "district": district}
 
 
-def question_text(question: Question, number: int, state: SurveyState, lang: str, sources: ChoiceSources,
-                  heading: str | None = None) -> str:
+def question_text(
+    question: Question, number: int, state: SurveyState, lang: str, sources: ChoiceSources, heading: str | None = None
+) -> str:
     """The question's label (its ``${q}`` filled in), hint and what kind of reply it expects;
     ``heading`` names the repeat instance it belongs to."""
     lines = [f"<i>{t('surveys.progress', lang, number=number)}</i>"]
@@ -126,11 +138,20 @@ def button_rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[
     Keyboards are built as plain markup: aiogram's ``InlineKeyboardBuilder`` deep-copies every
     button on export, a cost paid on every question shown.
     """
-    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
-def question_keyboard(question: Question, index: int, response_id: int, state: SurveyState, sources: ChoiceSources,
-                      lang: str, *, ticked: frozenset[str] = frozenset(), can_go_back: bool) -> InlineKeyboardMarkup | None:
+def question_keyboard(
+    question: Question,
+    index: int,
+    response_id: int,
+    state: SurveyState,
+    sources: ChoiceSources,
+    lang: str,
+    *,
+    ticked: frozenset[str] = frozenset(),
+    can_go_back: bool,
+) -> InlineKeyboardMarkup | None:
     """Buttons for the current step, then skip/back; None when the reply is typed and there is no nav."""
     opts = options(question, state, sources, lang)
     multiple = question.type is QuestionType.SELECT_MULTIPLE
@@ -139,22 +160,34 @@ def question_keyboard(question: Question, index: int, response_id: int, state: S
     for i, opt in enumerate(opts):
         if multiple:
             mark = "✅ " if opt.raw in ticked else "◻️ "
-            buttons.append(InlineKeyboardButton(text=mark + opt.label,
-                                                callback_data=Toggle(r=response_id, q=index, c=i).pack()))
+            buttons.append(
+                InlineKeyboardButton(text=mark + opt.label, callback_data=Toggle(r=response_id, q=index, c=i).pack())
+            )
         else:
             pick = Pick(r=response_id, q=index, c=i, n=places)
             buttons.append(InlineKeyboardButton(text=opt.label, callback_data=pick.pack()))
     rows = button_rows(buttons, _per_row([o.label for o in opts]))
     if multiple:
-        rows.append([InlineKeyboardButton(text=t("surveys.done_button", lang),
-                                          callback_data=Done(r=response_id, q=index).pack())])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=t("surveys.done_button", lang), callback_data=Done(r=response_id, q=index).pack()
+                )
+            ]
+        )
     nav: list[InlineKeyboardButton] = []
     if can_go_back:
-        nav.append(InlineKeyboardButton(text=t("surveys.back_button", lang),
-                                        callback_data=Nav(r=response_id, q=index, a="back").pack()))
+        nav.append(
+            InlineKeyboardButton(
+                text=t("surveys.back_button", lang), callback_data=Nav(r=response_id, q=index, a="back").pack()
+            )
+        )
     if not question.required:
-        nav.append(InlineKeyboardButton(text=t("surveys.skip_button", lang),
-                                        callback_data=Nav(r=response_id, q=index, a="skip").pack()))
+        nav.append(
+            InlineKeyboardButton(
+                text=t("surveys.skip_button", lang), callback_data=Nav(r=response_id, q=index, a="skip").pack()
+            )
+        )
     if nav:
         rows.append(nav)
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
@@ -168,20 +201,32 @@ def _cut(text: str, room: int) -> str:
     return text if len(text) <= room else text[: room - 1] + "…"
 
 
-def review_message(defn: SurveyDefinition, response_id: int, state: SurveyState, sources: ChoiceSources,
-                   lang: str) -> tuple[str, InlineKeyboardMarkup]:
+def review_message(
+    defn: SurveyDefinition, response_id: int, state: SurveyState, sources: ChoiceSources, lang: str
+) -> tuple[str, InlineKeyboardMarkup]:
     """The review of every answer with numbered edit buttons and the submit button."""
     lines = [t("surveys.review_title", lang)]
     edits: list[InlineKeyboardButton] = []
-    reviewed = [(question, t(f"surveys.received.{question.type.value}", lang) if question.type in FILE_TYPES and shown
-                 is not None else shown) for question, shown in review(defn, state, lang, sources)]
+    reviewed = [
+        (
+            question,
+            t(f"surveys.received.{question.type.value}", lang)
+            if question.type in FILE_TYPES and shown is not None
+            else shown,
+        )
+        for question, shown in review(defn, state, lang, sources)
+    ]
     labels = [filled_text(question.label, question, state, lang) for question, _ in reviewed]
     asked = [question.name for question in asked_questions(defn, state)]
     room = max(MIN_SHOWN, (REVIEW_BUDGET - sum(len(label) + 10 for label in labels)) // max(1, len(reviewed)))
-    for number, ((question, shown), label) in enumerate(zip(reviewed, labels), start=1):
+    for number, ((question, shown), label) in enumerate(zip(reviewed, labels, strict=True), start=1):
         value = t("surveys.review_skipped", lang) if shown is None else escape(_cut(shown, room))
         lines.append(f"{localize_number(number, lang)}. {escape(label)}\n   ← {value}")
-        edits.append(InlineKeyboardButton(text=t("surveys.edit_button", lang, number=number),
-                                          callback_data=Edit(r=response_id, q=asked.index(question.name)).pack()))
+        edits.append(
+            InlineKeyboardButton(
+                text=t("surveys.edit_button", lang, number=number),
+                callback_data=Edit(r=response_id, q=asked.index(question.name)).pack(),
+            )
+        )
     submit = InlineKeyboardButton(text=t("surveys.submit_button", lang), callback_data=Submit(r=response_id).pack())
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[*button_rows(edits, 5), [submit]])

@@ -15,8 +15,16 @@ from bot.i18n import t
 from bot.surveys import flow
 
 
-async def begin_survey(bot: Bot, app: AppContext, chat_id: int, participant: Participant | int, lang: str, *,
-                       code: str | None = None, survey_id: int | None = None) -> bool:
+async def begin_survey(
+    bot: Bot,
+    app: AppContext,
+    chat_id: int,
+    participant: Participant | int,
+    lang: str,
+    *,
+    code: str | None = None,
+    survey_id: int | None = None,
+) -> bool:
     """Start or resume a survey (by code or id) for a participant (or the one linked to a messenger id) and
     ask its current question; False if unavailable."""
     try:
@@ -30,7 +38,8 @@ async def begin_survey(bot: Bot, app: AppContext, chat_id: int, participant: Par
     definition = opened.current.progress.definition
     if opened.fresh:
         description = localize(definition.description, lang) if definition.description else ""
-        await bot.send_message(chat_id, t("surveys.started", lang, title=escape(localize(definition.title, lang)),
-                                          description=description))
+        await bot.send_message(
+            chat_id, t("surveys.started", lang, title=escape(localize(definition.title, lang)), description=description)
+        )
     await flow.show(bot, app, chat_id, opened.current, lang)
     return True

@@ -13,8 +13,9 @@ from backend.voting.agendas import next_entries
 from bot.voting.push import push_agenda
 
 
-async def open_next_agenda(session: AsyncSession, app: AppContext, body_code: str,
-                           now: datetime | None = None) -> Agenda | None:
+async def open_next_agenda(
+    session: AsyncSession, app: AppContext, body_code: str, now: datetime | None = None
+) -> Agenda | None:
     """Open the body's next agenda and push it to its members; None if nothing waits or one is open."""
     if await voting.open_agenda_of(session, body_code) is not None:
         return None

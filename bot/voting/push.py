@@ -44,12 +44,15 @@ async def push_agenda(session: AsyncSession, app: AppContext, agenda: Agenda) ->
         messages.append(_message(f"{base}:header", chat, header(app.plan, agenda, len(agenda.items), lang)))
         for item in agenda.items:
             text, shortened = item_message(app.plan, item, lang)
-            messages.append(_message(f"{base}:item:{item.id}", chat, text, item_keyboard(item.id, None, lang, shortened)))
+            messages.append(
+                _message(f"{base}:item:{item.id}", chat, text, item_keyboard(item.id, None, lang, shortened))
+            )
     return await enqueue_many(session, messages)
 
 
-async def _skipped_notices(session: AsyncSession, app: AppContext, agenda: Agenda,
-                           skipped: list[Participant]) -> list[Outgoing]:
+async def _skipped_notices(
+    session: AsyncSession, app: AppContext, agenda: Agenda, skipped: list[Participant]
+) -> list[Outgoing]:
     """One notice per admin (in their language) naming the members the agenda was not sent to."""
     if not skipped:
         return []
@@ -60,8 +63,9 @@ async def _skipped_notices(session: AsyncSession, app: AppContext, agenda: Agend
             continue
         lang = await participants.language_of(session, admin)
         named = "\n".join(t("voting.skipped_member", lang, chat=localize_digits(chat, lang)) for chat in chats)
-        text = t("voting.skipped_admin", lang, body=body_name(app.plan, agenda.body, lang), count=len(chats),
-                 members=named)
+        text = t(
+            "voting.skipped_admin", lang, body=body_name(app.plan, agenda.body, lang), count=len(chats), members=named
+        )
         notices.append(_message(f"agenda:{agenda.id}:skipped:admin:{admin}", admin, text))
     return notices
 
@@ -75,17 +79,25 @@ async def remind(session: AsyncSession, app: AppContext, now: datetime) -> int:
         if agenda is None:
             continue
         await session.refresh(agenda, ["items"])
-        due = [h for h in body.reminder_hours_before_deadline
-               if (agenda.deadline - now).total_seconds() <= h * 3600 and now < agenda.deadline]
+        due = [
+            h
+            for h in body.reminder_hours_before_deadline
+            if (agenda.deadline - now).total_seconds() <= h * 3600 and now < agenda.deadline
+        ]
         if not due:
             continue
         hours = min(due)
         for member in filter(participants.reachable, await voting.non_voters(session, agenda)):
             assert member.telegram_id is not None
-            text = t("voting.reminder", member.language, body=body_name(app.plan, body.code, member.language),
-                     deadline=deadline_text(agenda, member.language))
-            messages.append(_message(f"agenda:{agenda.id}:reminder:{hours}:member:{member.id}", member.telegram_id,
-                                     text))
+            text = t(
+                "voting.reminder",
+                member.language,
+                body=body_name(app.plan, body.code, member.language),
+                deadline=deadline_text(agenda, member.language),
+            )
+            messages.append(
+                _message(f"agenda:{agenda.id}:reminder:{hours}:member:{member.id}", member.telegram_id, text)
+            )
     return await enqueue_many(session, messages)
 
 
@@ -100,16 +112,29 @@ async def announce(session: AsyncSession, app: AppContext, closing: AgendaClosin
     for member in members:
         lang = member.language
         if closing.action == "extended":
-            text = t("voting.extended", lang, body=body_name(app.plan, agenda.body, lang),
-                     deadline=deadline_text(agenda, lang))
+            text = t(
+                "voting.extended",
+                lang,
+                body=body_name(app.plan, agenda.body, lang),
+                deadline=deadline_text(agenda, lang),
+            )
         else:
-            text = t("voting.result", lang, body=body_name(app.plan, agenda.body, lang),
-                     approved=outcomes.count("approved"), rejected=outcomes.count("rejected"),
-                     no_quorum=outcomes.count("no_quorum"))
+            text = t(
+                "voting.result",
+                lang,
+                body=body_name(app.plan, agenda.body, lang),
+                approved=outcomes.count("approved"),
+                rejected=outcomes.count("rejected"),
+                no_quorum=outcomes.count("no_quorum"),
+            )
         messages.append(_message(f"{occasion}:member:{member.id}", member.telegram_id or 0, text))
     if outcomes.count("no_quorum"):
         for admin in app.settings.admin_ids:
-            text = t("voting.no_quorum_admin", "fa", body=body_name(app.plan, agenda.body, "fa"),
-                     count=outcomes.count("no_quorum"))
+            text = t(
+                "voting.no_quorum_admin",
+                "fa",
+                body=body_name(app.plan, agenda.body, "fa"),
+                count=outcomes.count("no_quorum"),
+            )
             messages.append(_message(f"{occasion}:admin:{admin}", admin, text))
     return await enqueue_many(session, messages)

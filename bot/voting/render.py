@@ -41,8 +41,13 @@ def deadline_text(agenda: Agenda, lang: str) -> str:
 
 def header(plan: Plan, agenda: Agenda, count: int, lang: str) -> str:
     """The first message of a push: which body, how many items, until when."""
-    return t("voting.header", lang, body=body_name(plan, agenda.body, lang), count=count,
-             deadline=deadline_text(agenda, lang))
+    return t(
+        "voting.header",
+        lang,
+        body=body_name(plan, agenda.body, lang),
+        count=count,
+        deadline=deadline_text(agenda, lang),
+    )
 
 
 def _criteria(explanation: dict[str, Any]) -> list[dict[str, Any]]:
@@ -59,12 +64,24 @@ def item_text(plan: Plan, item: AgendaItem, lang: str) -> str:
     """One item: title, axis, working groups, rank, score with its two main reasons, evidence."""
     e = item.explanation
     why = "، ".join(t(f"voting.criteria.{c['criterion']}", lang) for c in _criteria(e)[:2]) or "—"
-    evidence = "، ".join(f"{_named(plan, 'source', code, lang)} {localize_number(n, lang)}"
-                         for code, n in _evidence(e, "source")) or "—"
+    evidence = (
+        "، ".join(
+            f"{_named(plan, 'source', code, lang)} {localize_number(n, lang)}" for code, n in _evidence(e, "source")
+        )
+        or "—"
+    )
     groups = "، ".join(_named(plan, "working_group", w, lang) for w, _ in _evidence(e, "working_group")[:3]) or "—"
-    text = t("voting.item", lang, rank=item.rank, title=escape(e.get("title", "")),
-             axis=_named(plan, "axis", e.get("axis"), lang), working_groups=escape(groups),
-             score=localize_number(item.score, lang), why=why, evidence=escape(evidence))
+    text = t(
+        "voting.item",
+        lang,
+        rank=item.rank,
+        title=escape(e.get("title", "")),
+        axis=_named(plan, "axis", e.get("axis"), lang),
+        working_groups=escape(groups),
+        score=localize_number(item.score, lang),
+        why=why,
+        evidence=escape(evidence),
+    )
     if e.get("returned_reasons"):
         text += "\n" + t("voting.returned", lang, reasons=escape("؛ ".join(e["returned_reasons"])))
     return text
@@ -83,7 +100,9 @@ def item_keyboard(item_id: int, choice: str | None, lang: str, more: bool = Fals
     builder = InlineKeyboardBuilder()
     for action in CHOICES:
         label = t(f"voting.{action}", lang)
-        builder.button(text=f"• {label} •" if action == choice else label, callback_data=VoteButton(i=item_id, a=action))
+        builder.button(
+            text=f"• {label} •" if action == choice else label, callback_data=VoteButton(i=item_id, a=action)
+        )
     for action in ("comment", "why", "more")[: 3 if more else 2]:
         builder.button(text=t(f"voting.{action}", lang), callback_data=VoteButton(i=item_id, a=action))
     builder.adjust(3, 2, 1)
@@ -100,11 +119,21 @@ def explanation_text(plan: Plan, item: AgendaItem, lang: str) -> str:
     e = item.explanation
     lines = [t("voting.explain_title", lang, rank=item.rank, title=escape(e.get("title", "")))]
     for c in _criteria(e):
-        lines.append(t("voting.explain_line", lang, criterion=t(f"voting.criteria.{c['criterion']}", lang),
-                       raw=localize_number(float(c["raw"] or 0), lang), normalized=localize_number(float(c["normalized"]), lang),
-                       weight=localize_number(float(c["weight"]), lang), contribution=localize_number(float(c["contribution"]), lang)))
-    groups = "، ".join(f"{_named(plan, 'stakeholder_group', g, lang)} {localize_number(n, lang)}"
-                       for g, n in _evidence(e, "stakeholder_group"))
+        lines.append(
+            t(
+                "voting.explain_line",
+                lang,
+                criterion=t(f"voting.criteria.{c['criterion']}", lang),
+                raw=localize_number(float(c["raw"] or 0), lang),
+                normalized=localize_number(float(c["normalized"]), lang),
+                weight=localize_number(float(c["weight"]), lang),
+                contribution=localize_number(float(c["contribution"]), lang),
+            )
+        )
+    groups = "، ".join(
+        f"{_named(plan, 'stakeholder_group', g, lang)} {localize_number(n, lang)}"
+        for g, n in _evidence(e, "stakeholder_group")
+    )
     if groups:
         lines.append(escape(groups))
     return "\n".join(lines)

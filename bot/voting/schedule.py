@@ -38,8 +38,14 @@ async def deadlines(ctx: JobContext) -> None:
 def jobs(app: AppContext) -> list[ScheduledJob]:
     """One weekly agenda job per approval body (its plan schedule), plus reminders and deadlines."""
     zone = app.zone
-    weekly_agendas = [ScheduledJob(f"votes.agenda.{body.code}", weekly(body.schedule, zone), _agenda_job(body.code),
-                                   catch_up=CATCH_UP) for body in app.plan.bodies]
-    return [*weekly_agendas,
-            ScheduledJob("votes.reminders", every(CHECK_EVERY), reminders),
-            ScheduledJob("votes.deadlines", every(CHECK_EVERY), deadlines)]
+    weekly_agendas = [
+        ScheduledJob(
+            f"votes.agenda.{body.code}", weekly(body.schedule, zone), _agenda_job(body.code), catch_up=CATCH_UP
+        )
+        for body in app.plan.bodies
+    ]
+    return [
+        *weekly_agendas,
+        ScheduledJob("votes.reminders", every(CHECK_EVERY), reminders),
+        ScheduledJob("votes.deadlines", every(CHECK_EVERY), deadlines),
+    ]

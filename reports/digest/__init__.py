@@ -44,6 +44,7 @@ def write_digest(digest: Digest, lang: str, directory: Path) -> DigestFiles:
         chart_paths.append(path)
     html = directory / f"{stem}.html"
     html.write_text(render_digest(digest, tables, charts, lang), encoding="utf-8")
-    xlsx = write_tables({table.sheet[:SHEET_NAME_LIMIT]: table.frame for table in tables}, directory / f"{stem}.xlsx",
-                        rtl=lang == "fa")
+    xlsx = write_tables(
+        {table.sheet[:SHEET_NAME_LIMIT]: table.frame for table in tables}, directory / f"{stem}.xlsx", rtl=lang == "fa"
+    )
     return DigestFiles(html, xlsx, chart_paths)

@@ -24,8 +24,17 @@ from reports.labels import label
 PREFERRED_FONTS = ("Vazirmatn", "Noto Sans Arabic", "DejaVu Sans")  # DejaVu Sans comes with matplotlib
 FONTS = [name for name in PREFERRED_FONTS if name in {font.name for font in font_manager.fontManager.ttflist}]
 CURRENT, PREVIOUS = "#0b6e4f", "#a7c4b5"
-CHARTED = frozenset({QuestionType.SELECT_ONE, QuestionType.SELECT_MULTIPLE, QuestionType.RANK, QuestionType.RANGE,
-                     QuestionType.DISTRICT, QuestionType.AXIS, QuestionType.AXES_RANK})
+CHARTED = frozenset(
+    {
+        QuestionType.SELECT_ONE,
+        QuestionType.SELECT_MULTIPLE,
+        QuestionType.RANK,
+        QuestionType.RANGE,
+        QuestionType.DISTRICT,
+        QuestionType.AXIS,
+        QuestionType.AXES_RANK,
+    }
+)
 MOST_BARS = 15
 TITLE_WIDTH = 60  # characters a title line holds
 
@@ -71,10 +80,20 @@ def compared_bars(key: str, title: str, table: pd.DataFrame, names: list[str], l
     figure = _figure(len(names))
     axes = figure.add_subplot()
     positions = range(len(names))
-    axes.barh([p - 0.2 for p in positions], table.current, height=0.4, color=CURRENT,
-              label=label("digest.columns.current", lang))
-    axes.barh([p + 0.2 for p in positions], table.previous, height=0.4, color=PREVIOUS,
-              label=label("digest.columns.previous", lang))
+    axes.barh(
+        [p - 0.2 for p in positions],
+        table.current,
+        height=0.4,
+        color=CURRENT,
+        label=label("digest.columns.current", lang),
+    )
+    axes.barh(
+        [p + 0.2 for p in positions],
+        table.previous,
+        height=0.4,
+        color=PREVIOUS,
+        label=label("digest.columns.previous", lang),
+    )
     axes.set_yticks(list(positions), names)
     _style(axes, lang, xlabel)
     axes.legend(prop={"family": FONTS}, frameon=False)
@@ -113,8 +132,13 @@ def point_map(key: str, title: str, plan: Plan, points: pd.DataFrame, lang: str)
     colours = matplotlib.colormaps["tab20"]
     for index, (district, shared) in enumerate(points.groupby(points["district"].fillna(""), sort=True)):
         name = name_of(plan, "district", district, lang) if district else label("digest.charts.no_district", lang)
-        axes.scatter(shared.longitude, shared.latitude, s=18, color=colours(index % 20),
-                     label=f"{name} ({localize_number(len(shared), lang)})")
+        axes.scatter(
+            shared.longitude,
+            shared.latitude,
+            s=18,
+            color=colours(index % 20),
+            label=f"{name} ({localize_number(len(shared), lang)})",
+        )
     axes.set_aspect("equal")
     axes.set_axis_off()
     axes.legend(prop={"family": FONTS}, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
@@ -138,10 +162,16 @@ def _survey_charts(digest: Digest, section: SurveySection, lang: str) -> list[Ch
             given = given.sort_values("value")
         ranked = question.type in RANK_TYPES
         xlabel = label("digest.charts.first_choice" if ranked else "digest.charts.answers", lang)
-        charts.append(answer_bars(
-            f"survey-{section.survey.code}-{question.name}", localize(question.label, lang),
-            [answer_label(section, digest.plan, question.name, v, lang) for v in given.value],
-            [int(n) for n in given["count"]], lang, xlabel))
+        charts.append(
+            answer_bars(
+                f"survey-{section.survey.code}-{question.name}",
+                localize(question.label, lang),
+                [answer_label(section, digest.plan, question.name, v, lang) for v in given.value],
+                [int(n) for n in given["count"]],
+                lang,
+                xlabel,
+            )
+        )
     return charts
 
 
@@ -153,12 +183,22 @@ def digest_charts(digest: Digest, lang: str) -> list[Chart]:
     axes = participation.findings["axis"]
     sources = participation.meetings
     charts = [
-        compared_bars("findings-by-axis", label("digest.charts.axis", lang), axes,
-                      [name_of(plan, "axis", a, lang) for a in axes.index], lang,
-                      label("digest.charts.findings", lang)),
-        compared_bars("meetings-by-source", label("digest.charts.source", lang), sources,
-                      [name_of(plan, "source", s, lang) for s in sources.index], lang,
-                      label("digest.charts.meetings", lang)),
+        compared_bars(
+            "findings-by-axis",
+            label("digest.charts.axis", lang),
+            axes,
+            [name_of(plan, "axis", a, lang) for a in axes.index],
+            lang,
+            label("digest.charts.findings", lang),
+        ),
+        compared_bars(
+            "meetings-by-source",
+            label("digest.charts.source", lang),
+            sources,
+            [name_of(plan, "source", s, lang) for s in sources.index],
+            lang,
+            label("digest.charts.meetings", lang),
+        ),
     ]
     for section in digest.surveys:
         charts.extend(_survey_charts(digest, section, lang))

@@ -57,53 +57,97 @@ def _table(table: Table, lang: str, plan: Plan, *, titled: bool = True) -> dict[
         used = column("used", lang)
         frame = frame[frame[used] > 0].drop(columns=[column("gaps", lang)])
         gaps, css = {s.name(lang) for s in plan.sources}, "coverage"
-    return {"title": table.title if titled else "", "columns": [str(c) for c in frame.columns],
-            "rows": _cells(frame, lang, gaps), "css": css}
+    return {
+        "title": table.title if titled else "",
+        "columns": [str(c) for c in frame.columns],
+        "rows": _cells(frame, lang, gaps),
+        "css": css,
+    }
 
 
 def _image(chart: Chart) -> dict[str, Any]:
     width, height = struct.unpack(">II", chart.png[16:24])  # the PNG header's IHDR size
-    return {"title": chart.title, "data": base64.b64encode(chart.png).decode("ascii"), "width": width,
-            "height": height}
+    return {"title": chart.title, "data": base64.b64encode(chart.png).decode("ascii"), "width": width, "height": height}
 
 
 def _cards(digest: Digest, lang: str) -> list[dict[str, str]]:
     totals = digest.participation.totals
-    return [{"name": label(f"digest.totals.{key}", lang), "figure": number_text(int(row.current), lang),
-             "change": number_text(int(row.change), lang, signed=True),
-             "trend": "up" if row.change > 0 else "down" if row.change < 0 else ""}
-            for key, row in totals.iterrows()]
+    return [
+        {
+            "name": label(f"digest.totals.{key}", lang),
+            "figure": number_text(int(row.current), lang),
+            "change": number_text(int(row.change), lang, signed=True),
+            "trend": "up" if row.change > 0 else "down" if row.change < 0 else "",
+        }
+        for key, row in totals.iterrows()
+    ]
 
 
 def render_digest(digest: Digest, tables: list[Table], charts: list[Chart], lang: str) -> str:
     """The digest page in ``lang`` from its tables and charts."""
     by_key = {table.key: table for table in tables}
     images = {chart.key: _image(chart) for chart in charts}
-    participation = [{"title": by_key[key].title, "hint": "",
-                      "tables": [_table(by_key[key], lang, digest.plan, titled=False)],
-                      "charts": [images[CHARTS_BESIDE[key]]] if key in CHARTS_BESIDE else []}
-                     for key in PARTICIPATION]
+    participation = [
+        {
+            "title": by_key[key].title,
+            "hint": "",
+            "tables": [_table(by_key[key], lang, digest.plan, titled=False)],
+            "charts": [images[CHARTS_BESIDE[key]]] if key in CHARTS_BESIDE else [],
+        }
+        for key in PARTICIPATION
+    ]
     sections = [
         *participation,
-        {"title": by_key["coverage"].title, "hint": label("digest.sections.coverage_hint", lang, silent=int(
-            (digest.coverage.used == 0).sum()), groups=len(digest.coverage)),
-         "tables": [_table(by_key["coverage"], lang, digest.plan, titled=False)], "charts": []},
-        {"title": by_key["top"].title, "hint": label("digest.sections.top_hint", lang),
-         "tables": [_table(by_key["top"], lang, digest.plan, titled=False)], "charts": []},
-        {"title": by_key["approvals"].title, "hint": label("digest.approvals_at", lang),
-         "tables": [_table(by_key["approvals"], lang, digest.plan, titled=False)], "charts": []},
+        {
+            "title": by_key["coverage"].title,
+            "hint": label(
+                "digest.sections.coverage_hint",
+                lang,
+                silent=int((digest.coverage.used == 0).sum()),
+                groups=len(digest.coverage),
+            ),
+            "tables": [_table(by_key["coverage"], lang, digest.plan, titled=False)],
+            "charts": [],
+        },
+        {
+            "title": by_key["top"].title,
+            "hint": label("digest.sections.top_hint", lang),
+            "tables": [_table(by_key["top"], lang, digest.plan, titled=False)],
+            "charts": [],
+        },
+        {
+            "title": by_key["approvals"].title,
+            "hint": label("digest.approvals_at", lang),
+            "tables": [_table(by_key["approvals"], lang, digest.plan, titled=False)],
+            "charts": [],
+        },
     ]
     surveys = [t for t in tables if t.key.startswith("survey.")]
     if surveys:
-        sections.append({"title": label("digest.sections.surveys", lang), "hint": "", "charts": [
-            image for key, image in images.items() if key.startswith("survey-")],
-            "tables": [_table(t, lang, digest.plan) for t in surveys]})
+        sections.append(
+            {
+                "title": label("digest.sections.surveys", lang),
+                "hint": "",
+                "charts": [image for key, image in images.items() if key.startswith("survey-")],
+                "tables": [_table(t, lang, digest.plan) for t in surveys],
+            }
+        )
     period = digest.period
-    labels = {key: label(f"digest.{key}", lang) for key in ("period", "compared_with", "built_at", "made_with",
-                                                             "nothing")}
+    labels = {
+        key: label(f"digest.{key}", lang) for key in ("period", "compared_with", "built_at", "made_with", "nothing")
+    }
     labels["key_figures"] = label("digest.sections.key_figures", lang)
     return render(
-        "digest.html.j2", lang=lang, dir="rtl" if lang == "fa" else "ltr", title=label("digest.title", lang),
-        plan=digest.plan.name(lang), period=period.label(lang), dates=period.dates(lang),
-        previous=period.previous().label(lang), built_at=format_datetime(digest.built_at, lang),
-        labels=labels, cards=_cards(digest, lang), sections=sections)
+        "digest.html.j2",
+        lang=lang,
+        dir="rtl" if lang == "fa" else "ltr",
+        title=label("digest.title", lang),
+        plan=digest.plan.name(lang),
+        period=period.label(lang),
+        dates=period.dates(lang),
+        previous=period.previous().label(lang),
+        built_at=format_datetime(digest.built_at, lang),
+        labels=labels,
+        cards=_cards(digest, lang),
+        sections=sections,
+    )

@@ -63,24 +63,26 @@ def _coverage(digest: Digest, lang: str) -> pd.DataFrame:
     frame = frame.rename(columns={"used": column("used", lang), "gaps": column("gaps", lang)})
     separator = label("digest.separator", lang)
     frame[column("gaps", lang)] = [
-        separator.join(name_of(plan, "source", code, lang) for code in gaps.split(", ") if code)
-        for gaps in matrix.gaps]
+        separator.join(name_of(plan, "source", code, lang) for code in gaps.split(", ") if code) for gaps in matrix.gaps
+    ]
     frame.insert(0, column("working_group", lang), [name_of(plan, "working_group", c, lang) for c in matrix.index])
     return frame
 
 
 def _top(digest: Digest, lang: str) -> pd.DataFrame:
     top = digest.top
-    return pd.DataFrame({
-        column("rank", lang): top["rank"].astype("int64"),
-        column("title", lang): top.title,
-        column("axis", lang): [name_of(digest.plan, "axis", a, lang) for a in top.axis],
-        column("mentions", lang): top.mentions.astype("int64"),
-        column("score", lang): top.score.round(4),
-        column("previous_rank", lang): top.previous_rank,
-        column("move", lang): [label(f"digest.moves.{m}", lang) for m in top.move],
-        column("stability", lang): top.stability.round(3),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            column("rank", lang): top["rank"].astype("int64"),
+            column("title", lang): top.title,
+            column("axis", lang): [name_of(digest.plan, "axis", a, lang) for a in top.axis],
+            column("mentions", lang): top.mentions.astype("int64"),
+            column("score", lang): top.score.round(4),
+            column("previous_rank", lang): top.previous_rank,
+            column("move", lang): [label(f"digest.moves.{m}", lang) for m in top.move],
+            column("stability", lang): top.stability.round(3),
+        }
+    ).reset_index(drop=True)
 
 
 def _approvals(digest: Digest, lang: str) -> pd.DataFrame:
@@ -106,33 +108,64 @@ def survey_frame(section: SurveySection, plan: Plan, lang: str) -> pd.DataFrame:
     """A survey's answer counts, one row per question and answer, in survey order."""
     values = section.results.values
     pairs = zip(values.question, values.value, strict=True)
-    return pd.DataFrame({
-        column("question", lang): [localize(section.definition.question(q).label, lang) for q in values.question],
-        column("value", lang): [answer_label(section, plan, q, v, lang) for q, v in pairs],
-        column("count", lang): values["count"].astype("int64"),
-        column("share", lang): values.share.astype("float64").round(4),
-        column("mean_position", lang): values.mean_position.astype("float64").round(3),
-    })
+    return pd.DataFrame(
+        {
+            column("question", lang): [localize(section.definition.question(q).label, lang) for q in values.question],
+            column("value", lang): [answer_label(section, plan, q, v, lang) for q, v in pairs],
+            column("count", lang): values["count"].astype("int64"),
+            column("share", lang): values.share.astype("float64").round(4),
+            column("mean_position", lang): values.mean_position.astype("float64").round(3),
+        }
+    )
 
 
 def digest_tables(digest: Digest, lang: str) -> list[Table]:
     """Every table of the digest, in reading order, titled in ``lang``."""
     participation = digest.participation
     tables = [
-        Table("totals", label("digest.sections.key_figures", lang), label("digest.sheets.totals", lang),
-              _totals(digest, lang)),
-        Table("meetings", label("digest.sections.meetings", lang), label("digest.sheets.meetings", lang),
-              _by(digest, participation.meetings, "source", lang)),
-        *[Table(d, label(f"digest.by.{d}", lang), label(f"digest.sheets.{d}", lang),
-                _by(digest, participation.findings[d], d, lang)) for d in FINDING_DIMENSIONS],
-        Table("coverage", label("digest.sections.coverage", lang), label("digest.sheets.coverage", lang),
-              _coverage(digest, lang)),
+        Table(
+            "totals",
+            label("digest.sections.key_figures", lang),
+            label("digest.sheets.totals", lang),
+            _totals(digest, lang),
+        ),
+        Table(
+            "meetings",
+            label("digest.sections.meetings", lang),
+            label("digest.sheets.meetings", lang),
+            _by(digest, participation.meetings, "source", lang),
+        ),
+        *[
+            Table(
+                d,
+                label(f"digest.by.{d}", lang),
+                label(f"digest.sheets.{d}", lang),
+                _by(digest, participation.findings[d], d, lang),
+            )
+            for d in FINDING_DIMENSIONS
+        ],
+        Table(
+            "coverage",
+            label("digest.sections.coverage", lang),
+            label("digest.sheets.coverage", lang),
+            _coverage(digest, lang),
+        ),
         Table("top", label("digest.sections.top", lang), label("digest.sheets.top", lang), _top(digest, lang)),
-        Table("approvals", label("digest.sections.approvals", lang), label("digest.sheets.approvals", lang),
-              _approvals(digest, lang)),
+        Table(
+            "approvals",
+            label("digest.sections.approvals", lang),
+            label("digest.sheets.approvals", lang),
+            _approvals(digest, lang),
+        ),
     ]
     for number, section in enumerate(digest.surveys, start=1):
         sheet = label("digest.sheets.survey", lang, number=number)
-        tables.append(Table(f"survey.{section.survey.code}", localize(section.survey.title, lang), sheet,
-                            survey_frame(section, digest.plan, lang)))
+        tables.append(
+            Table(
+                f"survey.{section.survey.code}",
+                localize(section.survey.title, lang),
+                sheet,
+                survey_frame(section, digest.plan, lang),
+            )
+        )
     return tables

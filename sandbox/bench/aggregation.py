@@ -67,8 +67,11 @@ class Measured(Generic[T]):
 
     def figures(self) -> dict[str, float]:
         """The measures, rounded, for a benchmark's figures."""
-        return {"seconds": round(self.seconds, 3), "cpu_seconds": round(self.cpu_seconds, 3),
-                "peak_rss_mib": round(self.peak_rss_mib, 1)}
+        return {
+            "seconds": round(self.seconds, 3),
+            "cpu_seconds": round(self.cpu_seconds, 3),
+            "peak_rss_mib": round(self.peak_rss_mib, 1),
+        }
 
 
 async def measured(work: Callable[[], Awaitable[T]]) -> Measured[T]:
@@ -84,7 +87,7 @@ async def measured(work: Callable[[], Awaitable[T]]) -> Measured[T]:
 async def _bulk(session: AsyncSession, model: Any, rows: list[dict[str, Any]], returning: Any = None) -> list[int]:
     ids: list[int] = []
     for start in range(0, len(rows), _BATCH):
-        part = rows[start:start + _BATCH]
+        part = rows[start : start + _BATCH]
         if returning is None:
             await session.execute(insert(model), part)
         else:
@@ -100,58 +103,110 @@ async def seed_responses(session: AsyncSession, plan: Plan, responses: int, rng:
     axes, districts = [a.code for a in plan.axes], [d.code for d in plan.districts]
     texts = generate(2_000, seed=rng.randrange(1 << 30)).texts
     profiles = [(rng.choice(districts), rng.choice(AGE_BANDS)) for _ in range(responses)]
-    people = await _bulk(session, Participant, [
-        {"pseudonym": f"bench-{i}-{rng.getrandbits(64):x}", "stakeholder_group": "citizens", "district": district}
-        for i, (district, _) in enumerate(profiles)], Participant.id)
+    people = await _bulk(
+        session,
+        Participant,
+        [
+            {"pseudonym": f"bench-{i}-{rng.getrandbits(64):x}", "stakeholder_group": "citizens", "district": district}
+            for i, (district, _) in enumerate(profiles)
+        ],
+        Participant.id,
+    )
     times = [START + timedelta(minutes=rng.randrange(365 * 24 * 60)) for _ in range(responses)]
-    made = await _bulk(session, Response, [
-        {"survey_version_id": registration.version.id, "participant_id": person, "status": "completed",
-         "district": district, "stakeholder_group": "citizens", "started_at": at, "completed_at": at}
-        for person, (district, _), at in zip(people, profiles, times, strict=True)], Response.id)
+    made = await _bulk(
+        session,
+        Response,
+        [
+            {
+                "survey_version_id": registration.version.id,
+                "participant_id": person,
+                "status": "completed",
+                "district": district,
+                "stakeholder_group": "citizens",
+                "started_at": at,
+                "completed_at": at,
+            }
+            for person, (district, _), at in zip(people, profiles, times, strict=True)
+        ],
+        Response.id,
+    )
     answers: list[dict[str, Any]] = []
     problems: list[dict[str, Any]] = []
     for response, (district, age), at in zip(made, profiles, times, strict=True):
         for question in definition["questions"]:
             name, kind = question["name"], question["type"]
             value: Any = {
-                QuestionType.DISTRICT: district, QuestionType.SELECT_ONE: age,
+                QuestionType.DISTRICT: district,
+                QuestionType.SELECT_ONE: age,
                 QuestionType.AXES_RANK: rng.sample(axes, len(axes)),
                 QuestionType.RANGE: rng.randint(1, 5) if rng.random() < 0.8 else None,
                 QuestionType.PROBLEM: {"text": rng.choice(texts), "axis": rng.choice(axes)},
             }.get(QuestionType(kind))
-            row = {"response_id": response, "question": name, "value": value, "skipped": value is None,
-                   "answered_at": at}
+            row = {
+                "response_id": response,
+                "question": name,
+                "value": value,
+                "skipped": value is None,
+                "answered_at": at,
+            }
             (problems if kind == QuestionType.PROBLEM else answers).append(row)
     await _bulk(session, Answer, answers)
     answer_ids = await _bulk(session, Answer, problems, Answer.id)
-    findings = [finding_row(new_finding(kind="problem", text=row["value"]["text"], source="citizen_poll",
-                                    stakeholder_group="citizens", axis=row["value"]["axis"], district=district,
-                                    participant_id=person, answer_id=answer_id, created_at=at))
-                for row, answer_id, person, (district, _), at in zip(problems, answer_ids, people, profiles, times,
-                                                                     strict=True)]
+    findings = [
+        finding_row(
+            new_finding(
+                kind="problem",
+                text=row["value"]["text"],
+                source="citizen_poll",
+                stakeholder_group="citizens",
+                axis=row["value"]["axis"],
+                district=district,
+                participant_id=person,
+                answer_id=answer_id,
+                created_at=at,
+            )
+        )
+        for row, answer_id, person, (district, _), at in zip(problems, answer_ids, people, profiles, times, strict=True)
+    ]
     sources = [s.code for s in plan.sources if s.code != "citizen_poll"]
     groups = [g.code for g in plan.stakeholder_groups]
     for _ in range(int(responses * FACILITATOR_SHARE)):
         group = rng.choice(plan.working_groups)
-        findings.append(finding_row(new_finding(
-            kind=rng.choice(("problem", "problem", "strategy", "project")), text=rng.choice(texts),
-            source=rng.choice(sources), stakeholder_group=rng.choice(groups), working_group=group.code,
-            axis=group.axis, district=rng.choice(districts), severity=rng.randint(1, 5),
-            created_at=START + timedelta(minutes=rng.randrange(365 * 24 * 60)))))
+        findings.append(
+            finding_row(
+                new_finding(
+                    kind=rng.choice(("problem", "problem", "strategy", "project")),
+                    text=rng.choice(texts),
+                    source=rng.choice(sources),
+                    stakeholder_group=rng.choice(groups),
+                    working_group=group.code,
+                    axis=group.axis,
+                    district=rng.choice(districts),
+                    severity=rng.randint(1, 5),
+                    created_at=START + timedelta(minutes=rng.randrange(365 * 24 * 60)),
+                )
+            )
+        )
     await _bulk(session, Finding, findings)
     await session.execute(text("ANALYZE"))  # the statistics a database in use has
 
 
 def finding_row(finding: Finding) -> dict[str, Any]:
     """A new finding's column values (unset ones left to their defaults), for a bulk insert."""
-    return {column.key: getattr(finding, column.key) for column in Finding.__table__.columns
-            if getattr(finding, column.key) is not None}
+    return {
+        column.key: getattr(finding, column.key)
+        for column in Finding.__table__.columns
+        if getattr(finding, column.key) is not None
+    }
 
 
 @asynccontextmanager
-async def seeded(answers: int, database_url: str | URL, seed: int,
-                 more: Callable[[AsyncSession], Awaitable[object]] | None = None,
-                 ) -> AsyncIterator[tuple[Plan, async_sessionmaker[AsyncSession]]]:
+async def seeded(
+    answers: int,
+    database_url: str | URL,
+    seed: int,
+    more: Callable[[AsyncSession], Awaitable[object]] | None = None,
+) -> AsyncIterator[tuple[Plan, async_sessionmaker[AsyncSession]]]:
     """The bundled plan and sessions on ``database_url`` (migrated first) holding ``answers``
     survey answers in completed responses and their findings, plus what ``more`` adds in the
     same transaction."""
@@ -180,8 +235,11 @@ async def bench_aggregation(answers: int, database_url: str | URL, *, seed: int 
         async def aggregate() -> int:
             async with transaction(sessions) as session:
                 started = perf_counter()
-                found = await count_findings(session, ["axis", "working_group", "source", "stakeholder_group",
-                                                       "district", "week"], zone=plan.spec.timezone)
+                found = await count_findings(
+                    session,
+                    ["axis", "working_group", "source", "stakeholder_group", "district", "week"],
+                    zone=plan.spec.timezone,
+                )
                 seconds["findings"] = perf_counter() - started
                 results = await survey_results(session, "mashhad_citizen", segments=["district", "age_band"])
                 seconds["survey"] = perf_counter() - started - seconds["findings"]
@@ -190,5 +248,10 @@ async def bench_aggregation(answers: int, database_url: str | URL, *, seed: int 
             return len(found) + len(results.values) + len(matrix)
 
         run = await measured(aggregate)
-    return {"answers": answers, "result_rows": run.result, **run.figures(),
-            **{f"{part}_seconds": round(value, 3) for part, value in seconds.items()}, "aim_seconds": 5}
+    return {
+        "answers": answers,
+        "result_rows": run.result,
+        **run.figures(),
+        **{f"{part}_seconds": round(value, 3) for part, value in seconds.items()},
+        "aim_seconds": 5,
+    }

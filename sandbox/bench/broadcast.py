@@ -44,8 +44,10 @@ def open_chats(emulator: RunningEmulator, token: str, chat_ids: Iterable[int]) -
 
 def broadcast(chat_ids: Sequence[int], total: int, tag: str) -> list[outbox.Outgoing]:
     """``total`` distinct text messages spread round-robin over ``chat_ids``."""
-    return [outbox.Outgoing(f"{tag}:{n}", chat_ids[n % len(chat_ids)], "sendMessage",
-                            {"text": f"{tag} message {n}"}) for n in range(total)]
+    return [
+        outbox.Outgoing(f"{tag}:{n}", chat_ids[n % len(chat_ids)], "sendMessage", {"text": f"{tag} message {n}"})
+        for n in range(total)
+    ]
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,12 @@ def delivery(emulator: RunningEmulator, token: str, messages: Sequence[outbox.Ou
     """Count, from the emulator's stored chats, how often each message's text arrived."""
     expected = {m.payload["text"] for m in messages}
     state = emulator.bot(token)
-    copies = Counter(text for chat in state.chats.values() for m in chat.bot_messages()
-                     if isinstance(text := m.data.get("text"), str) and text in expected)
+    copies = Counter(
+        text
+        for chat in state.chats.values()
+        for m in chat.bot_messages()
+        if isinstance(text := m.data.get("text"), str) and text in expected
+    )
     duplicates = sum(n - 1 for n in copies.values())
     return Delivery(copies, duplicates, len(expected - set(copies)))
 
@@ -100,11 +106,18 @@ async def bench_broadcast(total: int, database_url: URL, progress: Progress) -> 
         await engine.dispose()
     rate = total / seconds
     return {
-        "messages": total, "chats": len(chat_ids), "seconds": round(seconds, 2), "messages_per_s": round(rate, 2),
-        "sender_limit_per_s": sender.limiter.global_rate, "emulator_limit_per_s": flood.limits.global_rate,
+        "messages": total,
+        "chats": len(chat_ids),
+        "seconds": round(seconds, 2),
+        "messages_per_s": round(rate, 2),
+        "sender_limit_per_s": sender.limiter.global_rate,
+        "emulator_limit_per_s": flood.limits.global_rate,
         "share_of_emulator_limit": round(rate / flood.limits.global_rate, 3),
-        "status_429_received": flood.rejected, "status_429_waited_out": counts.throttled,
-        "duplicates": received.duplicates, "lost": received.lost, "sender": counts.as_dict(),
+        "status_429_received": flood.rejected,
+        "status_429_waited_out": counts.throttled,
+        "duplicates": received.duplicates,
+        "lost": received.lost,
+        "sender": counts.as_dict(),
     }
 
 

@@ -52,8 +52,10 @@ class _Parts:
     suffix: str = ""
 
     def render(self) -> str:
-        return (f"{self.prefix}{self.subject} {self.place} {self.time} {self.predicate} {self.consequence} "
-                f"{self.request}{self.suffix}")
+        return (
+            f"{self.prefix}{self.subject} {self.place} {self.time} {self.predicate} {self.consequence} "
+            f"{self.request}{self.suffix}"
+        )
 
 
 @cache
@@ -68,7 +70,7 @@ def _typo(text: str, rng: random.Random) -> str:
         return text
     i = rng.choice(long)
     cut = rng.randrange(1, len(words[i]) - 1)
-    words[i] = words[i][:cut] + words[i][cut + 1:]
+    words[i] = words[i][:cut] + words[i][cut + 1 :]
     return " ".join(words)
 
 
@@ -137,8 +139,10 @@ def _bases(count: int, english_share: float, rng: random.Random) -> list[_Parts]
         slots = [vocab[name] for name in _SLOTS]
         for combo in _combinations([len(items) for items in slots], wanted, rng):
             number = str(rng.randint(2, 40))
-            words = [items[i].replace("{n}", to_persian_digits(number) if lang == "fa" else number)
-                     for items, i in zip(slots, combo, strict=True)]
+            words = [
+                items[i].replace("{n}", to_persian_digits(number) if lang == "fa" else number)
+                for items, i in zip(slots, combo, strict=True)
+            ]
             bases.append(_Parts(lang, *words))
     rng.shuffle(bases)
     return bases

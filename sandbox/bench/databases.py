@@ -40,8 +40,9 @@ StackMeasure = Callable[[BenchOptions, str, URL, str | None], Awaitable[Figures]
 async def each_stack(options: BenchOptions, measure: StackMeasure) -> Figures:
     """``measure(options, name, url, redis_url)`` on SQLite with in-memory state, then on PostgreSQL
     with Redis when one is given."""
-    return await each_database(options, lambda name, url: measure(
-        options, name, url, options.redis_url if name == "postgres" else None))
+    return await each_database(
+        options, lambda name, url: measure(options, name, url, options.redis_url if name == "postgres" else None)
+    )
 
 
 async def _sized(function: SizedFunction, sizes: tuple[int, int], options: BenchOptions) -> Figures:

@@ -32,14 +32,22 @@ PERIOD_DAY = START + timedelta(days=180)  # a week in the middle of the seeded y
 
 async def gather_problems(session: AsyncSession) -> int:
     """One problem per distinct problem statement, holding every finding with that text; how many."""
-    await session.execute(insert(Problem).from_select(
-        ["title", "axis", "status", "created_at"],
-        select(Finding.text, func.min(Finding.axis), literal("proposed"), func.min(Finding.created_at))
-        .where(Finding.kind == "problem").group_by(Finding.text)))
-    await session.execute(insert(ProblemFinding).from_select(
-        ["problem_id", "finding_id", "confirmed"],
-        select(Problem.id, Finding.id, false()).join(Problem, Problem.title == Finding.text)
-        .where(Finding.kind == "problem")))
+    await session.execute(
+        insert(Problem).from_select(
+            ["title", "axis", "status", "created_at"],
+            select(Finding.text, func.min(Finding.axis), literal("proposed"), func.min(Finding.created_at))
+            .where(Finding.kind == "problem")
+            .group_by(Finding.text),
+        )
+    )
+    await session.execute(
+        insert(ProblemFinding).from_select(
+            ["problem_id", "finding_id", "confirmed"],
+            select(Problem.id, Finding.id, false())
+            .join(Problem, Problem.title == Finding.text)
+            .where(Finding.kind == "problem"),
+        )
+    )
     return int(await session.scalar(select(func.count()).select_from(Problem)) or 0)
 
 
@@ -68,6 +76,12 @@ async def bench_digest(answers: int, database_url: str | URL, *, seed: int = 0) 
             return len(files.charts)
 
         run = await measured(digest)
-    return {"answers": answers, "problems": problems, "week": period.label("en"), "charts": run.result,
-            **run.figures(), **{f"{part}_seconds": round(value, 3) for part, value in seconds.items()},
-            "aim_seconds": AIM_SECONDS}
+    return {
+        "answers": answers,
+        "problems": problems,
+        "week": period.label("en"),
+        "charts": run.result,
+        **run.figures(),
+        **{f"{part}_seconds": round(value, 3) for part, value in seconds.items()},
+        "aim_seconds": AIM_SECONDS,
+    }

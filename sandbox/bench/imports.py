@@ -22,8 +22,16 @@ from backend.imports.mapping import load_mapping
 from backend.plan import Plan, load_plan
 
 _PLACES = ("بلوار وکیل‌آباد", "میدان شهدا", "خیابان امام رضا", "بلوار سجاد", "الهیه", "طلاب", "قاسم‌آباد", "سیدی")
-_ISSUES = ("ترافیک سنگین", "چاله و ناهمواری آسفالت", "کمبود روشنایی", "انباشت زباله", "نبود پیاده‌رو مناسب",
-           "کمبود فضای سبز", "سد معبر دستفروشان", "تأخیر اتوبوس‌ها")
+_ISSUES = (
+    "ترافیک سنگین",
+    "چاله و ناهمواری آسفالت",
+    "کمبود روشنایی",
+    "انباشت زباله",
+    "نبود پیاده‌رو مناسب",
+    "کمبود فضای سبز",
+    "سد معبر دستفروشان",
+    "تأخیر اتوبوس‌ها",
+)
 _WHEN = ("در ساعات اوج", "شب‌ها", "از چند ماه پیش", "پس از بارندگی", "در روزهای تعطیل")
 
 
@@ -41,8 +49,18 @@ def write_sample_137(path: Path, rows: int, plan: Plan, *, seed: int = 137, run:
         for i in range(rows):
             text = f"{rng.choice(_ISSUES)} در {rng.choice(_PLACES)} {rng.choice(_WHEN)}"
             day = first_day + timedelta(days=rng.randrange(365))
-            writer.writerow([f"{run}{i + 1}", text, rng.choice(categories), rng.choice(areas),
-                             f"{day.year}/{day.month:02d}/{day.day:02d}", "واحد خدمات شهری", "بسته شده", ""])
+            writer.writerow(
+                [
+                    f"{run}{i + 1}",
+                    text,
+                    rng.choice(categories),
+                    rng.choice(areas),
+                    f"{day.year}/{day.month:02d}/{day.day:02d}",
+                    "واحد خدمات شهری",
+                    "بسته شده",
+                    "",
+                ]
+            )
     return path
 
 
@@ -60,8 +78,9 @@ def _counter(total: int, progress: Callable[[int, int, str], None] | None) -> Ca
     return advance
 
 
-async def bench_import(rows: int, database_url: str | URL,
-                       progress: Callable[[int, int, str], None] | None = None) -> dict[str, float | int]:
+async def bench_import(
+    rows: int, database_url: str | URL, progress: Callable[[int, int, str], None] | None = None
+) -> dict[str, float | int]:
     """Import a generated 137 export of ``rows`` rows into ``database_url`` (migrated first; give it
     an empty scratch database), then the same file again; returns rows, imported, seconds,
     rows_per_second and reimport_seconds. ``progress(done, total, note)`` follows the import."""
@@ -84,5 +103,10 @@ async def bench_import(rows: int, database_url: str | URL,
     finally:
         await engine.dispose()
     assert again.imported == 0, "re-importing the same file must add nothing"
-    return {"rows": rows, "imported": result.imported, "seconds": round(seconds, 3),
-            "rows_per_second": round(rows / seconds) if seconds else 0, "reimport_seconds": round(reimport_seconds, 3)}
+    return {
+        "rows": rows,
+        "imported": result.imported,
+        "seconds": round(seconds, 3),
+        "rows_per_second": round(rows / seconds) if seconds else 0,
+        "reimport_seconds": round(reimport_seconds, 3),
+    }

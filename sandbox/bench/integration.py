@@ -62,15 +62,28 @@ def volume(complaints: Sequence[labeled.LabeledComplaint], size: int, seed: int 
     return made
 
 
-async def _record(sessions: async_sessionmaker[AsyncSession], plan: Plan, texts: Sequence[str],
-                  axes: Sequence[str], rng: random.Random) -> list[int]:
+async def _record(
+    sessions: async_sessionmaker[AsyncSession],
+    plan: Plan,
+    texts: Sequence[str],
+    axes: Sequence[str],
+    rng: random.Random,
+) -> list[int]:
     sources, groups = [s.code for s in plan.sources], [g.code for g in plan.stakeholder_groups]
     ids: list[int] = []
     for start in range(0, len(texts), _BATCH):
         async with transaction(sessions) as session:
-            batch = [new_finding(kind="problem", text=text, source=rng.choice(sources),
-                                 stakeholder_group=rng.choice(groups), axis=axis, severity=rng.randint(1, 5))
-                     for text, axis in zip(texts[start:start + _BATCH], axes[start:start + _BATCH], strict=True)]
+            batch = [
+                new_finding(
+                    kind="problem",
+                    text=text,
+                    source=rng.choice(sources),
+                    stakeholder_group=rng.choice(groups),
+                    axis=axis,
+                    severity=rng.randint(1, 5),
+                )
+                for text, axis in zip(texts[start : start + _BATCH], axes[start : start + _BATCH], strict=True)
+            ]
             session.add_all(batch)
             await session.flush()
             ids += [finding.id for finding in batch]
@@ -91,19 +104,25 @@ async def quality(sessions: async_sessionmaker[AsyncSession], plan: Plan, path: 
     """Integrate the labeled complaints of ``path`` as findings (filed under their category) and
     score the problems; the findings are deleted afterwards."""
     complaints = labeled.load(path)
-    ids = await _record(sessions, plan, [c.text for c in complaints], [c.category for c in complaints],
-                        random.Random(0))
+    ids = await _record(
+        sessions, plan, [c.text for c in complaints], [c.category for c in complaints], random.Random(0)
+    )
     report = await _integrate(sessions, plan)
     problem_of = await _problem_of(sessions)
     async with transaction(sessions) as session:
         await session.execute(update(Finding).where(Finding.id.in_(ids)).values(deleted_at=utcnow()))
     scores = labeled.score([c.problem for c in complaints], [problem_of[i] for i in ids])
-    return {"statements": len(ids), "true_problems": len({c.problem for c in complaints}),
-            "problems": report.problems, **scores.rounded()}
+    return {
+        "statements": len(ids),
+        "true_problems": len({c.problem for c in complaints}),
+        "problems": report.problems,
+        **scores.rounded(),
+    }
 
 
-async def bench_integration(statements: int, database_url: str | URL,
-                            progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
+async def bench_integration(
+    statements: int, database_url: str | URL, progress: Callable[[int, int, str], None] | None = None
+) -> dict[str, Any]:
     """In ``database_url`` (migrated first): the precision, recall and adjusted Rand index on the
     tuning and held-out files, then the ``Measured`` figures of integrating ``statements`` findings
     made for volume, and the seconds of a re-run."""
@@ -129,6 +148,12 @@ async def bench_integration(statements: int, database_url: str | URL,
         again = await measured(lambda: _integrate(sessions, plan))
     finally:
         await engine.dispose()
-    return {**{f"{name}_{key}": value for name, figures in scored.items() for key, value in figures.items()},
-            "statements": statements, "problems": first.result.problems, **first.figures(),
-            "rerun_seconds": round(again.seconds, 3), "rerun_moved": again.result.moved, "aim_seconds": 60}
+    return {
+        **{f"{name}_{key}": value for name, figures in scored.items() for key, value in figures.items()},
+        "statements": statements,
+        "problems": first.result.problems,
+        **first.figures(),
+        "rerun_seconds": round(again.seconds, 3),
+        "rerun_moved": again.result.moved,
+        "aim_seconds": 60,
+    }

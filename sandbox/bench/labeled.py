@@ -42,8 +42,11 @@ class Scores:
 def load(path: Path) -> list[LabeledComplaint]:
     """The complaints of a labeled corpus file, problem by problem."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [LabeledComplaint(str(s["text"]), p["id"], p.get("place") or "", p["axis"], s.get("category") or p["axis"])
-            for p in data["problems"] for s in p["statements"]]
+    return [
+        LabeledComplaint(str(s["text"]), p["id"], p.get("place") or "", p["axis"], s.get("category") or p["axis"])
+        for p in data["problems"]
+        for s in p["statements"]
+    ]
 
 
 def score(truth: Sequence[object], predicted: Sequence[object]) -> Scores:

@@ -158,12 +158,19 @@ async def check(database_url: URL, citizens: list[Citizen]) -> Check:
     try:
         async with session_factory(engine)() as session:
             ids = [c.user_id for c in citizens]
-            people = dict((await session.execute(
-                select(Participant.telegram_id, Participant.id).where(Participant.telegram_id.in_(ids)))).all())
+            people = dict(
+                (
+                    await session.execute(
+                        select(Participant.telegram_id, Participant.id).where(Participant.telegram_id.in_(ids))
+                    )
+                ).all()
+            )
             stored: dict[int, dict[str, Answer]] = defaultdict(dict)
             for answer, participant in await session.execute(
-                    select(Answer, Response.participant_id).join(Response, Answer.response_id == Response.id)
-                    .where(Response.participant_id.in_(people.values()))):
+                select(Answer, Response.participant_id)
+                .join(Response, Answer.response_id == Response.id)
+                .where(Response.participant_id.in_(people.values()))
+            ):
                 stored[participant][answer.question] = answer
     finally:
         await engine.dispose()
@@ -190,8 +197,12 @@ def _sizes(options: BenchOptions) -> tuple[int, int, float, float]:
     """Users, flooders among them, seconds of load and the citizens' offered rate."""
     users = options.size or (QUICK_USERS if options.quick else USERS)
     flooders = max(1, round(users * FLOODER_SHARE)) if users > 1 else 0
-    return users, flooders, QUICK_DURATION if options.quick else DURATION, \
-        QUICK_CITIZEN_RATE if options.quick else CITIZEN_RATE
+    return (
+        users,
+        flooders,
+        QUICK_DURATION if options.quick else DURATION,
+        QUICK_CITIZEN_RATE if options.quick else CITIZEN_RATE,
+    )
 
 
 async def _drive(stack: Stack, options: BenchOptions, note: str) -> tuple[list[Citizen], list[Flooder], float, float]:
@@ -208,17 +219,23 @@ async def _drive(stack: Stack, options: BenchOptions, note: str) -> tuple[list[C
             await asyncio.sleep(1)
 
     async with ClientSession(connector=TCPConnector(limit=0)) as session:
+
         def user(user_id: int) -> SimulatedUser:
-            return SimulatedUser(stack.emulator.base_url, stack.token, user_id, "کاربر", language_code=LANG,
-                                 session=session)
+            return SimulatedUser(
+                stack.emulator.base_url, stack.token, user_id, "کاربر", language_code=LANG, session=session
+            )
 
         rngs = {FIRST_USER_ID + n: Random(FIRST_USER_ID + n) for n in range(users)}
         ids = list(rngs)
         ticking = asyncio.create_task(tick())
-        flooding = [asyncio.create_task(_flooder(user(i), rngs[i], began + rngs[i].uniform(0, duration / 2),
-                                                 deadline)) for i in ids[:flooders]]
-        pacing = [asyncio.create_task(_citizen(user(i), write_script(view, rngs[i]), rngs[i], think, deadline))
-                  for i in ids[flooders:]]
+        flooding = [
+            asyncio.create_task(_flooder(user(i), rngs[i], began + rngs[i].uniform(0, duration / 2), deadline))
+            for i in ids[:flooders]
+        ]
+        pacing = [
+            asyncio.create_task(_citizen(user(i), write_script(view, rngs[i]), rngs[i], think, deadline))
+            for i in ids[flooders:]
+        ]
         flooded = await asyncio.gather(*flooding)
         paced = await asyncio.wait_for(asyncio.gather(*pacing), 2 * think + 2 * REPLY_TIMEOUT + GRACE)
         ticking.cancel()
@@ -267,7 +284,8 @@ async def measure(options: BenchOptions, name: str, database_url: URL, redis_url
         "lost_answers": verified.lost,
         "missing_participants": verified.missing,
         "bot_logged_errors": len(stack.bot_errors),
-        "bot_cpu_ms_per_update": None if cpu_before is None or cpu_after is None
+        "bot_cpu_ms_per_update": None
+        if cpu_before is None or cpu_after is None
         else round((cpu_after - cpu_before) * 1000 / max(actions + flooded, 1), 2),
         "bot_peak_rss_mib": stack.bot_peak_rss_mib,
     }

@@ -30,16 +30,29 @@ async def _seed_problems(session: AsyncSession, plan: Plan, problems: int, rng: 
     """``problems`` problems with one to twenty facilitators' findings each (sources, groups,
     districts and severities at random); the citizens' findings are linked to them too."""
     titles = generate(problems, seed=rng.randrange(1 << 30)).texts
-    ids = (await session.scalars(insert(Problem).returning(Problem.id, sort_by_parameter_order=True), [
-        {"title": title, "axis": rng.choice(plan.axes).code, "status": "proposed"} for title in titles])).all()
+    ids = (
+        await session.scalars(
+            insert(Problem).returning(Problem.id, sort_by_parameter_order=True),
+            [{"title": title, "axis": rng.choice(plan.axes).code, "status": "proposed"} for title in titles],
+        )
+    ).all()
     sources, groups = [s.code for s in plan.sources], [g.code for g in plan.stakeholder_groups]
     districts = [d.code for d in plan.districts]
     rows, owners = [], []
     for problem_id, title in zip(ids, titles, strict=True):
         for _ in range(min(20, int(rng.expovariate(1 / 5)) + 1)):
-            rows.append(finding_row(new_finding(
-                kind="problem", text=title, source=rng.choice(sources), stakeholder_group=rng.choice(groups),
-                district=rng.choice(districts), severity=rng.randint(1, 5))))
+            rows.append(
+                finding_row(
+                    new_finding(
+                        kind="problem",
+                        text=title,
+                        source=rng.choice(sources),
+                        stakeholder_group=rng.choice(groups),
+                        district=rng.choice(districts),
+                        severity=rng.randint(1, 5),
+                    )
+                )
+            )
             owners.append(problem_id)
     made = (await session.scalars(insert(Finding).returning(Finding.id, sort_by_parameter_order=True), rows)).all()
     citizens = (await session.scalars(select(Finding.id).where(Finding.answer_id.is_not(None)))).all()
@@ -49,8 +62,9 @@ async def _seed_problems(session: AsyncSession, plan: Plan, problems: int, rng: 
     await session.execute(text("ANALYZE"))
 
 
-async def bench_prioritization(problems: int, database_url: str | URL, *, draws: int = DRAWS,
-                               seed: int = 0) -> dict[str, Any]:
+async def bench_prioritization(
+    problems: int, database_url: str | URL, *, draws: int = DRAWS, seed: int = 0
+) -> dict[str, Any]:
     """Score and rank ``problems`` problems (about five findings each, and citizens' answers) in
     ``database_url`` (migrated first), explain the top 20 and compute the stability of the top
     20 over ``draws`` weight draws: the seconds of each part, the ``Measured`` figures of all,
@@ -81,6 +95,11 @@ async def bench_prioritization(problems: int, database_url: str | URL, *, draws:
         run = await measured(rank)
     finally:
         await engine.dispose()
-    return {"problems": problems, "draws": draws, **run.figures(),
-            **{f"{part}_seconds": round(value, 3) for part, value in seconds.items()},
-            "top_solid": run.result, "aim_seconds": 10}
+    return {
+        "problems": problems,
+        "draws": draws,
+        **run.figures(),
+        **{f"{part}_seconds": round(value, 3) for part, value in seconds.items()},
+        "top_solid": run.result,
+        "aim_seconds": 10,
+    }

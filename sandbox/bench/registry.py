@@ -58,32 +58,74 @@ def _by_name(*benchmarks: Benchmark) -> dict[str, Benchmark]:
 
 
 BENCHMARKS: dict[str, Benchmark] = _by_name(
-    Benchmark("survey", "simulated citizens complete the bundled survey: emulator over HTTP, polling, handlers, "
-              "database; answers/s and latency on SQLite and PostgreSQL", "sandbox.bench.survey.bench:run"),
-    Benchmark("floor", "the survey benchmark's citizens on a bot that only replies (the same Bot API calls, no "
-              "database or logic): the ceiling this machine sets for any bot", "sandbox.bench.survey.floor:run"),
-    Benchmark("load", "1,000 users for a bounded time, 1% flooding: throughput, citizens' latency, throttled "
-              "flooders, lost answers (0)", "sandbox.bench.load:run"),
-    Benchmark("votes", "committee members vote on a pushed agenda with buttons (and change some votes) through the "
-              "full stack: presses/s, latency, votes lost and audit entries missing (both 0)",
-              "sandbox.bench.votes:run"),
-    Benchmark("broadcast", "a push through the outbox sender into the emulator with flood limits on: messages/s "
-              "against its limit, 429s, duplicates and lost (both 0)", "sandbox.bench.broadcast:bench_broadcast",
-              sizes=(1000, 200)),
-    Benchmark("xlsforms", "each XLSForm of the corpus (tests/data/xlsforms) imported or refused: seconds per form "
-              "(aim: under 1 s each)", "sandbox.bench.xlsforms:bench_xlsforms"),
-    Benchmark("imports", "a generated 100,000-row 137 export imported, then imported again (adds nothing): rows/s",
-              "sandbox.bench.imports:bench_import", sizes=(100_000, 5_000)),
-    Benchmark("aggregation", "findings by six dimensions, survey results and coverage over N survey answers "
-              "(1,000,000): seconds and peak memory", "sandbox.bench.aggregation:bench_aggregation",
-              sizes=(1_000_000, 50_000)),
-    Benchmark("integration", "integration's pairwise precision, recall and adjusted Rand index on the hand-written "
-              "complaints (tuning and held-out files), then N complaints made from them for volume (100,000) "
-              "integrated and re-run: seconds, peak memory", "sandbox.bench.integration:bench_integration",
-              sizes=(100_000, 5_000)),
-    Benchmark("digest", "the weekly digest over N survey answers (1,000,000) and their findings: seconds to build "
-              "its figures and to write HTML, XLSX and charts (aim: under 15 s)", "sandbox.bench.digest:bench_digest",
-              sizes=(1_000_000, 50_000)),
-    Benchmark("prioritization", "ranking, explanation and the 1,000-draw stability of N problems (10,000): "
-              "seconds and peak memory", "sandbox.bench.prioritization:bench_prioritization", sizes=(10_000, 1_000)),
+    Benchmark(
+        "survey",
+        "simulated citizens complete the bundled survey: emulator over HTTP, polling, handlers, "
+        "database; answers/s and latency on SQLite and PostgreSQL",
+        "sandbox.bench.survey.bench:run",
+    ),
+    Benchmark(
+        "floor",
+        "the survey benchmark's citizens on a bot that only replies (the same Bot API calls, no "
+        "database or logic): the ceiling this machine sets for any bot",
+        "sandbox.bench.survey.floor:run",
+    ),
+    Benchmark(
+        "load",
+        "1,000 users for a bounded time, 1% flooding: throughput, citizens' latency, throttled "
+        "flooders, lost answers (0)",
+        "sandbox.bench.load:run",
+    ),
+    Benchmark(
+        "votes",
+        "committee members vote on a pushed agenda with buttons (and change some votes) through the "
+        "full stack: presses/s, latency, votes lost and audit entries missing (both 0)",
+        "sandbox.bench.votes:run",
+    ),
+    Benchmark(
+        "broadcast",
+        "a push through the outbox sender into the emulator with flood limits on: messages/s "
+        "against its limit, 429s, duplicates and lost (both 0)",
+        "sandbox.bench.broadcast:bench_broadcast",
+        sizes=(1000, 200),
+    ),
+    Benchmark(
+        "xlsforms",
+        "each XLSForm of the corpus (tests/data/xlsforms) imported or refused: seconds per form (aim: under 1 s each)",
+        "sandbox.bench.xlsforms:bench_xlsforms",
+    ),
+    Benchmark(
+        "imports",
+        "a generated 100,000-row 137 export imported, then imported again (adds nothing): rows/s",
+        "sandbox.bench.imports:bench_import",
+        sizes=(100_000, 5_000),
+    ),
+    Benchmark(
+        "aggregation",
+        "findings by six dimensions, survey results and coverage over N survey answers "
+        "(1,000,000): seconds and peak memory",
+        "sandbox.bench.aggregation:bench_aggregation",
+        sizes=(1_000_000, 50_000),
+    ),
+    Benchmark(
+        "integration",
+        "integration's pairwise precision, recall and adjusted Rand index on the hand-written "
+        "complaints (tuning and held-out files), then N complaints made from them for volume (100,000) "
+        "integrated and re-run: seconds, peak memory",
+        "sandbox.bench.integration:bench_integration",
+        sizes=(100_000, 5_000),
+    ),
+    Benchmark(
+        "digest",
+        "the weekly digest over N survey answers (1,000,000) and their findings: seconds to build "
+        "its figures and to write HTML, XLSX and charts (aim: under 15 s)",
+        "sandbox.bench.digest:bench_digest",
+        sizes=(1_000_000, 50_000),
+    ),
+    Benchmark(
+        "prioritization",
+        "ranking, explanation and the 1,000-draw stability of N problems (10,000): seconds and peak memory",
+        "sandbox.bench.prioritization:bench_prioritization",
+        sizes=(10_000, 1_000),
+    ),
 )

@@ -41,8 +41,11 @@ async def _one(name: str, options: BenchOptions) -> Figures:
 async def run_benchmarks(names: Sequence[str], options: BenchOptions, console: Console) -> dict[str, Any]:
     """``{"machine", "benchmarks": {name: figures}, "started_at"}``; each benchmark gets ``scratch/<name>``."""
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    document: dict[str, Any] = {"machine": await describe(options.postgres_url, options.redis_url),
-                                "benchmarks": {}, "started_at": started_at}
+    document: dict[str, Any] = {
+        "machine": await describe(options.postgres_url, options.redis_url),
+        "benchmarks": {},
+        "started_at": started_at,
+    }
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as progress:
         for name in chosen(names):

@@ -95,12 +95,15 @@ def tree_peak_rss_mib(pid: int) -> float | None:
     return None if total is None else round(total, 1)
 
 
-def cpu_ms_per_update(before: tuple[float | None, ...], after: tuple[float | None, ...],
-                      updates: int) -> dict[str, float | None]:
+def cpu_ms_per_update(
+    before: tuple[float | None, ...], after: tuple[float | None, ...], updates: int
+) -> dict[str, float | None]:
     """Milliseconds of CPU per update spent by the bot and by the harness (emulator and simulated users),
     from two ``(bot, harness)`` CPU readings."""
-    return {part: None if b is None or a is None or not updates else round((a - b) * 1000 / updates, 2)
-            for part, b, a in zip(("bot", "harness"), before, after, strict=True)}
+    return {
+        part: None if b is None or a is None or not updates else round((a - b) * 1000 / updates, 2)
+        for part, b, a in zip(("bot", "harness"), before, after, strict=True)
+    }
 
 
 def with_samples(figures: dict[str, object], failures: Sequence[str], bot_errors: Sequence[str]) -> dict[str, object]:

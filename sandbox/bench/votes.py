@@ -110,9 +110,15 @@ async def _seed_problems(sessions: async_sessionmaker[AsyncSession], plan: Plan,
     async with sessions() as session, session.begin():
         for n, text in enumerate(PROBLEMS[:count]):
             for source in plan.sources[: n % 3 + 1]:  # raised by one to three sources: distinct ranks
-                await record_finding(session, kind="problem", text=text, source=source.code,
-                                     axis=plan.axes[n % len(plan.axes)].code, stakeholder_group="citizens",
-                                     severity=3)
+                await record_finding(
+                    session,
+                    kind="problem",
+                    text=text,
+                    source=source.code,
+                    axis=plan.axes[n % len(plan.axes)].code,
+                    stakeholder_group="citizens",
+                    severity=3,
+                )
         await problems.integrate(session)
 
 
@@ -165,8 +171,9 @@ async def _vote(member: Member, press: Press, headings: dict[int, str]) -> None:
     member.done.append(press)
 
 
-async def _take_part(member: Member, headings: dict[int, str], gate: asyncio.Semaphore,
-                     pressed: Callable[[], None]) -> None:
+async def _take_part(
+    member: Member, headings: dict[int, str], gate: asyncio.Semaphore, pressed: Callable[[], None]
+) -> None:
     """All of a member's presses, one after another; a failure stops the member and is kept."""
     async with gate:
         for number, press in enumerate(member.presses, start=1):
@@ -188,8 +195,7 @@ class Check:
     audit_extra: int
 
 
-async def check(sessions: async_sessionmaker[AsyncSession], members: Sequence[Member],
-                items: Sequence[int]) -> Check:
+async def check(sessions: async_sessionmaker[AsyncSession], members: Sequence[Member], items: Sequence[int]) -> Check:
     """Each member's last vote per item (choice and reason) in ``votes``, and one audit entry per vote."""
     wanted_votes: dict[tuple[int, int], tuple[str, str | None]] = {}
     wanted_audit: Counter[tuple[Any, ...]] = Counter()
@@ -201,36 +207,59 @@ async def check(sessions: async_sessionmaker[AsyncSession], members: Sequence[Me
             last[press.item] = press.choice
             wanted_votes[(user, press.item)] = (press.choice, press.reason)
     async with sessions() as session:
-        people = {row.id: row for row in await session.scalars(
-            select(Participant).where(Participant.telegram_id.in_([m.user.user_id for m in members])))}
+        people = {
+            row.id: row
+            for row in await session.scalars(
+                select(Participant).where(Participant.telegram_id.in_([m.user.user_id for m in members]))
+            )
+        }
         by_pseudonym: dict[str | None, int | None] = {p.pseudonym: p.telegram_id for p in people.values()}
-        stored = {(people[p].telegram_id, i): (c, r) for i, p, c, r in await session.execute(
-            select(Vote.agenda_item_id, Vote.participant_id, Vote.choice, Vote.reason)
-            .where(Vote.agenda_item_id.in_(items)))}
+        stored = {
+            (people[p].telegram_id, i): (c, r)
+            for i, p, c, r in await session.execute(
+                select(Vote.agenda_item_id, Vote.participant_id, Vote.choice, Vote.reason).where(
+                    Vote.agenda_item_id.in_(items)
+                )
+            )
+        }
         audited = Counter(
             _audited(e, by_pseudonym)
-            for e in await session.scalars(select(AuditEntry).where(
-                AuditEntry.entity == "agenda_item", AuditEntry.action.in_(AUDITED),
-                AuditEntry.entity_id.in_([str(i) for i in items]))))
-    return Check(votes_lost=sum(stored.get(key) != vote for key, vote in wanted_votes.items()),
-                 votes_extra=len(stored.keys() - wanted_votes.keys()),
-                 audit_missing=sum((wanted_audit - audited).values()),
-                 audit_extra=sum((audited - wanted_audit).values()))
+            for e in await session.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.entity == "agenda_item",
+                    AuditEntry.action.in_(AUDITED),
+                    AuditEntry.entity_id.in_([str(i) for i in items]),
+                )
+            )
+        )
+    return Check(
+        votes_lost=sum(stored.get(key) != vote for key, vote in wanted_votes.items()),
+        votes_extra=len(stored.keys() - wanted_votes.keys()),
+        audit_missing=sum((wanted_audit - audited).values()),
+        audit_extra=sum((audited - wanted_audit).values()),
+    )
 
 
 def _audited(entry: AuditEntry, telegram_ids: dict[str | None, int | None]) -> tuple[Any, ...]:
     """An audit entry of an agenda item as the check compares it: voter, item, action, choice, previous, reason."""
     assert entry.entity_id is not None, "entries of agenda items name the item"
     data = entry.data
-    return (telegram_ids.get(entry.actor), int(entry.entity_id), entry.action, data.get("choice"),
-            data.get("previous"), data.get("reason"))
+    return (
+        telegram_ids.get(entry.actor),
+        int(entry.entity_id),
+        entry.action,
+        data.get("choice"),
+        data.get("previous"),
+        data.get("reason"),
+    )
 
 
 def _app(stack: Stack, database_url: str, redis_url: str | None, workdir: Path) -> AppContext:
     """The bot's settings (same secret, so its invites are the bot's) over a database of this process."""
     env = bot_environment(stack.token, stack.emulator.base_url, database_url, redis_url, workdir / "data")
-    settings = load_settings(**{k.removeprefix("MEYDAN_").lower(): v for k, v in env.items()
-                                if k.startswith("MEYDAN_") and v})
+    settings = load_settings(
+        **{k.removeprefix("MEYDAN_").lower(): v for k, v in env.items() if k.startswith("MEYDAN_") and v}
+    )
     engine = create_engine(settings.db_url)
     return AppContext(settings=settings, plan=load_plan(), engine=engine, sessions=session_factory(engine))
 
@@ -242,8 +271,9 @@ async def _agenda(app: AppContext, body: str, count: int) -> dict[int, str]:
         agenda = await open_next_agenda(session, app, body) or await voting.open_agenda_of(session, body)
         if agenda is None:
             raise RuntimeError(f"no agenda opened for {body}")
-        items = (await session.scalars(select(AgendaItem).where(AgendaItem.agenda_id == agenda.id)
-                                       .order_by(AgendaItem.rank))).all()
+        items = (
+            await session.scalars(select(AgendaItem).where(AgendaItem.agenda_id == agenda.id).order_by(AgendaItem.rank))
+        ).all()
     if len(items) != count:
         raise RuntimeError(f"the agenda has {len(items)} items, expected {count}")
     return {item.id: item_heading(item, LANG) for item in items}
@@ -255,8 +285,12 @@ async def _vote_through(options: BenchOptions, stack: Stack, app: AppContext, na
     size = options.size or (QUICK_MEMBERS if options.quick else MEMBERS)
     body = app.plan.bodies[0].code  # the drafting committee, where agendas start
     async with ClientSession(connector=TCPConnector(limit=0)) as http:
-        users = [SimulatedUser(stack.emulator.base_url, stack.token, FIRST_USER_ID + n, "عضو", language_code=LANG,
-                               session=http) for n in range(size)]
+        users = [
+            SimulatedUser(
+                stack.emulator.base_url, stack.token, FIRST_USER_ID + n, "عضو", language_code=LANG, session=http
+            )
+            for n in range(size)
+        ]
         await asyncio.gather(*(_join(app, body, user) for user in users))
         await _seed_problems(app.sessions, app.plan, count)
         began = time.perf_counter()
@@ -281,15 +315,22 @@ async def _vote_through(options: BenchOptions, stack: Stack, app: AppContext, na
     reasons = sum(p.reason is not None for m in members for p in m.done)
     failures = [m.error for m in members if m.error]
     figures: Figures = {
-        "members": size, "items": count, "concurrency": min(options.concurrency or size, size),
+        "members": size,
+        "items": count,
+        "concurrency": min(options.concurrency or size, size),
         "push": {"messages": size * (count + 1), "seconds": round(push_s, 2)},
-        "presses": presses, "presses_answered": sum(m.answered for m in members),
+        "presses": presses,
+        "presses_answered": sum(m.answered for m in members),
         "changes": sum(len(m.done) - len({p.item for p in m.done}) for m in members),
-        "reasons": reasons, "updates": presses + reasons, "wall_s": round(wall, 2),
-        "presses_per_s": round(presses / wall, 1), "updates_per_s": round((presses + reasons) / wall, 1),
+        "reasons": reasons,
+        "updates": presses + reasons,
+        "wall_s": round(wall, 2),
+        "presses_per_s": round(presses / wall, 1),
+        "updates_per_s": round((presses + reasons) / wall, 1),
         "latency_ms": latency_ms([s for m in members for s in m.latencies]),  # answered presses only
         "cpu_ms_per_update": cpu_ms_per_update(cpu_before, cpu_after, presses + reasons),
-        "errors": len(failures), **vars(verified),
+        "errors": len(failures),
+        **vars(verified),
     }
     if failures:
         figures["error_samples"] = failures[:3]
@@ -310,8 +351,13 @@ async def measure(options: BenchOptions, name: str, database_url: URL, redis_url
     finally:
         if redis_url:
             await delete_keys(redis_url, f"{KEY_PREFIX}:{bot_id}:*")
-    figures = {"database": database_url.get_backend_name(), "fsm_state": "redis" if redis_url else "memory",
-               **figures, "bot_logged_errors": len(stack.bot_errors), "bot_peak_rss_mib": stack.bot_peak_rss_mib}
+    figures = {
+        "database": database_url.get_backend_name(),
+        "fsm_state": "redis" if redis_url else "memory",
+        **figures,
+        "bot_logged_errors": len(stack.bot_errors),
+        "bot_peak_rss_mib": stack.bot_peak_rss_mib,
+    }
     return with_samples(figures, [], stack.bot_errors)
 
 

@@ -29,5 +29,10 @@ def bench_xlsforms(options: object) -> dict[str, object]:
         except SurveyImportError:
             refused.append(form.stem)
         seconds[form.stem] = round(time.perf_counter() - started, 4)
-    return {"forms": len(forms), "refused": refused, "pyxform_load_seconds": round(loading, 3),
-            "max_seconds": max(seconds.values()), "seconds": seconds}
+    return {
+        "forms": len(forms),
+        "refused": refused,
+        "pyxform_load_seconds": round(loading, 3),
+        "max_seconds": max(seconds.values()),
+        "seconds": seconds,
+    }

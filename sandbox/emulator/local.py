@@ -26,8 +26,9 @@ class LocalUser(UserConversation):
     (a user never seen before is called ``User <id>``).
     """
 
-    def __init__(self, state: EmulatorState, token: str, user_id: int, first_name: str | None = None,
-                 **profile: str | None) -> None:
+    def __init__(
+        self, state: EmulatorState, token: str, user_id: int, first_name: str | None = None, **profile: str | None
+    ) -> None:
         super().__init__(user_id, first_name, **profile)
         self.state = state
         self.token = token

@@ -79,7 +79,7 @@ def _reply_keyboard(rows: Any) -> list[list[dict[str, Any]]]:
     for row in _rows(rows, "keyboard"):
         buttons = [{"text": button} if isinstance(button, str) else button for button in row]
         if not all(isinstance(b, dict) and isinstance(b.get("text"), str) and b["text"] for b in buttons):
-            raise bad_request("can't parse keyboard button: Field \"text\" must be a non-empty String")
+            raise bad_request('can\'t parse keyboard button: Field "text" must be a non-empty String')
         for button in buttons:
             _check_keyboard_button(button)
         checked.append(buttons)
@@ -91,9 +91,9 @@ def _check_keyboard_button(button: dict[str, Any]) -> None:
     fields = type_fields("KeyboardButton")
     for name, value in button.items():
         if name not in fields:
-            raise bad_request(f"can't parse keyboard button: unknown field \"{name}\"")
+            raise bad_request(f'can\'t parse keyboard button: unknown field "{name}"')
         if fields[name].types == ("Boolean",) and not isinstance(value, bool):
-            raise bad_request(f"can't parse keyboard button: Field \"{name}\" must be a Boolean")
+            raise bad_request(f'can\'t parse keyboard button: Field "{name}" must be a Boolean')
 
 
 def location_button(markup: dict[str, Any] | None, text: str) -> bool:

@@ -97,8 +97,15 @@ class UserConversation:
     already knows about this user id (a user never seen before is called ``User <id>``).
     """
 
-    def __init__(self, user_id: int, first_name: str | None = None, *, last_name: str | None = None,
-                 username: str | None = None, language_code: str | None = None) -> None:
+    def __init__(
+        self,
+        user_id: int,
+        first_name: str | None = None,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> None:
         self.user_id = user_id
         profile = {"first_name": first_name, "last_name": last_name, "username": username}
         self.profile = {k: v for k, v in {**profile, "language_code": language_code}.items() if v is not None}
@@ -116,8 +123,9 @@ class UserConversation:
 
     async def _act(self, action: str, **fields: Any) -> dict[str, Any]:
         """A user action; the update it produced."""
-        return self._acted(await self._post(action, {k: v for k, v in fields.items() if v is not None}
-                                            | {"user": self.profile}))
+        return self._acted(
+            await self._post(action, {k: v for k, v in fields.items() if v is not None} | {"user": self.profile})
+        )
 
     def _acted(self, result: dict[str, Any]) -> dict[str, Any]:
         """After an action: later waits look past its revision; its update."""
@@ -141,18 +149,21 @@ class UserConversation:
         update = await self._act("messages", text=text, extra=extra)
         return update["message"]
 
-    async def share_location(self, latitude: float, longitude: float, *, accuracy: float | None = None,
-                             button: str | None = None) -> Message:
+    async def share_location(
+        self, latitude: float, longitude: float, *, accuracy: float | None = None, button: str | None = None
+    ) -> Message:
         """Share a location, by pressing the reply-keyboard ``button`` that requests it or from the
         attachment menu (``button`` None); returns the message as the bot will see it."""
-        update = await self._act("locations", latitude=latitude, longitude=longitude, horizontal_accuracy=accuracy,
-                                 button=button)
+        update = await self._act(
+            "locations", latitude=latitude, longitude=longitude, horizontal_accuracy=accuracy, button=button
+        )
         return update["message"]
 
     async def share_venue(self, latitude: float, longitude: float, title: str, address: str) -> Message:
         """Share a place (a venue: its location, name and address)."""
-        update = await self._act("locations", latitude=latitude, longitude=longitude, venue=True, title=title,
-                                 address=address)
+        update = await self._act(
+            "locations", latitude=latitude, longitude=longitude, venue=True, title=title, address=address
+        )
         return update["message"]
 
     async def edit(self, message_id: int, text: str) -> Message:
@@ -227,16 +238,18 @@ class SimulatedUser(_ControlApi, UserConversation):
         session: ClientSession | None = None,
     ) -> None:
         _ControlApi.__init__(self, base_url, token, session=session)
-        UserConversation.__init__(self, user_id, first_name, last_name=last_name, username=username,
-                                  language_code=language_code)
+        UserConversation.__init__(
+            self, user_id, first_name, last_name=last_name, username=username, language_code=language_code
+        )
 
     async def _post(self, action: str, fields: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = await self._call("POST", f"users/{self.user_id}/{action}", json=fields)
         return result
 
     async def _messages_since(self, since: int, timeout: float) -> dict[str, Any]:
-        result: dict[str, Any] = await self._call("GET", f"users/{self.user_id}/messages", wait=timeout,
-                                                  params=_query(since=since, timeout=timeout))
+        result: dict[str, Any] = await self._call(
+            "GET", f"users/{self.user_id}/messages", wait=timeout, params=_query(since=since, timeout=timeout)
+        )
         return result
 
     async def upload_document(

@@ -144,8 +144,10 @@ class Webhook:
     def _confirm(self) -> None:
         """Drop the answered updates at the head of the queue."""
         pending = self.bot.updates.peek(len(self.bot.updates))
-        head = next((u["update_id"] for u in pending if u["update_id"] not in self._delivered),
-                    pending[-1]["update_id"] + 1 if pending else 0)
+        head = next(
+            (u["update_id"] for u in pending if u["update_id"] not in self._delivered),
+            pending[-1]["update_id"] + 1 if pending else 0,
+        )
         self.bot.updates.confirm(head)
         self._delivered = {update_id for update_id in self._delivered if update_id >= head}
 
@@ -155,8 +157,9 @@ class Webhook:
             if not 200 <= resp.status < 300:
                 raise WebhookRejected(f"Wrong response from the webhook: {resp.status} {resp.reason}")
             try:
-                params, uploads = await read_body(resp.headers, resp.content,
-                                                  max_upload=self.bot.limits.upload_max_bytes)
+                params, uploads = await read_body(
+                    resp.headers, resp.content, max_upload=self.bot.limits.upload_max_bytes
+                )
             except ApiError as exc:  # delivered all the same: Telegram ignores a reply it cannot use
                 logger.warning("unusable webhook reply to update %s: %s", update["update_id"], exc.description)
                 return

@@ -28,9 +28,17 @@ async def register_citizen_survey(session: AsyncSession) -> surveys.Registration
     return registration
 
 
-async def answer(session: AsyncSession, plan: Plan, registration: surveys.Registration, messenger_id: int, *,
-                 district: str | None, replies: Replies, stakeholder_group: str | None = None,
-                 finish: bool = True) -> tuple[Response, list[Finding]]:
+async def answer(
+    session: AsyncSession,
+    plan: Plan,
+    registration: surveys.Registration,
+    messenger_id: int,
+    *,
+    district: str | None,
+    replies: Replies,
+    stakeholder_group: str | None = None,
+    finish: bool = True,
+) -> tuple[Response, list[Finding]]:
     """One citizen joins, sets a profile and answers: ``replies[name]`` is what they type or tap
     (a list for several replies to one question, None to skip); questions without a reply are
     skipped. Returns the response and the findings its completion made."""

@@ -20,35 +20,106 @@ from tests.analysis.helpers import answer, register_citizen_survey
 Sessions = async_sessionmaker[AsyncSession]
 FRIDAY_NIGHT = datetime(2024, 5, 10, 19, 30, tzinfo=UTC)  # 23:00 Friday in Tehran: week 1403-W07
 SATURDAY = datetime(2024, 5, 10, 21, 0, tzinfo=UTC)  # 00:30 Saturday in Tehran: week 1403-W08
-RANKING = ["حمل‌ونقل و ترافیک", "اقتصاد و مالیه شهری", "خدمات شهری و ایمنی", "اجتماعی و فرهنگی",
-           "حکمرانی و مدیریت شهری"]  # five picks; the sixth place follows
+RANKING = [
+    "حمل‌ونقل و ترافیک",
+    "اقتصاد و مالیه شهری",
+    "خدمات شهری و ایمنی",
+    "اجتماعی و فرهنگی",
+    "حکمرانی و مدیریت شهری",
+]  # five picks; the sixth place follows
 
 
 async def _build(session: AsyncSession, plan: Plan) -> None:
     """Four citizens (three completed) and four facilitator findings in two Jalali weeks."""
     survey = await register_citizen_survey(session)
-    await answer(session, plan, survey, 1, district="d01", replies={
-        "district": "منطقه ۱", "age_band": "۱۸ تا ۲۹ سال", "axes_priority": RANKING, "rate_transport": "۱",
-        "rate_economy": "4", "neighbourhood_problem": ["ترافیک سنگین خیابان امام رضا", "transport"]})
-    await answer(session, plan, survey, 2, district="d01", replies={
-        "district": "d01", "age_band": "age_30_44", "axes_priority": [RANKING[1], RANKING[0], *RANKING[2:]],
-        "rate_transport": "2", "neighbourhood_problem": ["کمبود روشنایی کوچه‌های محله", "services_safety"]})
-    await answer(session, plan, survey, 3, district="d05", replies={
-        "district": "منطقه ۵", "age_band": "age_18_29", "axes_priority": RANKING, "rate_transport": "5",
-        "rate_economy": "٣", "neighbourhood_problem": ["ترافیک خیابان امام رضا", "transport"]})
-    await answer(session, plan, survey, 4, district="d05", replies={"district": "d05", "age_band": "age_45_59"},
-                 finish=False)
+    await answer(
+        session,
+        plan,
+        survey,
+        1,
+        district="d01",
+        replies={
+            "district": "منطقه ۱",
+            "age_band": "۱۸ تا ۲۹ سال",
+            "axes_priority": RANKING,
+            "rate_transport": "۱",
+            "rate_economy": "4",
+            "neighbourhood_problem": ["ترافیک سنگین خیابان امام رضا", "transport"],
+        },
+    )
+    await answer(
+        session,
+        plan,
+        survey,
+        2,
+        district="d01",
+        replies={
+            "district": "d01",
+            "age_band": "age_30_44",
+            "axes_priority": [RANKING[1], RANKING[0], *RANKING[2:]],
+            "rate_transport": "2",
+            "neighbourhood_problem": ["کمبود روشنایی کوچه‌های محله", "services_safety"],
+        },
+    )
+    await answer(
+        session,
+        plan,
+        survey,
+        3,
+        district="d05",
+        replies={
+            "district": "منطقه ۵",
+            "age_band": "age_18_29",
+            "axes_priority": RANKING,
+            "rate_transport": "5",
+            "rate_economy": "٣",
+            "neighbourhood_problem": ["ترافیک خیابان امام رضا", "transport"],
+        },
+    )
+    await answer(
+        session, plan, survey, 4, district="d05", replies={"district": "d05", "age_band": "age_45_59"}, finish=False
+    )
     common = {"kind": "problem", "axis": "transport", "working_group": "hq.transport"}
-    await record_finding(session, text="ترافیک میدان شهدا", source="elite_interview", stakeholder_group="elites",
-                         district="d01", severity=4, created_at=FRIDAY_NIGHT, **common)
-    await record_finding(session, text="کمبود پارکینگ", source="council_interview", stakeholder_group="city_council",
-                         created_at=SATURDAY, **common)
-    await record_finding(session, kind="strategy", text="خط ویژه اتوبوس", source="elite_interview",
-                         stakeholder_group="elites", axis="transport", working_group="hq.transport",
-                         created_at=SATURDAY)
-    await record_finding(session, kind="problem", text="روشنایی بلوار", source="neighborhood_council",
-                         stakeholder_group="citizens", axis="services_safety", working_group="d01.services_safety",
-                         district="d01", severity=5, created_at=FRIDAY_NIGHT)
+    await record_finding(
+        session,
+        text="ترافیک میدان شهدا",
+        source="elite_interview",
+        stakeholder_group="elites",
+        district="d01",
+        severity=4,
+        created_at=FRIDAY_NIGHT,
+        **common,
+    )
+    await record_finding(
+        session,
+        text="کمبود پارکینگ",
+        source="council_interview",
+        stakeholder_group="city_council",
+        created_at=SATURDAY,
+        **common,
+    )
+    await record_finding(
+        session,
+        kind="strategy",
+        text="خط ویژه اتوبوس",
+        source="elite_interview",
+        stakeholder_group="elites",
+        axis="transport",
+        working_group="hq.transport",
+        created_at=SATURDAY,
+    )
+    await record_finding(
+        session,
+        kind="problem",
+        text="روشنایی بلوار",
+        source="neighborhood_council",
+        stakeholder_group="citizens",
+        axis="services_safety",
+        working_group="d01.services_safety",
+        district="d01",
+        severity=5,
+        created_at=FRIDAY_NIGHT,
+    )
 
 
 @pytest.fixture
@@ -81,7 +152,10 @@ async def test_findings_by_source_group_district_and_jalali_week(built: Sessions
     ]
     assert frame.findings.sum() == 6 and frame.share.sum() == pytest.approx(1.0)
     assert dict(zip(groups.stakeholder_group, groups.findings, strict=True)) == {
-        "citizens": 4, "city_council": 1, "elites": 2}
+        "citizens": 4,
+        "city_council": 1,
+        "elites": 2,
+    }
 
 
 async def test_survey_results_by_district(built: Sessions) -> None:
@@ -119,8 +193,7 @@ async def test_survey_results_by_age_band_with_rankings(built: Sessions) -> None
         {"value": "economy", "count": 1, "share": 1 / 3, "mean_position": 5 / 3},
         {"value": "services_safety", "count": 0, "share": 0.0, "mean_position": 3.0},
     ]
-    assert overall.completion.to_dict("records") == [
-        {"started": 4, "completed": 3, "completion_rate": 0.75}]
+    assert overall.completion.to_dict("records") == [{"started": 4, "completed": 3, "completion_rate": 0.75}]
     problem = overall.questions.set_index("question").loc["neighbourhood_problem"]
     assert (problem.answered, problem.response_rate) == (3, 1.0)
     assert "neighbourhood_problem" not in set(overall.values.question)
@@ -132,8 +205,10 @@ async def test_coverage_matrix(built: Sessions, plan: Plan) -> None:
     assert len(matrix) == len(plan.working_groups)
     hq = matrix.loc["hq.transport"]
     assert (hq.elite_interview, hq.council_interview, hq.citizen_poll, hq.used) == (2, 1, 0, 2)
-    assert hq.gaps == ("neighborhood_council, citizen_poll, upstream_documents, agency_interview, "
-                       "civil_society_forum, organizational_trends, suggestion_events")
+    assert hq.gaps == (
+        "neighborhood_council, citizen_poll, upstream_documents, agency_interview, "
+        "civil_society_forum, organizational_trends, suggestion_events"
+    )
     assert matrix.loc["d01.services_safety"].used == 1 and matrix.loc["d05.transport"].used == 0
     assert int(matrix[[s.code for s in plan.sources]].to_numpy().sum()) == 4
     named = with_names(matrix.head(1), plan, "en")

@@ -28,16 +28,36 @@ async def _build(url: URL) -> None:
     try:
         await migrate.upgrade(engine)
         async with transaction(session_factory(engine)) as session:
-            for text, source in ((TRAFFIC, "elite_interview"), (TRAFFIC + "!", "council_interview"),
-                                 ("ترافيك سنگين در بلوار وكيل‌آباد در ساعات اوج صبح", "agency_interview"),
-                                 (WASTE, "elite_interview")):
-                await record_finding(session, kind="problem", text=text, source=source, axis="transport",
-                                     working_group="hq.transport", stakeholder_group="elites")
+            for text, source in (
+                (TRAFFIC, "elite_interview"),
+                (TRAFFIC + "!", "council_interview"),
+                ("ترافيك سنگين در بلوار وكيل‌آباد در ساعات اوج صبح", "agency_interview"),
+                (WASTE, "elite_interview"),
+            ):
+                await record_finding(
+                    session,
+                    kind="problem",
+                    text=text,
+                    source=source,
+                    axis="transport",
+                    working_group="hq.transport",
+                    stakeholder_group="elites",
+                )
             survey = await register_citizen_survey(session)
-            await answer(session, load_plan(), survey, 1, district="d01", replies={
-                "district": "d01", "age_band": "age_18_29", "rate_transport": "2",
-                "axes_priority": ["transport", "economy", "governance", "social_cultural", "services_safety"],
-                "neighbourhood_problem": [TRAFFIC, "transport"]})
+            await answer(
+                session,
+                load_plan(),
+                survey,
+                1,
+                district="d01",
+                replies={
+                    "district": "d01",
+                    "age_band": "age_18_29",
+                    "rate_transport": "2",
+                    "axes_priority": ["transport", "economy", "governance", "social_cultural", "services_safety"],
+                    "neighbourhood_problem": [TRAFFIC, "transport"],
+                },
+            )
     finally:
         await engine.dispose()
 
@@ -63,15 +83,37 @@ def test_integrate_show_split_aggregate_and_prioritize(sqlite_url: URL, tmp_path
     assert "3 problems: 0 new, 0 removed, 0 findings (re)linked" in again.stdout
 
     out = tmp_path / "by-source.csv"
-    done = meydan(tmp_path, sqlite_url, "aggregate", "--by", "source,stakeholder_group", "--format", "csv",
-                   "--out", str(out), "--lang", "en")
+    done = meydan(
+        tmp_path,
+        sqlite_url,
+        "aggregate",
+        "--by",
+        "source,stakeholder_group",
+        "--format",
+        "csv",
+        "--out",
+        str(out),
+        "--lang",
+        "en",
+    )
     assert done.returncode == 0 and done.stdout.strip() == f"{out}  (4 rows)", done.stderr
     table = pd.read_csv(out, encoding="utf-8-sig")
     assert table.findings.sum() == 5 and "Interviews with urban and topical elites" in set(table.source)
 
     out = tmp_path / "survey.xlsx"
-    done = meydan(tmp_path, sqlite_url, "aggregate", "survey", "mashhad_citizen", "--segment", "district,age_band",
-                   "--format", "xlsx", "--out", str(out))
+    done = meydan(
+        tmp_path,
+        sqlite_url,
+        "aggregate",
+        "survey",
+        "mashhad_citizen",
+        "--segment",
+        "district,age_band",
+        "--format",
+        "xlsx",
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     assert load_workbook(out).sheetnames == ["completion", "questions", "values"]
 

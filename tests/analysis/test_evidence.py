@@ -23,26 +23,50 @@ WATER = "قطعی مکرر آب در تابستان در محله گلشهر"
 async def test_evidence_by_origin_and_dimension(sessions: Sessions, plan: Plan) -> None:
     async with transaction(sessions) as session:
         survey = await register_citizen_survey(session)
-        response, made = await answer(session, plan, survey, 7, district="d05", replies={
-            "district": "d05", "age_band": "age_30_44",
-            "axes_priority": ["transport", "economy", "governance", "social_cultural", "services_safety"],
-            "neighbourhood_problem": [WATER, "services_safety"]})
-        meeting = Meeting(source="neighborhood_council", working_group="d05.services_safety", axes=["services_safety"],
-                          held_on=date(2024, 6, 1), district="d05")
+        response, made = await answer(
+            session,
+            plan,
+            survey,
+            7,
+            district="d05",
+            replies={
+                "district": "d05",
+                "age_band": "age_30_44",
+                "axes_priority": ["transport", "economy", "governance", "social_cultural", "services_safety"],
+                "neighbourhood_problem": [WATER, "services_safety"],
+            },
+        )
+        meeting = Meeting(
+            source="neighborhood_council",
+            working_group="d05.services_safety",
+            axes=["services_safety"],
+            held_on=date(2024, 6, 1),
+            district="d05",
+        )
         batch = ImportBatch(kind="137", file_name="137-khordad.csv", file_sha256="a" * 64, row_count=12)
         session.add_all([meeting, batch])
         await session.flush()
         row = ImportRow(batch_id=batch.id, row_number=12, fingerprint="b" * 64, data={"متن": WATER})
         session.add(row)
         await session.flush()
-        spoken = await record_finding(session, kind="problem", text=WATER + "!", source="neighborhood_council",
-                                      stakeholder_group="citizens", working_group="d05.services_safety",
-                                      district="d05", severity=4, meeting_id=meeting.id)
-        imported = await record_finding(session, kind="problem", text=WATER, source="citizen_poll",
-                                        import_row_id=row.id)
+        spoken = await record_finding(
+            session,
+            kind="problem",
+            text=WATER + "!",
+            source="neighborhood_council",
+            stakeholder_group="citizens",
+            working_group="d05.services_safety",
+            district="d05",
+            severity=4,
+            meeting_id=meeting.id,
+        )
+        imported = await record_finding(
+            session, kind="problem", text=WATER, source="citizen_poll", import_row_id=row.id
+        )
         await problems.integrate(session)
-        problem_id = await session.scalar(select(ProblemFinding.problem_id).where(
-            ProblemFinding.finding_id == spoken.id))
+        problem_id = await session.scalar(
+            select(ProblemFinding.problem_id).where(ProblemFinding.finding_id == spoken.id)
+        )
         found = await evidence(session, await problems.get(session, problem_id), limit=2)
     assert found.total == 3 and len(found.findings) == 2
     assert found.counts == {
@@ -59,5 +83,6 @@ async def test_evidence_by_origin_and_dimension(sessions: Sessions, plan: Plan) 
     async with transaction(sessions) as session:
         everything = await evidence(session, await problems.get(session, problem_id))
     assert {item.finding_id: item.origin for item in everything.findings}[imported.id] == Origin(
-        "import_row", row.id, "137-khordad.csv, row 12")
+        "import_row", row.id, "137-khordad.csv, row 12"
+    )
     assert all(item.similarity == 1.0 for item in everything.findings)

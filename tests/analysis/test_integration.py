@@ -35,8 +35,9 @@ WASTE = "جمع‌آوری نشدن به‌موقع پسماند در بلوار
 async def _record(session: AsyncSession, texts: list[str]) -> list[int]:
     ids = []
     for i, text in enumerate(texts):
-        finding = await record_finding(session, kind="problem", text=text, source=SOURCES[i % len(SOURCES)],
-                                       axis="transport")
+        finding = await record_finding(
+            session, kind="problem", text=text, source=SOURCES[i % len(SOURCES)], axis="transport"
+        )
         ids.append(finding.id)
     return ids
 
@@ -52,36 +53,51 @@ async def _integrate(sessions: Sessions) -> problems.IntegrationReport:
 
 @pytest.mark.parametrize("corpus", [TUNE, HOLDOUT], ids=["tune", "holdout"])
 async def test_hand_written_complaints_become_the_problems_a_planner_would_make(
-        sessions: Sessions, plan: Plan, corpus: Path) -> None:
+    sessions: Sessions, plan: Plan, corpus: Path
+) -> None:
     """Complaints written by hand as people write them (tests/data/integration/), filed under their
     (sometimes wrong) category, integrated by the real service with the plan's places: pairwise
     precision at least 0.9 and recall at least 0.8, on the tuning file and on the held-out one."""
     complaints = labeled.load(corpus)
     async with transaction(sessions) as session:
-        ids = [(await record_finding(session, kind="problem", text=c.text, source=SOURCES[i % len(SOURCES)],
-                                     axis=c.category)).id for i, c in enumerate(complaints)]
+        ids = [
+            (
+                await record_finding(
+                    session, kind="problem", text=c.text, source=SOURCES[i % len(SOURCES)], axis=c.category
+                )
+            ).id
+            for i, c in enumerate(complaints)
+        ]
     async with transaction(sessions) as session:
         report = await problems.integrate(session, places=plan.places)
     async with transaction(sessions) as session:
         problem_of = await _problem_of(session)
     scores = labeled.score([c.problem for c in complaints], [problem_of[i] for i in ids])
-    print(f"{corpus.name}: {len(ids)} complaints, {report.problems} problems for "
-          f"{len({c.problem for c in complaints})} true ones; precision {scores.precision:.3f}, "
-          f"recall {scores.recall:.3f}, adjusted Rand index {scores.ari:.3f}")
+    print(
+        f"{corpus.name}: {len(ids)} complaints, {report.problems} problems for "
+        f"{len({c.problem for c in complaints})} true ones; precision {scores.precision:.3f}, "
+        f"recall {scores.recall:.3f}, adjusted Rand index {scores.ari:.3f}"
+    )
     assert scores.precision >= 0.9 and scores.recall >= 0.8
 
 
 async def test_keyboard_and_digit_variants_are_one_problem_with_a_central_title(sqlite_sessions: Sessions) -> None:
     async with transaction(sqlite_sessions) as session:
-        ids = await _record(session, [TRAFFIC_ARABIC_KEYBOARD, TRAFFIC, LIGHTS, TRAFFIC_LATIN_DIGITS, WASTE,
-                                       TRAFFIC_PLEASE])
+        ids = await _record(
+            session, [TRAFFIC_ARABIC_KEYBOARD, TRAFFIC, LIGHTS, TRAFFIC_LATIN_DIGITS, WASTE, TRAFFIC_PLEASE]
+        )
     report = await _integrate(sqlite_sessions)
     assert (report.findings, report.problems, report.created) == (6, 3, 3)
     async with transaction(sqlite_sessions) as session:
         problem_of = await _problem_of(session)
         traffic = await session.get(Problem, problem_of[ids[0]])
-        links = (await session.execute(select(ProblemFinding.similarity, ProblemFinding.reason).where(
-            ProblemFinding.problem_id == traffic.id).order_by(ProblemFinding.finding_id))).all()
+        links = (
+            await session.execute(
+                select(ProblemFinding.similarity, ProblemFinding.reason)
+                .where(ProblemFinding.problem_id == traffic.id)
+                .order_by(ProblemFinding.finding_id)
+            )
+        ).all()
     assert problem_of[ids[0]] == problem_of[ids[1]] == problem_of[ids[3]] == problem_of[ids[5]] != problem_of[ids[2]]
     assert traffic.title == "ترافیک سنگین در بلوار وکیل‌آباد در ساعات اوج صبح باعث می‌شود مردم 45 دقیقه معطل شوند"
     assert traffic.status == "proposed" and traffic.axis == "transport"
@@ -139,14 +155,17 @@ async def test_confirmed_merge_is_kept_after_rerunning_integration(sessions: Ses
     report = await _integrate(sessions)
     async with transaction(sessions) as session:
         problem_of = await _problem_of(session)
-        confirmed = (await session.scalars(select(ProblemFinding.confirmed).where(
-            ProblemFinding.problem_id == merged_id))).all()
+        confirmed = (
+            await session.scalars(select(ProblemFinding.confirmed).where(ProblemFinding.problem_id == merged_id))
+        ).all()
         listed = await problems.summaries(session)
     assert report.moved == 0 and report.problems == 2
     assert problem_of[ids[0]] == problem_of[ids[1]] == problem_of[ids[2]] == merged_id != problem_of[ids[3]]
     assert confirmed == [True, True, True]
-    assert [(p.id, p.findings, p.status) for p in listed] == [(merged_id, 3, "confirmed"),
-                                                              (problem_of[ids[3]], 1, "proposed")]
+    assert [(p.id, p.findings, p.status) for p in listed] == [
+        (merged_id, 3, "confirmed"),
+        (problem_of[ids[3]], 1, "proposed"),
+    ]
 
 
 async def test_confirm_and_deleted_findings(sqlite_sessions: Sessions) -> None:

@@ -29,9 +29,14 @@ Sessions = async_sessionmaker[AsyncSession]
 TRAFFIC = "ترافیک سنگین در بلوار وکیل‌آباد در ساعات اوج صبح"
 LIGHTS = "کمبود روشنایی معابر در محله طلاب و ناامنی شبانه"
 FLOOD = "آب‌گرفتگی کوچه‌ها بعد از هر باران"
-BROAD = [("council_interview", "city_council", "d01"), ("neighborhood_council", "citizens", "d02"),
-         ("elite_interview", "elites", "d03"), ("agency_interview", "executive_agencies", "d01"),
-         ("civil_society_forum", "civil_society", "d02"), ("organizational_trends", "municipality_staff", "d01")]
+BROAD = [
+    ("council_interview", "city_council", "d01"),
+    ("neighborhood_council", "citizens", "d02"),
+    ("elite_interview", "elites", "d03"),
+    ("agency_interview", "executive_agencies", "d01"),
+    ("civil_society_forum", "civil_society", "d02"),
+    ("organizational_trends", "municipality_staff", "d01"),
+]
 
 
 async def _build(session: AsyncSession, plan: Plan) -> dict[str, int]:
@@ -39,29 +44,68 @@ async def _build(session: AsyncSession, plan: Plan) -> dict[str, int]:
     raised seven times by elites alone; strategies under both; three citizens answering."""
     ids = {}
     for i, (source, group, district) in enumerate(BROAD):
-        finding = await record_finding(session, kind="problem", text=TRAFFIC + "!" * i, source=source,
-                                       stakeholder_group=group, district=district, axis="transport",
-                                       working_group="hq.transport", severity=3)
+        finding = await record_finding(
+            session,
+            kind="problem",
+            text=TRAFFIC + "!" * i,
+            source=source,
+            stakeholder_group=group,
+            district=district,
+            axis="transport",
+            working_group="hq.transport",
+            severity=3,
+        )
         ids.setdefault("traffic", finding.id)
     for i in range(7):
-        finding = await record_finding(session, kind="problem", text=LIGHTS + "." * i, source="elite_interview",
-                                       stakeholder_group="elites", district="d01", axis="services_safety",
-                                       working_group="d01.services_safety", severity=3)
+        finding = await record_finding(
+            session,
+            kind="problem",
+            text=LIGHTS + "." * i,
+            source="elite_interview",
+            stakeholder_group="elites",
+            district="d01",
+            axis="services_safety",
+            working_group="d01.services_safety",
+            severity=3,
+        )
         ids.setdefault("lights", finding.id)
-    for text, parent, source in (("خط ویژه اتوبوس", "traffic", "elite_interview"),
-                                 ("خط ویژه اتوبوس!", "traffic", "council_interview"),
-                                 ("پارکینگ طبقاتی", "traffic", "elite_interview"),
-                                 ("نصب چراغ خورشیدی", "lights", "elite_interview")):
+    for text, parent, source in (
+        ("خط ویژه اتوبوس", "traffic", "elite_interview"),
+        ("خط ویژه اتوبوس!", "traffic", "council_interview"),
+        ("پارکینگ طبقاتی", "traffic", "elite_interview"),
+        ("نصب چراغ خورشیدی", "lights", "elite_interview"),
+    ):
         await record_finding(session, kind="strategy", text=text, source=source, parent_id=ids[parent])
     survey = await register_citizen_survey(session)
-    base = {"district": "d01", "age_band": "age_30_44", "axes_priority": ["transport", "economy", "governance",
-                                                                          "social_cultural", "services_safety"]}
-    await answer(session, plan, survey, 1, district="d01", replies={
-        **base, "rate_transport": "1", "neighbourhood_problem": [TRAFFIC, "transport"]})
-    await answer(session, plan, survey, 2, district="d01", replies={
-        **base, "rate_transport": "2", "neighbourhood_problem": ["صف نانوایی خیلی طولانی است", "economy"]})
-    _, made = await answer(session, plan, survey, 3, district="d02", replies={
-        **base, "rate_transport": "5", "neighbourhood_problem": [FLOOD, "services_safety"]})
+    base = {
+        "district": "d01",
+        "age_band": "age_30_44",
+        "axes_priority": ["transport", "economy", "governance", "social_cultural", "services_safety"],
+    }
+    await answer(
+        session,
+        plan,
+        survey,
+        1,
+        district="d01",
+        replies={**base, "rate_transport": "1", "neighbourhood_problem": [TRAFFIC, "transport"]},
+    )
+    await answer(
+        session,
+        plan,
+        survey,
+        2,
+        district="d01",
+        replies={**base, "rate_transport": "2", "neighbourhood_problem": ["صف نانوایی خیلی طولانی است", "economy"]},
+    )
+    _, made = await answer(
+        session,
+        plan,
+        survey,
+        3,
+        district="d02",
+        replies={**base, "rate_transport": "5", "neighbourhood_problem": [FLOOD, "services_safety"]},
+    )
     ids["flood"] = made[0].id
     await problems.integrate(session)
     links = dict((await session.execute(select(ProblemFinding.finding_id, ProblemFinding.problem_id))).all())
@@ -74,16 +118,19 @@ async def built(sessions: Sessions, plan: Plan) -> tuple[Sessions, dict[str, int
         return sessions, await _build(session, plan)
 
 
-async def test_broad_problem_outranks_one_raised_as_often_by_one_source(built: tuple[Sessions, dict[str, int]],
-                                                                         plan: Plan) -> None:
+async def test_broad_problem_outranks_one_raised_as_often_by_one_source(
+    built: tuple[Sessions, dict[str, int]], plan: Plan
+) -> None:
     sessions, ids = built
     async with transaction(sessions) as session:
         priorities = await prioritize(session, plan)
         traffic, lights = await explain(session, priorities, [ids["traffic"], ids["lights"]])
     assert priorities.ranked.index[:2].tolist() == [ids["traffic"], ids["lights"]]
     assert (traffic.rank, lights.rank) == (1, 2) and traffic.score > lights.score
-    by = {name: ({p.criterion: p for p in traffic.parts}[name], {p.criterion: p for p in lights.parts}[name])
-          for name in CRITERIA}
+    by = {
+        name: ({p.criterion: p for p in traffic.parts}[name], {p.criterion: p for p in lights.parts}[name])
+        for name in CRITERIA
+    }
     assert (by["mentions"][0].raw, by["mentions"][1].raw) == (7.0, 7.0)  # as often
     assert (by["source_breadth"][0].raw, by["source_breadth"][1].raw) == (7.0, 1.0)
     assert (by["stakeholder_breadth"][0].raw, by["stakeholder_breadth"][1].raw) == (6.0, 1.0)
@@ -99,8 +146,9 @@ async def test_broad_problem_outranks_one_raised_as_often_by_one_source(built: t
     assert json.loads(json.dumps(traffic.to_dict()))["parts"][0]["criterion"] == "mentions"
 
 
-async def test_citizen_salience_counts_who_raised_or_rated_once(built: tuple[Sessions, dict[str, int]],
-                                                                plan: Plan) -> None:
+async def test_citizen_salience_counts_who_raised_or_rated_once(
+    built: tuple[Sessions, dict[str, int]], plan: Plan
+) -> None:
     sessions, ids = built
     async with transaction(sessions) as session:
         ranked = (await prioritize(session, plan)).ranked
@@ -111,8 +159,9 @@ async def test_citizen_salience_counts_who_raised_or_rated_once(built: tuple[Ses
     assert ranked.loc[ids["flood"], "citizen_salience"] == pytest.approx(1 / 3)  # raised, not rated
 
 
-async def test_rankings_per_axis_and_working_group_and_stability(built: tuple[Sessions, dict[str, int]],
-                                                                 plan: Plan) -> None:
+async def test_rankings_per_axis_and_working_group_and_stability(
+    built: tuple[Sessions, dict[str, int]], plan: Plan
+) -> None:
     sessions, ids = built
     async with transaction(sessions) as session:
         by_axis = await prioritize(session, plan, axis="services_safety")
@@ -140,8 +189,9 @@ async def test_actions_ranked_within_and_across_problems(built: tuple[Sessions, 
 
 
 def test_stability_shows_which_ranks_are_solid() -> None:
-    normalized = pd.DataFrame([[0.9] * 6, [0.8, 0, 0.4, 0, 0, 0], [0, 0.8, 0, 0.4, 0, 0], [0.0] * 6],
-                              columns=list(CRITERIA))
+    normalized = pd.DataFrame(
+        [[0.9] * 6, [0.8, 0, 0.4, 0, 0, 0], [0, 0.8, 0, 0.4, 0, 0], [0.0] * 6], columns=list(CRITERIA)
+    )
     probability = top_k_probability(normalized, dict.fromkeys(CRITERIA, 1 / 6), 2, draws=1000, spread=0.2)
     assert probability[0] == 1.0 and probability[3] == 0.0
     assert 0.2 < probability[1] < 0.8 and probability[1] + probability[2] == pytest.approx(1.0)
@@ -165,8 +215,16 @@ def test_ahp_weights_and_consistency() -> None:
 
 
 def test_schulze_and_borda() -> None:
-    wikipedia = ([list("ACBED")] * 5 + [list("ADECB")] * 5 + [list("BEDAC")] * 8 + [list("CABED")] * 3
-                 + [list("CAEBD")] * 7 + [list("CBADE")] * 2 + [list("DCEBA")] * 7 + [list("EBADC")] * 8)
+    wikipedia = (
+        [list("ACBED")] * 5
+        + [list("ADECB")] * 5
+        + [list("BEDAC")] * 8
+        + [list("CABED")] * 3
+        + [list("CAEBD")] * 7
+        + [list("CBADE")] * 2
+        + [list("DCEBA")] * 7
+        + [list("EBADC")] * 8
+    )
     assert schulze(wikipedia) == list("EACBD")
     assert borda([["a", "b", "c"], ["a", "c", "b"], ["b", "a"]]) == [("a", 5.0), ("b", 3.0), ("c", 1.0)]
     assert schulze([[3, 1], [1, 3], [2]]) == [3, 1, 2]

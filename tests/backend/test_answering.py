@@ -31,9 +31,12 @@ async def app(database_url: URL, tmp_path: Path) -> AsyncIterator[AppContext]:
     """A migrated database with the test survey open and one citizen joined."""
     engine = create_engine(database_url)
     await migrate.upgrade(engine)
-    settings = load_settings(bot_token=f"{BOT}:answering", data_dir=tmp_path,
-                             secret_key="answering-tests-secret-key-32-chars",
-                             database_url=database_url.render_as_string(hide_password=False))
+    settings = load_settings(
+        bot_token=f"{BOT}:answering",
+        data_dir=tmp_path,
+        secret_key="answering-tests-secret-key-32-chars",
+        database_url=database_url.render_as_string(hide_password=False),
+    )
     app = AppContext(settings=settings, plan=load_plan(), engine=engine, sessions=session_factory(engine))
     async with transaction(app) as session:
         await surveys.register(session, survey(q("name", required=True), q("age", "integer")))

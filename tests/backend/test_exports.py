@@ -79,13 +79,33 @@ questions:
   - {name: old_question, type: text, label: {fa: پرسش قدیمی}}
 """
 BASE_COLUMNS = [
-    "response", "participant", "survey_version", "status", "language", "district", "stakeholder_group",
-    "started_at", "completed_at", "started_jalali", "completed_jalali",
+    "response",
+    "participant",
+    "survey_version",
+    "status",
+    "language",
+    "district",
+    "stakeholder_group",
+    "started_at",
+    "completed_at",
+    "started_jalali",
+    "completed_jalali",
 ]
 SMALL_COLUMNS = BASE_COLUMNS + [
-    "modes__bus", "modes__metro", "modes__bike", "modes__taxi", "modes__walk",
-    "order__parks", "order__roads", "order__water",
-    "visits", "spend", "moved_on", "comment", "rating", "old_question",
+    "modes__bus",
+    "modes__metro",
+    "modes__bike",
+    "modes__taxi",
+    "modes__walk",
+    "order__parks",
+    "order__roads",
+    "order__water",
+    "visits",
+    "spend",
+    "moved_on",
+    "comment",
+    "rating",
+    "old_question",
 ]
 PROBLEM_TEXT = "ترافیک سنگین در بلوار وکیل‌آباد هر روز صبح"
 
@@ -116,11 +136,18 @@ class Built:
     first_finding: int
 
 
-async def _answer(session: AsyncSession, participant: Participant, registration: surveys.Registration,
-                  values: dict[str, Any], *, finish: bool = True) -> Response:
+async def _answer(
+    session: AsyncSession,
+    participant: Participant,
+    registration: surveys.Registration,
+    values: dict[str, Any],
+    *,
+    finish: bool = True,
+) -> Response:
     """Answer a survey version through the response service, optionally completing it."""
-    response = await responses.start(session, participant, registration.survey, registration.version,
-                                     participant.language)
+    response = await responses.start(
+        session, participant, registration.survey, registration.version, participant.language
+    )
     assert response is not None
     definition = SurveyDefinition.model_validate(registration.version.definition)
     for name, value in values.items():
@@ -150,34 +177,77 @@ async def build(session: AsyncSession) -> Built:
     c = await participants.join(session, SECRET, TELEGRAM_ID + 2, "fa")
     await participants.set_profile(session, a, district="d05")
 
-    r1 = await _answer(session, a, v1, {
-        "welcome": SKIP, "modes": ["bus", "taxi"], "order": ["water", "parks"], "spend": Decimal("12.5"),
-        "visits": -5, "moved_on": date(2024, 3, 21), "comment": '=HYPERLINK("x")', "agree": "OK",
-        "old_question": "-2+3",
-    })
+    r1 = await _answer(
+        session,
+        a,
+        v1,
+        {
+            "welcome": SKIP,
+            "modes": ["bus", "taxi"],
+            "order": ["water", "parks"],
+            "spend": Decimal("12.5"),
+            "visits": -5,
+            "moved_on": date(2024, 3, 21),
+            "comment": '=HYPERLINK("x")',
+            "agree": "OK",
+            "old_question": "-2+3",
+        },
+    )
     r1.started_at, r1.completed_at = _at(20, 0), _at(20, 45)
     v2 = await surveys.register(session, small_v2())
     assert v2.outcome == "new_version"
-    r2 = await _answer(session, b, v2, {
-        "modes": SKIP, "order": ["roads", "parks"], "visits": 0, "spend": Decimal("3"), "moved_on": SKIP,
-        "comment": "+1+1", "rating": 4,
-    })
+    r2 = await _answer(
+        session,
+        b,
+        v2,
+        {
+            "modes": SKIP,
+            "order": ["roads", "parks"],
+            "visits": 0,
+            "spend": Decimal("3"),
+            "moved_on": SKIP,
+            "comment": "+1+1",
+            "rating": 4,
+        },
+    )
     r3 = await _answer(session, c, v2, {"modes": [], "comment": "@SUM(A1)"}, finish=False)
 
-    r4 = await _answer(session, a, citizen, {
-        "intro": SKIP, "district": "d05", "age_band": "age_30_44",
-        "axes_priority": ["transport", "economy", "governance", "social_cultural", "urban_development",
-                          "services_safety"],
-        "rate_governance": 4, "rate_economy": SKIP,
-        "neighbourhood_problem": {"text": PROBLEM_TEXT, "axis": "transport"}, "suggestion": SKIP,
-    })
-    problem_answer = await session.scalar(select(Answer.id).where(Answer.response_id == r4.id,
-                                                                  Answer.question == "neighbourhood_problem"))
+    r4 = await _answer(
+        session,
+        a,
+        citizen,
+        {
+            "intro": SKIP,
+            "district": "d05",
+            "age_band": "age_30_44",
+            "axes_priority": [
+                "transport",
+                "economy",
+                "governance",
+                "social_cultural",
+                "urban_development",
+                "services_safety",
+            ],
+            "rate_governance": 4,
+            "rate_economy": SKIP,
+            "neighbourhood_problem": {"text": PROBLEM_TEXT, "axis": "transport"},
+            "suggestion": SKIP,
+        },
+    )
+    problem_answer = await session.scalar(
+        select(Answer.id).where(Answer.response_id == r4.id, Answer.question == "neighbourhood_problem")
+    )
     first = await session.scalar(select(Finding.id).where(Finding.answer_id == problem_answer))
     assert problem_answer is not None and first is not None
 
-    meeting = Meeting(source="civil_society_forum", working_group="hq.transport", axes=["transport"],
-                      held_on=date(2024, 3, 21), district="d05", facilitator_id=b.id)
+    meeting = Meeting(
+        source="civil_society_forum",
+        working_group="hq.transport",
+        axes=["transport"],
+        held_on=date(2024, 3, 21),
+        district="d05",
+        facilitator_id=b.id,
+    )
     session.add(meeting)
     await session.flush()
     note = Note(meeting_id=meeting.id, participant_id=b.id, kind="text", text="یادداشت", logged_at=utcnow())
@@ -188,17 +258,27 @@ async def build(session: AsyncSession) -> Built:
     session.add(row)
     await session.flush()
 
-    await findings.record_finding(session, kind="strategy", text='=HYPERLINK("x")', source="civil_society_forum",
-                                  working_group="hq.transport", axis="transport", severity=3,
-                                  meeting_id=meeting.id, note_id=note.id, participant_id=b.id)
-    await findings.record_finding(session, kind="problem", text="قطعی آب در تابستان", source="citizen_poll",
-                                  import_row_id=row.id)
-    await findings.record_finding(session, kind="problem", text="ترافیک بلوار", source="citizen_poll",
-                                  parent_id=first)
+    await findings.record_finding(
+        session,
+        kind="strategy",
+        text='=HYPERLINK("x")',
+        source="civil_society_forum",
+        working_group="hq.transport",
+        axis="transport",
+        severity=3,
+        meeting_id=meeting.id,
+        note_id=note.id,
+        participant_id=b.id,
+    )
+    await findings.record_finding(
+        session, kind="problem", text="قطعی آب در تابستان", source="citizen_poll", import_row_id=row.id
+    )
+    await findings.record_finding(session, kind="problem", text="ترافیک بلوار", source="citizen_poll", parent_id=first)
     deleted = await findings.record_finding(session, kind="project", text="حذف شده", source="elite_interview")
     deleted.deleted_at = utcnow()
-    return Built(a.pseudonym, b.pseudonym, [r1.id, r2.id, r3.id], r4.id, problem_answer, meeting.id, note.id,
-                 batch.id, first)
+    return Built(
+        a.pseudonym, b.pseudonym, [r1.id, r2.id, r3.id], r4.id, problem_answer, meeting.id, note.id, batch.id, first
+    )
 
 
 @pytest.fixture
@@ -233,8 +313,10 @@ async def test_small_survey_columns_and_values(sessions: async_sessionmaker[Asyn
     assert frame["stakeholder_group"].tolist() == ["citizens", "citizens"]
     first, second = (frame.iloc[i].to_dict() for i in range(2))
     assert {k: first[k] for k in SMALL_COLUMNS[7:11]} == {
-        "started_at": "2024-03-20T20:00:00Z", "completed_at": "2024-03-20T20:45:00Z",
-        "started_jalali": "1403/01/01 23:30", "completed_jalali": "1403/01/02 00:15",
+        "started_at": "2024-03-20T20:00:00Z",
+        "completed_at": "2024-03-20T20:45:00Z",
+        "started_jalali": "1403/01/01 23:30",
+        "completed_jalali": "1403/01/02 00:15",
     }
     assert [first[f"modes__{c}"] for c in ("bus", "metro", "bike", "taxi", "walk")] == [1, 0, 0, 1, 0]
     assert all(pd.isna(second[f"modes__{c}"]) for c in ("bus", "metro", "bike", "taxi", "walk"))
@@ -265,8 +347,13 @@ async def test_bundled_survey_plan_columns(sessions: async_sessionmaker[AsyncSes
     frame = await _frame(sessions, "mashhad_citizen")
     axes = ["governance", "economy", "social_cultural", "urban_development", "transport", "services_safety"]
     assert list(frame.columns) == BASE_COLUMNS + [
-        "district_answer", "age_band", *(f"axes_priority__{a}" for a in axes), *(f"rate_{a}" for a in axes),
-        "neighbourhood_problem__text", "neighbourhood_problem__axis", "suggestion",
+        "district_answer",
+        "age_band",
+        *(f"axes_priority__{a}" for a in axes),
+        *(f"rate_{a}" for a in axes),
+        "neighbourhood_problem__text",
+        "neighbourhood_problem__axis",
+        "suggestion",
     ]
     row = frame.iloc[0].to_dict()
     assert row["response"] == built.citizen and row["participant"] == built.pseudonym_a
@@ -283,8 +370,18 @@ async def test_survey_without_responses(sessions: async_sessionmaker[AsyncSessio
         frame = await responses_frame(session, "small", include_unfinished=True)
     assert frame.empty
     assert list(frame.columns) == BASE_COLUMNS + [
-        "modes__bus", "modes__metro", "modes__taxi", "modes__walk", "order__parks", "order__roads", "order__water",
-        "spend", "visits", "moved_on", "comment", "old_question",
+        "modes__bus",
+        "modes__metro",
+        "modes__taxi",
+        "modes__walk",
+        "order__parks",
+        "order__roads",
+        "order__water",
+        "spend",
+        "visits",
+        "moved_on",
+        "comment",
+        "old_question",
     ]
 
 
@@ -302,7 +399,7 @@ async def test_files_carry_pseudonyms_never_messenger_ids(
     assert text.startswith("\ufeffresponse,participant,")
     assert str(TELEGRAM_ID) not in text and built.pseudonym_a in text
     back = pd.read_csv(csv, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert back["comment"].tolist() == ["'=HYPERLINK(\"x\")", "'+1+1", "'@SUM(A1)"]
+    assert back["comment"].tolist() == ['\'=HYPERLINK("x")', "'+1+1", "'@SUM(A1)"]
     assert back["visits"].tolist() == ["-5", "0", ""] and back["spend"].tolist() == ["12.5", "3.0", ""]
 
     sheet = load_workbook(write_table(frame, tmp_path / "small.xlsx", fmt="xlsx")).active
@@ -314,7 +411,10 @@ async def test_files_carry_pseudonyms_never_messenger_ids(
     assert [(c.value, c.data_type) for c in cells["spend"][:2]] == [(12.5, "n"), (3, "n")]
     assert [(c.value, c.data_type) for c in cells["modes__taxi"]] == [(1, "n"), (None, "n"), (0, "n")]
     assert [(c.value, c.data_type) for c in cells["comment"]] == [
-        ('=HYPERLINK("x")', "s"), ("+1+1", "s"), ("@SUM(A1)", "s")]
+        ('=HYPERLINK("x")', "s"),
+        ("+1+1", "s"),
+        ("@SUM(A1)", "s"),
+    ]
     assert (cells["old_question"][0].value, cells["old_question"][0].data_type) == ("-2+3", "s")
 
 
@@ -324,9 +424,26 @@ async def test_findings(sessions: async_sessionmaker[AsyncSession], built: Built
         strategies = await findings_frame(session, kind="strategy")
         imported = await findings_frame(session, source="citizen_poll")
     assert list(frame.columns) == [
-        "id", "kind", "text", "normalized_text", "source", "working_group", "axis", "district", "stakeholder_group",
-        "severity", "organization", "meeting", "meeting_source", "held_on", "held_on_jalali", "participant",
-        "origin", "parent", "problem", "created_at",
+        "id",
+        "kind",
+        "text",
+        "normalized_text",
+        "source",
+        "working_group",
+        "axis",
+        "district",
+        "stakeholder_group",
+        "severity",
+        "organization",
+        "meeting",
+        "meeting_source",
+        "held_on",
+        "held_on_jalali",
+        "participant",
+        "origin",
+        "parent",
+        "problem",
+        "created_at",
     ]
     assert frame["kind"].tolist() == ["problem", "strategy", "problem", "problem"]
     from_answer, from_meeting, from_import, by_hand = (frame.iloc[i].to_dict() for i in range(4))
@@ -349,8 +466,9 @@ async def test_findings(sessions: async_sessionmaker[AsyncSession], built: Built
     assert frame["problem"].isna().all()  # not integrated yet
 
 
-async def test_findings_carry_their_problem_once_integrated(sessions: async_sessionmaker[AsyncSession],
-                                                            built: Built) -> None:
+async def test_findings_carry_their_problem_once_integrated(
+    sessions: async_sessionmaker[AsyncSession], built: Built
+) -> None:
     async with transaction(sessions) as session:
         await problems.integrate(session)
     async with transaction(sessions) as session:

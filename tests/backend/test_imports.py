@@ -75,8 +75,18 @@ async def test_a_137_export_becomes_citizen_poll_findings_with_its_rows_as_evide
 
 async def test_a_shahreman_xlsx_export_is_read_too(sessions, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "shahreman.xlsx"
-    pd.DataFrame([{"شناسه": 1, "متن نظر": "کمبود فضای سبز در محله", "دسته‌بندی": "فضای سبز", "منطقه": 12,
-                   "تاریخ ثبت": "1403/05/01", "امتیاز": 4}]).to_excel(path, index=False)
+    pd.DataFrame(
+        [
+            {
+                "شناسه": 1,
+                "متن نظر": "کمبود فضای سبز در محله",
+                "دسته‌بندی": "فضای سبز",
+                "منطقه": 12,
+                "تاریخ ثبت": "1403/05/01",
+                "امتیاز": 4,
+            }
+        ]
+    ).to_excel(path, index=False)
     result = await run_import(sessions, path, "shahreman")
     assert result.imported == 1
     async with sessions() as session:
@@ -85,9 +95,12 @@ async def test_a_shahreman_xlsx_export_is_read_too(sessions, tmp_path) -> None: 
 
 
 async def test_bad_rows_are_listed_and_nothing_is_half_written(sessions, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    rows = [*ROWS_137, ["1004", "", "ترافیک و حمل و نقل", "منطقه ۲", "", ""],
-            ["1005", "پیاده‌رو ندارد", "موضوعی ناشناخته", "منطقه ۲", "", ""],
-            ["1006", "صف طولانی اتوبوس", "حمل و نقل عمومی", "منطقه ۹۹", "1403/13/01", ""]]
+    rows = [
+        *ROWS_137,
+        ["1004", "", "ترافیک و حمل و نقل", "منطقه ۲", "", ""],
+        ["1005", "پیاده‌رو ندارد", "موضوعی ناشناخته", "منطقه ۲", "", ""],
+        ["1006", "صف طولانی اتوبوس", "حمل و نقل عمومی", "منطقه ۹۹", "1403/13/01", ""],
+    ]
     path = write_csv(tmp_path / "bad.csv", rows)
     with pytest.raises(ImportFailed) as failed:
         await run_import(sessions, path)
@@ -124,8 +137,10 @@ async def test_a_wrong_column_names_what_is_missing_and_writes_nothing(sessions,
 
 async def test_a_mapping_file_overrides_the_bundled_one(sessions, tmp_path) -> None:  # type: ignore[no-untyped-def]
     mapping = tmp_path / "mine.yaml"
-    mapping.write_text("kind: '137'\ncolumns: {text: description, category: topic}\n"
-                       "categories: {Traffic: transport}\n", encoding="utf-8")
+    mapping.write_text(
+        "kind: '137'\ncolumns: {text: description, category: topic}\ncategories: {Traffic: transport}\n",
+        encoding="utf-8",
+    )
     path = write_csv(tmp_path / "en.csv", [["cars everywhere", "traffic"]], ["description", "topic"])
     assert (await run_import(sessions, path, mapping_path=mapping)).imported == 1
     mapping.write_text("kind: '137'\ncolumns: {text: description, category: topic}\ncategories: {x: nowhere}\n")

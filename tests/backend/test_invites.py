@@ -79,7 +79,14 @@ async def test_scopes_are_checked(sessions) -> None:  # type: ignore[no-untyped-
     with pytest.raises(MeydanError, match="valid for 1 to 365 days"):
         await _create(sessions, ttl=timedelta(days=400))
     async with sessions() as session, session.begin():
-        session.add(Meeting(kind="forum", source="civil_society_forum", working_group="hq.transport",
-                            held_on=date(2025, 1, 1), status="open"))
+        session.add(
+            Meeting(
+                kind="forum",
+                source="civil_society_forum",
+                working_group="hq.transport",
+                held_on=date(2025, 1, 1),
+                status="open",
+            )
+        )
     assert await _create(sessions, role="ngo", scope="1")
     assert await _create(sessions, role="member", scope="drafting_committee")

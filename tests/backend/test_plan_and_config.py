@@ -16,8 +16,15 @@ def test_bundled_plan_has_the_process_shape() -> None:
     plan = load_plan()
     assert len(plan.stakeholder_groups) == 6
     assert [s.code for s in plan.sources] == [
-        "council_interview", "neighborhood_council", "citizen_poll", "upstream_documents", "elite_interview",
-        "agency_interview", "civil_society_forum", "organizational_trends", "suggestion_events",
+        "council_interview",
+        "neighborhood_council",
+        "citizen_poll",
+        "upstream_documents",
+        "elite_interview",
+        "agency_interview",
+        "civil_society_forum",
+        "organizational_trends",
+        "suggestion_events",
     ]
     assert len(plan.axes) == 6
     assert len(plan.districts) == 14 and plan.get("district", "samen") is not None

@@ -88,12 +88,20 @@ async def test_rejection_by_a_later_body_returns_to_the_committee(sessions) -> N
     plan = load_plan()
     members, [problem] = await _setup(sessions, "strategic_commission", [11, 12], 1)
     async with sessions() as session, session.begin():
-        agenda = await voting.open_agenda(session, plan, "strategic_commission",
-                                          [AgendaEntry(problem, 0.9, {"title": "x"})], now=NOW)
+        agenda = await voting.open_agenda(
+            session, plan, "strategic_commission", [AgendaEntry(problem, 0.9, {"title": "x"})], now=NOW
+        )
         await session.refresh(agenda, ["items"])
         for member in members:
-            await voting.cast(session, plan, item_id=agenda.items[0].id, participant=member, choice="reject",
-                              reason="نیاز به بازنگری", now=NOW)
+            await voting.cast(
+                session,
+                plan,
+                item_id=agenda.items[0].id,
+                participant=member,
+                choice="reject",
+                reason="نیاز به بازنگری",
+                now=NOW,
+            )
         [closing] = await voting.close_due(session, plan, now=NOW + timedelta(hours=80))
         [decision] = closing.decisions
         assert (decision.outcome, decision.next_body) == ("rejected", "drafting_committee")

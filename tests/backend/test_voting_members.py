@@ -21,12 +21,17 @@ MEMBER, OUTSIDER = 21, 99
 
 
 async def test_a_member_votes_once_per_update_and_comments(sessions) -> None:  # type: ignore[no-untyped-def]
-    app = AppContext(settings=load_settings(secret_key="voting-members-test-key-of-32-chars"), plan=load_plan(),
-                     engine=None, sessions=sessions)  # type: ignore[arg-type]
+    app = AppContext(
+        settings=load_settings(secret_key="voting-members-test-key-of-32-chars"),
+        plan=load_plan(),
+        engine=None,
+        sessions=sessions,
+    )  # type: ignore[arg-type]
     _, [problem] = await _setup(sessions, "drafting_committee", [MEMBER], 1)
     async with sessions() as session, session.begin():
-        agenda = await service.open_agenda(session, app.plan, "drafting_committee",
-                                           [AgendaEntry(problem, 0.9, {"title": "x"})], now=utcnow())
+        agenda = await service.open_agenda(
+            session, app.plan, "drafting_committee", [AgendaEntry(problem, 0.9, {"title": "x"})], now=utcnow()
+        )
         await session.refresh(agenda, ["items"])
         item_id = agenda.items[0].id
 
@@ -42,9 +47,11 @@ async def test_a_member_votes_once_per_update_and_comments(sessions) -> None:  #
     assert blank.value.key == "voting.refused.needs_reason"
     assert (await members.cast_vote(app, (BOT, 4), MEMBER, item_id, "reject", reason="مبهم")).changed
 
-    for refused_outsider in (members.cast_vote(app, (BOT, 5), OUTSIDER, item_id, "approve"),
-                             members.read_item(app, OUTSIDER, item_id),
-                             members.comment(app, (BOT, 6), OUTSIDER, item_id, "سلام")):
+    for refused_outsider in (
+        members.cast_vote(app, (BOT, 5), OUTSIDER, item_id, "approve"),
+        members.read_item(app, OUTSIDER, item_id),
+        members.comment(app, (BOT, 6), OUTSIDER, item_id, "سلام"),
+    ):
         with pytest.raises(Refused) as refused:
             await refused_outsider
         assert refused.value.key == "voting.refused.not_member"
@@ -54,8 +61,11 @@ async def test_a_member_votes_once_per_update_and_comments(sessions) -> None:  #
     async with sessions() as session:
         vote = await session.scalar(select(Vote))
         assert (vote.choice, vote.reason, vote.comment) == ("reject", "مبهم", "نظر من")
-        actions = list(await session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "agenda_item")
-                                             .order_by(AuditEntry.id)))
+        actions = list(
+            await session.scalars(
+                select(AuditEntry.action).where(AuditEntry.entity == "agenda_item").order_by(AuditEntry.id)
+            )
+        )
         assert actions == ["vote.cast", "vote.changed", "vote.comment"]
         assert await session.scalar(select(func.count()).select_from(Vote)) == 1
 

@@ -48,9 +48,11 @@ async def per_database_figures(size: int, database_url: URL, progress: Progress)
 
 
 async def test_runner_collects_figures_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = {"fine": Benchmark("fine", "a sync benchmark", f"{__name__}:sync_figures"),
-            "broken": Benchmark("broken", "one that fails", f"{__name__}:failing"),
-            "sized": Benchmark("sized", "one per database", f"{__name__}:per_database_figures", sizes=(1000, 10))}
+    fake = {
+        "fine": Benchmark("fine", "a sync benchmark", f"{__name__}:sync_figures"),
+        "broken": Benchmark("broken", "one that fails", f"{__name__}:failing"),
+        "sized": Benchmark("sized", "one per database", f"{__name__}:per_database_figures", sizes=(1000, 10)),
+    }
     monkeypatch.setattr(runner, "BENCHMARKS", fake)
     options = BenchOptions(quick=True, scratch=tmp_path)
     document = await runner.run_benchmarks([], options, Console(stderr=True, quiet=True))

@@ -51,10 +51,12 @@ async def test_quick_run_on_postgres_with_redis(tmp_path: Path, postgres_url: UR
 def test_acknowledged_steps_map_to_the_questions_they_answer() -> None:
     view = bundled_survey()
     script = write_script(view, Random(7))
-    answered = [load.answered_questions(view.definition, len(view.plan.axes), script, done)
-                for done in range(len(script.steps) + 1)]
+    answered = [
+        load.answered_questions(view.definition, len(view.plan.axes), script, done)
+        for done in range(len(script.steps) + 1)
+    ]
     assert answered[0] == [] and answered[-1] == list(script.expected)  # every question, in order
-    assert all(later[:len(earlier)] == earlier for earlier, later in pairwise(answered))
+    assert all(later[: len(earlier)] == earlier for earlier, later in pairwise(answered))
     ranking = [step.answer for step in script.steps].index(True) + 2  # district, age, then the ranking's picks
     assert answered[ranking + 4] == ["district", "age_band"]  # four of the five picks: not answered yet
     assert answered[ranking + 5] == ["district", "age_band", "axes_priority"]

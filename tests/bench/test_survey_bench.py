@@ -43,8 +43,9 @@ async def test_quick_run_on_sqlite_loses_nothing(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.redis
-async def test_quick_run_on_postgres_with_redis_loses_nothing(tmp_path: Path, postgres_url: URL,
-                                                               redis_url: str) -> None:
+async def test_quick_run_on_postgres_with_redis_loses_nothing(
+    tmp_path: Path, postgres_url: URL, redis_url: str
+) -> None:
     options = BenchOptions(quick=True, scratch=tmp_path, size=3, redis_url=redis_url)
     figures = await bench.measure(options, "postgres", postgres_url, redis_url)
     assert_complete_run(figures, 3)
@@ -54,8 +55,15 @@ async def test_quick_run_on_postgres_with_redis_loses_nothing(tmp_path: Path, po
 def test_cli_prints_one_json_object(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEYDAN_")}
     meydan = Path(sys.executable).with_name("meydan")
-    done = subprocess.run([str(meydan), "bench", "survey", "--quick", "--citizens", "2"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [str(meydan), "bench", "survey", "--quick", "--citizens", "2"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     assert set(document) == {"machine", "benchmarks", "started_at"}

@@ -19,8 +19,9 @@ from tests.bench.test_survey_bench import assert_complete_run
 
 @pytest.mark.postgres
 @pytest.mark.redis
-async def test_quick_run_with_two_webhook_workers_loses_nothing(tmp_path: Path, postgres_url: URL,
-                                                                redis_url: str) -> None:
+async def test_quick_run_with_two_webhook_workers_loses_nothing(
+    tmp_path: Path, postgres_url: URL, redis_url: str
+) -> None:
     options = BenchOptions(quick=True, scratch=tmp_path, size=3, redis_url=redis_url, workers=2)
     figures = await bench.measure(options, "postgres", postgres_url, redis_url)
     assert_complete_run(figures, 3)

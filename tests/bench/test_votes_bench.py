@@ -29,7 +29,11 @@ def assert_sane(figures: dict[str, Any]) -> None:
     assert figures["changes"] == members
     assert figures["updates"] == figures["presses"] + figures["reasons"] and figures["reasons"] > 0
     assert (figures["votes_lost"], figures["votes_extra"], figures["audit_missing"], figures["audit_extra"]) == (
-        0, 0, 0, 0)
+        0,
+        0,
+        0,
+        0,
+    )
     assert figures["push"]["messages"] == members * (items + 1) and figures["push"]["seconds"] > 0
     assert 0 < figures["presses_per_s"] < figures["updates_per_s"]
     latency = figures["latency_ms"]
@@ -64,8 +68,10 @@ async def test_quick_run_on_sqlite_counts_every_press(tmp_path: Path) -> None:
         sessions = session_factory(engine)
         async with sessions() as session:
             items = list((await session.scalars(select(AgendaItem.id))).all())
-        silent = [bench.Member(SimulatedUser("http://unused", "1:x", bench.FIRST_USER_ID + n), [])
-                  for n in range(bench.QUICK_MEMBERS)]
+        silent = [
+            bench.Member(SimulatedUser("http://unused", "1:x", bench.FIRST_USER_ID + n), [])
+            for n in range(bench.QUICK_MEMBERS)
+        ]
         stranger = bench.Member(SimulatedUser("http://unused", "1:x", 1), [], done=[bench.Press(items[0], "approve")])
         found = await bench.check(sessions, [*silent, stranger], items)
     finally:
@@ -76,8 +82,9 @@ async def test_quick_run_on_sqlite_counts_every_press(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.redis
-async def test_quick_run_on_postgres_with_redis_counts_every_press(tmp_path: Path, postgres_url: URL,
-                                                                   redis_url: str) -> None:
+async def test_quick_run_on_postgres_with_redis_counts_every_press(
+    tmp_path: Path, postgres_url: URL, redis_url: str
+) -> None:
     options = BenchOptions(quick=True, scratch=tmp_path, redis_url=redis_url)
     figures = await bench.measure(options, "postgres", postgres_url, redis_url)
     assert_sane(figures)

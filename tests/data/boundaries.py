@@ -26,6 +26,7 @@ def plan_with_boundaries(folder: Path) -> Path:
     features.append({"type": "Feature", "properties": {"city": True}, "geometry": _square(59.5, 36.2, 0.3)})
     (folder / "districts.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     plan = folder / "plan.yaml"
-    plan.write_text(BUNDLED_PLAN.read_text(encoding="utf-8") + "\ndistrict_boundaries: districts.geojson\n",
-                    encoding="utf-8")
+    plan.write_text(
+        BUNDLED_PLAN.read_text(encoding="utf-8") + "\ndistrict_boundaries: districts.geojson\n", encoding="utf-8"
+    )
     return plan

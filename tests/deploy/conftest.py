@@ -30,10 +30,12 @@ def free_port() -> int:
 def meydan_env(tmp_path: Path, **values: object) -> dict[str, str]:
     """This process's environment without MEYDAN_* settings, plus a data directory and ``values``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEYDAN_")}
-    env.update({
-        "MEYDAN_DATA_DIR": str(tmp_path / "data"),
-        "MEYDAN_SECRET_KEY": "deploy-tests-secret-key-of-32-characters",
-    })
+    env.update(
+        {
+            "MEYDAN_DATA_DIR": str(tmp_path / "data"),
+            "MEYDAN_SECRET_KEY": "deploy-tests-secret-key-of-32-characters",
+        }
+    )
     env.update({f"MEYDAN_{k.upper()}": str(v) for k, v in values.items() if v is not None})
     return env
 
@@ -77,8 +79,9 @@ async def start_meydan(tmp_path: Path) -> AsyncIterator[Start]:
     async def start(env: dict[str, str], *args: str, name: str) -> Service:
         log = tmp_path / f"{name}.log"
         with log.open("wb") as out:
-            process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", *args, env=env,
-                                                           stdout=out, stderr=asyncio.subprocess.STDOUT)
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", *args, env=env, stdout=out, stderr=asyncio.subprocess.STDOUT
+            )
         services.append(Service(process, log))
         return services[-1]
 
@@ -106,8 +109,9 @@ async def until_healthy(port: int, *services: Service, timeout: float = START_TI
     while asyncio.get_running_loop().time() < deadline:
         for service in services:
             if service.process.returncode is not None:
-                raise AssertionError(f"{service.log.name} ended with {service.process.returncode}:\n"
-                                     f"{service.output()[-3000:]}")
+                raise AssertionError(
+                    f"{service.log.name} ended with {service.process.returncode}:\n{service.output()[-3000:]}"
+                )
         answer = await health(port)
         if answer is not None:
             return answer

@@ -23,8 +23,12 @@ def test_html_becomes_plain_text() -> None:
 
 def test_a_bale_callback_query_without_chat_instance_is_read() -> None:
     """Bale documents a CallbackQuery as id, from, message and data only."""
-    query = {"id": "77", "from": {"id": 5, "is_bot": False, "first_name": "Ali"}, "data": "consent:1",
-             "message": {"message_id": 3, "date": 1_700_000_000, "chat": {"id": 5, "type": "private"}}}
+    query = {
+        "id": "77",
+        "from": {"id": 5, "is_bot": False, "first_name": "Ali"},
+        "data": "consent:1",
+        "message": {"message_id": 3, "date": 1_700_000_000, "chat": {"id": 5, "type": "private"}},
+    }
     answer = json.dumps({"ok": True, "result": [{"update_id": 9, "callback_query": query}]})
     [raw] = bale_loads(answer)["result"]
     update = Update.model_validate(raw)
@@ -35,19 +39,30 @@ def test_a_bale_callback_query_without_chat_instance_is_read() -> None:
 def test_the_webhook_secret_ends_the_url_on_bale(tmp_path: Path) -> None:
     common = dict(webhook_url="https://bot.example.org/hook", webhook_secret="s3cret", data_dir=tmp_path)
     assert registration(load_settings(api_base="https://tapi.bale.ai", **common)) == (
-        "https://bot.example.org/hook/s3cret", None)
+        "https://bot.example.org/hook/s3cret",
+        None,
+    )
     assert registration(load_settings(**common)) == ("https://bot.example.org/hook", "s3cret")
 
 
 async def test_a_citizen_is_served_plain_text_through_a_secret_url_without_a_menu(tmp_path: Path) -> None:
     port = free_port()
     async with running_emulator(missing_methods=["setMyCommands"]) as emulator:
-        settings = load_settings(bot_token=TOKEN, api_base=emulator.base_url, messenger="bale", data_dir=tmp_path,
-                                 secret_key="bale-test-secret-key-of-32-characters", webhook_url=f"http://127.0.0.1:{port}/hook",
-                                 webhook_port=port)
+        settings = load_settings(
+            bot_token=TOKEN,
+            api_base=emulator.base_url,
+            messenger="bale",
+            data_dir=tmp_path,
+            secret_key="bale-test-secret-key-of-32-characters",
+            webhook_url=f"http://127.0.0.1:{port}/hook",
+            webhook_port=port,
+        )
         secret = settings.webhook_secret_token()
-        async with (connected_bot(settings) as bot, serving(settings, bot) as (_, dp, election),
-                    serving_webhook(settings, bot, dp, election)):
+        async with (
+            connected_bot(settings) as bot,
+            serving(settings, bot) as (_, dp, election),
+            serving_webhook(settings, bot, dp, election),
+        ):
             user = emulator.user(TOKEN, 6601, "Ali", language_code="fa")
             await user.start()
             notice = await user.wait_for_message(contains="پیش از شروع", timeout=30)

@@ -82,8 +82,7 @@ def test_every_variable_is_a_setting_or_feeds_compose() -> None:
 
 def test_the_example_values_are_valid_settings(tmp_path: Path) -> None:
     active = {k: v for k, (v, on) in env_example().items() if on and k.startswith("MEYDAN_")}
-    settings = load_settings(**{k.removeprefix("MEYDAN_").lower(): v for k, v in active.items()},
-                             data_dir=tmp_path)
+    settings = load_settings(**{k.removeprefix("MEYDAN_").lower(): v for k, v in active.items()}, data_dir=tmp_path)
     assert settings.webhook_workers == 2 and settings.messenger == "telegram"
 
 

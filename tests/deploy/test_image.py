@@ -21,8 +21,12 @@ def _copied_sources() -> list[str]:
 
 def _package_files() -> set[str]:
     """Every file of the three packages, as the wheel names them."""
-    return {str(path.relative_to(ROOT)) for package in ("backend", "bot", "reports")
-            for path in (ROOT / package).rglob("*") if path.is_file() and "__pycache__" not in path.parts}
+    return {
+        str(path.relative_to(ROOT))
+        for package in ("backend", "bot", "reports")
+        for path in (ROOT / package).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
 
 def test_the_build_context_installs_every_module_and_data_file(tmp_path: Path) -> None:
@@ -34,8 +38,12 @@ def test_the_build_context_installs_every_module_and_data_file(tmp_path: Path) -
         else:
             context.mkdir(exist_ok=True)
             shutil.copy(origin, context / source)
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "wheel"),
-                            str(context)], capture_output=True, text=True, timeout=300)
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "wheel"), str(context)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert build.returncode == 0, build.stderr[-3000:]
     [wheel] = (tmp_path / "wheel").glob("meydan-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -28,8 +28,9 @@ async def bots(emulator: RunningEmulator) -> AsyncIterator[list[Bot]]:
 
 
 @pytest.mark.redis
-async def test_one_set_webhook_per_configuration(tmp_path: Path, redis_url: str, emulator: RunningEmulator,
-                                                 bots: list[Bot]) -> None:
+async def test_one_set_webhook_per_configuration(
+    tmp_path: Path, redis_url: str, emulator: RunningEmulator, bots: list[Bot]
+) -> None:
     control = emulator.control(TOKEN)
 
     async def start_workers(settings: Settings) -> int:
@@ -37,8 +38,14 @@ async def test_one_set_webhook_per_configuration(tmp_path: Path, redis_url: str,
         return len(await control.calls("setWebhook"))
 
     def configured(secret: str) -> Settings:
-        return load_settings(bot_token=TOKEN, api_base=emulator.base_url, redis_url=redis_url, data_dir=tmp_path,
-                             webhook_url="http://127.0.0.1:9/hook", webhook_secret=secret)
+        return load_settings(
+            bot_token=TOKEN,
+            api_base=emulator.base_url,
+            redis_url=redis_url,
+            data_dir=tmp_path,
+            webhook_url="http://127.0.0.1:9/hook",
+            webhook_secret=secret,
+        )
 
     first = configured("first")
     assert await start_workers(first) == 1

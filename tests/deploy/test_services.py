@@ -37,9 +37,15 @@ async def test_migrate_then_webhook_workers_and_the_scheduler(
     def command(service: str) -> list[str]:
         return [port if arg == COMPOSE_PORT else arg for arg in SERVICES[service]["command"]]
 
-    env = meydan_env(tmp_path, bot_token=TOKEN, api_base=emulator.base_url, redis_url=redis_url,
-                     database_url=postgres_url.render_as_string(hide_password=False),
-                     webhook_url=f"http://127.0.0.1:{port}/webhook", webhook_workers=2)
+    env = meydan_env(
+        tmp_path,
+        bot_token=TOKEN,
+        api_base=emulator.base_url,
+        redis_url=redis_url,
+        database_url=postgres_url.render_as_string(hide_password=False),
+        webhook_url=f"http://127.0.0.1:{port}/webhook",
+        webhook_workers=2,
+    )
     migrate = await start_meydan(env, *command("migrate"), name="migrate")
     assert await asyncio.wait_for(migrate.process.wait(), 120) == 0, migrate.output()
     bot = await start_meydan(env, *command("bot"), name="bot")

@@ -40,8 +40,10 @@ class RoundRobin:
         port = self.targets[len(self.handled) % len(self.targets)]
         body = await request.read()
         headers = {k: v for k, v in request.headers.items() if k in (SECRET_HEADER, "Content-Type")}
-        async with aiohttp.ClientSession() as session, session.post(
-                f"http://127.0.0.1:{port}{request.path}", data=body, headers=headers) as answer:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(f"http://127.0.0.1:{port}{request.path}", data=body, headers=headers) as answer,
+        ):
             payload = await answer.read()
             self.handled.append((port, (await request.json())["update_id"], answer.status))
             return web.Response(status=answer.status, body=payload, content_type=answer.content_type)
@@ -65,31 +67,54 @@ async def proxy() -> AsyncIterator[RoundRobin]:
 def _forged_help(user_id: int, update_id: int) -> dict[str, Any]:
     """A /help message update as the messenger would post it."""
     user = {"id": user_id, "is_bot": False, "first_name": "Sara"}
-    message = {"message_id": 999_999, "date": 1_700_000_000, "chat": {"id": user_id, "type": "private",
-               "first_name": "Sara"}, "from": user, "text": "/help",
-               "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}
+    message = {
+        "message_id": 999_999,
+        "date": 1_700_000_000,
+        "chat": {"id": user_id, "type": "private", "first_name": "Sara"},
+        "from": user,
+        "text": "/help",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+    }
     return {"update_id": update_id, "message": message}
 
 
 async def _post(port: int, update: dict[str, Any], secret: str | None) -> int:
     headers = {SECRET_HEADER: secret} if secret is not None else {}
-    async with aiohttp.ClientSession() as session, session.post(
-            f"http://127.0.0.1:{port}/meydan/webhook", json=update, headers=headers) as answer:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"http://127.0.0.1:{port}/meydan/webhook", json=update, headers=headers) as answer,
+    ):
         return answer.status
 
 
 @pytest.mark.postgres
 @pytest.mark.redis
 async def test_two_workers_share_one_conversation_one_webhook_and_one_leader(
-    tmp_path: Path, postgres_url: URL, redis_url: str, emulator: RunningEmulator, proxy: RoundRobin,
+    tmp_path: Path,
+    postgres_url: URL,
+    redis_url: str,
+    emulator: RunningEmulator,
+    proxy: RoundRobin,
     start_meydan: Start,
 ) -> None:
-    env = meydan_env(tmp_path, bot_token=TOKEN, api_base=emulator.base_url, redis_url=redis_url,
-                     database_url=postgres_url.render_as_string(hide_password=False), webhook_url=proxy.url,
-                     webhook_secret="right-secret")
+    env = meydan_env(
+        tmp_path,
+        bot_token=TOKEN,
+        api_base=emulator.base_url,
+        redis_url=redis_url,
+        database_url=postgres_url.render_as_string(hide_password=False),
+        webhook_url=proxy.url,
+        webhook_secret="right-secret",
+    )
     # started together on an empty database: start-up (migrations, bundled survey) must not race
-    workers: list[Service] = list(await asyncio.gather(*(
-        start_meydan(env, "run", "--webhook", "--port", str(port), name=f"worker-{port}") for port in proxy.targets)))
+    workers: list[Service] = list(
+        await asyncio.gather(
+            *(
+                start_meydan(env, "run", "--webhook", "--port", str(port), name=f"worker-{port}")
+                for port in proxy.targets
+            )
+        )
+    )
     healths = [await until_healthy(port, *workers) for port in proxy.targets]
     assert sorted(h["pid"] for h in healths) == sorted(w.pid for w in workers)
 

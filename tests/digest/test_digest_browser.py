@@ -57,8 +57,9 @@ async def show(page: BrowserPage, url: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def written(sqlite_sessions: Sessions, plan: Plan, tmp_path: Path,
-                  request: pytest.FixtureRequest) -> tuple[str, DigestFiles, str]:
+async def written(
+    sqlite_sessions: Sessions, plan: Plan, tmp_path: Path, request: pytest.FixtureRequest
+) -> tuple[str, DigestFiles, str]:
     """The fixed data set's digest of 1403-W08 written in the test's language, with its period label."""
     lang = request.param
     async with transaction(sqlite_sessions) as session:

@@ -47,8 +47,12 @@ def test_weeks_and_periods() -> None:
     span = parse_period(None, "1403/02/20", "2024-05-12", today)
     assert (span.first, span.last, span.week) == (date(2024, 5, 9), date(2024, 5, 12), None)
     assert span.previous() == Period(date(2024, 5, 5), date(2024, 5, 8))
-    for args, message in (((None, "1403/02/25", "1403/02/20"), "is before"), (("1403-W54", None, None), "1404-W12"),
-                          (("1403-W08", "1403/02/20", None), "not both"), ((None, "someday", None), "Jalali date")):
+    for args, message in (
+        ((None, "1403/02/25", "1403/02/20"), "is before"),
+        (("1403-W54", None, None), "1404-W12"),
+        (("1403-W08", "1403/02/20", None), "not both"),
+        ((None, "someday", None), "Jalali date"),
+    ):
         with pytest.raises(MeydanError, match=message):
             parse_period(*args, today)
 
@@ -56,8 +60,13 @@ def test_weeks_and_periods() -> None:
 async def test_a_week_across_nowruz_counts_its_days_in_both_years(sqlite_sessions: Sessions, plan: Plan) -> None:
     async with transaction(sqlite_sessions) as session:
         for day, hour in ((15, 20), (16, 0), (19, 12), (20, 12), (22, 20), (23, 0)):  # UTC; Tehran is +03:30
-            await record_finding(session, kind="problem", text=f"day {day}", source="elite_interview",
-                                 created_at=datetime(2024, 3, day, hour, tzinfo=UTC))
+            await record_finding(
+                session,
+                kind="problem",
+                text=f"day {day}",
+                source="elite_interview",
+                created_at=datetime(2024, 3, day, hour, tzinfo=UTC),
+            )
         digest = await build_digest(session, plan, week_of(date(2024, 3, 20)), now=BUILT)
     # 15th 20:00 UTC is 23:30 Friday (the week before); 22nd 20:00 UTC is 23:30 Friday (inside);
     # 23rd 00:00 UTC is 03:30 Saturday, 1403-W01
@@ -72,8 +81,7 @@ async def test_xlsx_has_numbers_in_right_to_left_sheets(digest: Digest, tmp_path
         assert sheet.sheet_view.rightToLeft and sheet.freeze_panes == "A2"
     totals = book["نگاه کلی"]
     assert [c.value for c in totals[1]] == ["شاخص", "این بازه", "بازهٔ پیشین", "تغییر"]
-    assert [[c.value for c in row] for row in totals.iter_rows(min_row=2, max_row=2)] == [
-        ["پاسخ‌نامه‌های کامل", 3, 1, 2]]
+    assert [[c.value for c in row] for row in totals.iter_rows(min_row=2, max_row=2)] == [["پاسخ‌نامه‌های کامل", 3, 1, 2]]
     for row in totals.iter_rows(min_row=2):
         assert [c.data_type for c in row[1:]] == ["n", "n", "n"]
     top = book["مسئله‌های برتر"]

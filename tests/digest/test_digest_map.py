@@ -27,8 +27,14 @@ async def test_shared_points_are_mapped_by_district(sqlite_sessions: Sessions, t
         registration.survey.is_open = True
         for citizen, (point, district) in enumerate([(HARAM, "d05"), ((36.28, 59.58), "d04"), (TEHRAN, None)]):
             typed = f"{point[0]}, {point[1]}"
-            await answer(session, plan, registration, 500 + citizen, district="d05",
-                         replies={"where": [typed, district] if district else typed})
+            await answer(
+                session,
+                plan,
+                registration,
+                500 + citizen,
+                district="d05",
+                replies={"where": [typed, district] if district else typed},
+            )
     now = datetime.now(UTC)
     async with sqlite_sessions() as session:
         digest = await build_digest(session, plan, week_of(now.date()), now=now)
@@ -37,6 +43,5 @@ async def test_shared_points_are_mapped_by_district(sqlite_sessions: Sessions, t
     charts = {chart.key: chart for chart in digest_charts(digest, "fa")}
     assert charts["survey-lamp_report-map"].png.startswith(b"\x89PNG")
     assert "موقعیت‌های فرستاده‌شده" in charts["survey-lamp_report-map"].title
-    without = {chart.key for chart in digest_charts(digest.__class__(**{**digest.__dict__, "plan": load_plan()}),
-                                                    "fa")}
+    without = {chart.key for chart in digest_charts(digest.__class__(**{**digest.__dict__, "plan": load_plan()}), "fa")}
     assert "survey-lamp_report-map" not in without  # no boundaries, no map

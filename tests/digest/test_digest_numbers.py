@@ -23,8 +23,9 @@ async def digest(fixture_data: tuple[Sessions, dict[str, int]], plan: Plan) -> D
 
 def _rows(table: pd.DataFrame) -> dict[object, tuple[int, int, int]]:
     """Non-zero rows as (current, previous, change)."""
-    return {key: (row.current, row.previous, row.change) for key, row in table.iterrows()
-            if row.current or row.previous}
+    return {
+        key: (row.current, row.previous, row.change) for key, row in table.iterrows() if row.current or row.previous
+    }
 
 
 async def test_participation_this_week_against_last(digest: Digest) -> None:
@@ -44,19 +45,32 @@ async def test_participation_this_week_against_last(digest: Digest) -> None:
     assert _rows(findings["district"]) == {"d01": (2, 3, -1), "d05": (1, 0, 1), NONE: (4, 0, 4)}
     assert list(findings["district"].index)[-1] is None  # unspecified last
     assert _rows(findings["stakeholder_group"]) == {
-        "citizens": (2, 2, 0), "city_council": (2, 0, 2), "civil_society": (1, 0, 1), "executive_agencies": (1, 0, 1),
-        "elites": (1, 1, 0)}
+        "citizens": (2, 2, 0),
+        "city_council": (2, 0, 2),
+        "civil_society": (1, 0, 1),
+        "executive_agencies": (1, 0, 1),
+        "elites": (1, 1, 0),
+    }
     assert _rows(findings["working_group"]) == {  # citizens' answers name no working group
-        "hq.transport": (5, 1, 4), "d01.services_safety": (0, 2, -2), NONE: (2, 0, 2)}
+        "hq.transport": (5, 1, 4),
+        "d01.services_safety": (0, 2, -2),
+        NONE: (2, 0, 2),
+    }
 
 
 async def test_coverage_at_the_end_of_the_week(digest: Digest) -> None:
     matrix = digest.coverage
     transport = matrix.loc["hq.transport"]
-    assert {s: int(transport[s]) for s in ("elite_interview", "council_interview", "civil_society_forum",
-                                           "agency_interview", "citizen_poll")} == {
-        "elite_interview": 2, "council_interview": 2, "civil_society_forum": 1, "agency_interview": 1,
-        "citizen_poll": 0}  # the elite interview of the next week is left out
+    assert {
+        s: int(transport[s])
+        for s in ("elite_interview", "council_interview", "civil_society_forum", "agency_interview", "citizen_poll")
+    } == {
+        "elite_interview": 2,
+        "council_interview": 2,
+        "civil_society_forum": 1,
+        "agency_interview": 1,
+        "citizen_poll": 0,
+    }  # the elite interview of the next week is left out
     assert transport["used"] == 4
     assert matrix.loc["d01.services_safety", "neighborhood_council"] == 2
 
@@ -76,10 +90,22 @@ async def test_top_problems_move_since_last_week(digest: Digest, fixture_data: t
 async def test_approval_chain(digest: Digest) -> None:
     table = digest.approvals
     assert table.loc["drafting_committee"].to_dict() == {
-        "waiting": 1, "on_agenda": 0, "approved": 1, "rejected": 1, "no_quorum": 0, "overdue_votes": 0}
+        "waiting": 1,
+        "on_agenda": 0,
+        "approved": 1,
+        "rejected": 1,
+        "no_quorum": 0,
+        "overdue_votes": 0,
+    }
     # waiting: traffic, never decided; parking was rejected by the first body itself, so it leaves the chain
     assert table.loc["strategic_commission"].to_dict() == {
-        "waiting": 0, "on_agenda": 1, "approved": 0, "rejected": 0, "no_quorum": 0, "overdue_votes": 1}
+        "waiting": 0,
+        "on_agenda": 1,
+        "approved": 0,
+        "rejected": 0,
+        "no_quorum": 0,
+        "overdue_votes": 1,
+    }
     assert table.loc[["supreme_council", "city_council"]].to_numpy().sum() == 0
 
 

@@ -31,8 +31,13 @@ async def to_the_problem(user: SimulatedUser) -> None:
     await user.wait_for_message(contains="سن شما")
     await user.press("۳۰ تا ۴۴ سال")
     await user.wait_for_message(contains="ترتیب اهمیت")
-    for axis in ("حمل‌ونقل و ترافیک", "خدمات شهری و ایمنی", "اقتصاد و مالیه شهری", "اجتماعی و فرهنگی",
-                 "توسعه کالبدی و محیط زیست"):
+    for axis in (
+        "حمل‌ونقل و ترافیک",
+        "خدمات شهری و ایمنی",
+        "اقتصاد و مالیه شهری",
+        "اجتماعی و فرهنگی",
+        "توسعه کالبدی و محیط زیست",
+    ):
         await user.press(axis)
         await user.wait_for_message(contains="ترتیب اهمیت" if axis != "توسعه کالبدی و محیط زیست" else "حکمرانی")
     for rating in ("۲", "۳", "۴", "۳"):

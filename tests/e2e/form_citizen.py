@@ -54,12 +54,17 @@ def _chosen(question: Question, state: SurveyState, sources: ChoiceSources, inst
     raise AssertionError(f"{question.name}: no candidate is accepted")
 
 
-async def _give(user: SimulatedUser, question: Question, state: SurveyState, sources: ChoiceSources, lang: str,
-                raw: Any, sent: Sent) -> None:
+async def _give(
+    user: SimulatedUser, question: Question, state: SurveyState, sources: ChoiceSources, lang: str, raw: Any, sent: Sent
+) -> None:
     """Give ``raw`` as a person would: a button, typed text, a shared location or a file."""
     if question.type is QuestionType.GEOPOINT and current_step(question, state) is Step.ANSWER:
-        await user.share_location(MASHHAD["latitude"], MASHHAD["longitude"], accuracy=MASHHAD["horizontal_accuracy"],
-                                  button=t("surveys.location_button", lang))
+        await user.share_location(
+            MASHHAD["latitude"],
+            MASHHAD["longitude"],
+            accuracy=MASHHAD["horizontal_accuracy"],
+            button=t("surveys.location_button", lang),
+        )
         return
     if question.type in FILE_TYPES:
         data = {"photo": PHOTO, "voice": VOICE}.get(raw["kind"], DOCUMENT)
@@ -79,8 +84,9 @@ async def _give(user: SimulatedUser, question: Question, state: SurveyState, sou
         await user.send(raw)
 
 
-async def answer_survey(user: SimulatedUser, defn: SurveyDefinition, sources: ChoiceSources, lang: str,
-                        instances: int = 2) -> tuple[SurveyState, Sent]:
+async def answer_survey(
+    user: SimulatedUser, defn: SurveyDefinition, sources: ChoiceSources, lang: str, instances: int = 2
+) -> tuple[SurveyState, Sent]:
     """Answer every question the bot asks (checking it asks what the engine says), then submit;
     returns the mirror state and the files sent."""
     state, sent = prune(defn, SurveyState(), sources), Sent()
@@ -98,8 +104,9 @@ async def answer_survey(user: SimulatedUser, defn: SurveyDefinition, sources: Ch
         state = prune(defn, state.answer(question.name, result.value), sources)
     else:
         raise AssertionError("the survey did not end")
-    await user.wait_for_message(contains=t("surveys.review_title", lang).split("</b>")[0].removeprefix("<b>"),
-                                timeout=10)
+    await user.wait_for_message(
+        contains=t("surveys.review_title", lang).split("</b>")[0].removeprefix("<b>"), timeout=10
+    )
     await user.press(t("surveys.submit_button", lang))
     await user.wait_for_message(contains=t("surveys.thanks", lang).splitlines()[0], timeout=10)
     return state, sent

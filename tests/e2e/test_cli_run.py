@@ -23,8 +23,9 @@ def _env(tmp_path: Path, **values: str) -> dict[str, str]:
 
 
 async def _meydan(env: dict[str, str], *args: str) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", *args, env=env,
-                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
     _, err = await asyncio.wait_for(process.communicate(), timeout=60)
     return process.returncode, err.decode()
 
@@ -41,8 +42,9 @@ async def _meydan(env: dict[str, str], *args: str) -> tuple[int, str]:
         ({"secret_key": "short"}, ("scheduler",), "meydan: MEYDAN_SECRET_KEY: is too short (5 characters)"),
     ],
 )
-async def test_configuration_errors_are_one_line(tmp_path: Path, setting: dict[str, str], args: tuple[str, ...],
-                                                 expected: str) -> None:
+async def test_configuration_errors_are_one_line(
+    tmp_path: Path, setting: dict[str, str], args: tuple[str, ...], expected: str
+) -> None:
     code, err = await _meydan(_env(tmp_path, **setting), *args)
     assert code == 1
     assert expected in err
@@ -69,8 +71,9 @@ async def test_run_stops_on_unreachable_redis_and_broken_plan(tmp_path: Path, em
 
 async def test_meydan_run_serves_and_stops_cleanly_on_sigterm(tmp_path: Path, emulator) -> None:  # type: ignore[no-untyped-def]
     env = _env(tmp_path, bot_token=TOKEN, api_base=emulator.base_url)
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env,
-                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
     try:
         user = emulator.user(TOKEN, user_id=9901, first_name="Mina", language_code="fa")
         await user.start()

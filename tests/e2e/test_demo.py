@@ -27,20 +27,26 @@ async def test_a_small_demo_runs_to_the_end(tmp_path: Path) -> None:
     assert "the weekly digest: 9 messages (summary, HTML, XLSX) reached the 3 members" in printed
     lines = printed.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("Digest:"))
-    named = [Path(line.split()[-1]) for line in lines[at:at + 2]]
+    named = [Path(line.split()[-1]) for line in lines[at : at + 2]]
     assert [p.suffix for p in named] == [".html", ".xlsx"] and all(p.stat().st_size > 10_000 for p in named)
     assert named[0].parent == tmp_path / "demo" / "digests"
     engine = create_engine(settings.db_url)
     try:
         async with session_factory(engine)() as session:
-            assert await session.scalar(select(func.count()).select_from(Response)
-                                        .where(Response.status == "completed")) == 3
+            assert (
+                await session.scalar(select(func.count()).select_from(Response).where(Response.status == "completed"))
+                == 3
+            )
             bodies = (await session.scalars(select(Agenda.body).order_by(Agenda.id))).all()
             assert bodies == ["drafting_committee", "strategic_commission"]
             assert await session.scalar(select(func.count()).select_from(Decision)) > 0
-            titles = (await session.scalars(select(Problem.title).join(AgendaItem, AgendaItem.problem_id == Problem.id)
-                                            .where(AgendaItem.agenda_id == select(func.min(Agenda.id))
-                                                   .scalar_subquery()))).all()
+            titles = (
+                await session.scalars(
+                    select(Problem.title)
+                    .join(AgendaItem, AgendaItem.problem_id == Problem.id)
+                    .where(AgendaItem.agenda_id == select(func.min(Agenda.id)).scalar_subquery())
+                )
+            ).all()
         # no two items of the committee's agenda are the same issue at the same place
         readings = Reader().read_all(titles, load_plan().places)
         assert len({(r.places[:1], r.issues[:1]) for r in readings}) == len(titles) > 1, titles

@@ -34,12 +34,18 @@ async def test_facilitators_log_four_meetings_of_four_sources(settings_for, emul
     finally:
         await engine.dispose()
 
-    assert {m.source for m in meetings} == set(scripts) == {
-        "elite_interview", "council_interview", "neighborhood_council", "civil_society_forum"}
+    assert (
+        {m.source for m in meetings}
+        == set(scripts)
+        == {"elite_interview", "council_interview", "neighborhood_council", "civil_society_forum"}
+    )
     assert all(m.status == "closed" and m.closed_at is not None for m in meetings)
     assert (logged.facilitators, logged.meetings) == (4, 4)
-    assert logged.notes == sum(len(s.meeting.notes) for s in scripts.values()) == len(
-        [n for n in notes if n.deleted_at is None])
+    assert (
+        logged.notes
+        == sum(len(s.meeting.notes) for s in scripts.values())
+        == len([n for n in notes if n.deleted_at is None])
+    )
     feedback = [f for f in findings if f.stakeholder_group == "civil_society" and f.organization]
     assert logged.feedback == len(feedback) == 6 and logged.findings == len(findings) - len(feedback)
     assert all(task.finished for task in progress.tasks) and len(progress.tasks) == 4
@@ -47,7 +53,10 @@ async def test_facilitators_log_four_meetings_of_four_sources(settings_for, emul
     for meeting in meetings:
         script = scripts[meeting.source].meeting
         assert (meeting.working_group, meeting.district, meeting.attendees) == (
-            script.working_group, script.district, script.attendees)
+            script.working_group,
+            script.district,
+            script.attendees,
+        )
         assert set(meeting.axes) == set(script.axes) and set(meeting.stakeholder_groups) == set(script.groups)
         assert meeting.kind == ("forum" if meeting.source == "civil_society_forum" else "meeting")
         live = sorted(n.text for n in notes if n.meeting_id == meeting.id and n.deleted_at is None)
@@ -68,11 +77,13 @@ async def test_facilitators_log_four_meetings_of_four_sources(settings_for, emul
     forum = next(m for m in meetings if m.kind == "forum")
     ngos = scripts["civil_society_forum"].meeting.ngos
     assert sorted((f.organization, f.text) for f in feedback) == sorted(
-        (ngo.organization, text) for ngo in ngos for text in ngo.feedback)
+        (ngo.organization, text) for ngo in ngos for text in ngo.feedback
+    )
     assert all(f.meeting_id == forum.id and f.axis == "urban_development" for f in feedback)
     assert sorted(r.scope for r in roles if r.role == "ngo") == [str(forum.id)] * 3
     assert sorted(r.scope for r in roles if r.role == "facilitator") == sorted(
-        group for s in scripts.values() for group in s.working_groups)
+        group for s in scripts.values() for group in s.working_groups
+    )
 
     minutes = {path.name: path for path in logged.minutes}
     assert set(minutes) == {f"minutes-{m.id}.html" for m in meetings}

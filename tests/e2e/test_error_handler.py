@@ -12,8 +12,9 @@ from bot.runner import running_bot
 from tests.e2e.conftest import TOKEN
 
 
-async def test_a_failing_update_is_answered_politely(settings_for, emulator, stack,
-                                                     caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failing_update_is_answered_politely(
+    settings_for, emulator, stack, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
     async with running_bot(settings_for()):
         user = emulator.user(TOKEN, user_id=9501, first_name="Kian", language_code="en")
         await user.send("/language")

@@ -39,10 +39,15 @@ async def test_three_ngos_send_feedback_at_once(settings_for, emulator, stack) -
         payload = re.search(r"\?start=(f_\S+)", opened["text"])[1]  # type: ignore[index]
         by_invite = await invite_link(settings, "ngo", "--forum", "1")
         ngos = {uid: emulator.user(TOKEN, user_id=uid, first_name=f"سمن {uid}", language_code="fa") for uid in NGOS}
-        await asyncio.gather(*(join(user, by_invite if uid == 7103 else payload, NGOS[uid])
-                               for uid, user in ngos.items()))
-        await asyncio.gather(*(give_feedback(user, [f"بازخورد {uid} درباره پیاده‌راه‌ها", f"بازخورد دوم {uid}"])
-                               for uid, user in ngos.items()))
+        await asyncio.gather(
+            *(join(user, by_invite if uid == 7103 else payload, NGOS[uid]) for uid, user in ngos.items())
+        )
+        await asyncio.gather(
+            *(
+                give_feedback(user, [f"بازخورد {uid} درباره پیاده‌راه‌ها", f"بازخورد دوم {uid}"])
+                for uid, user in ngos.items()
+            )
+        )
         counts = [await host.wait_for_message(contains="نشست ۱: بازخورد شماره") for _ in range(6)]
         assert any("شماره ۶ " in c["text"] for c in counts)
 
@@ -50,8 +55,10 @@ async def test_three_ngos_send_feedback_at_once(settings_for, emulator, stack) -
         await host.wait_for_message(contains="پایان نشست شماره ۱")  # a forum, not a meeting
         await host.press("پایان و دریافت صورت‌جلسه ✅")
         assert (await host.wait_for_message(contains="بسته شد"))["text"] == t("forums.closing", "fa", number=1)
-        minutes = await download(emulator.base_url, (await host.wait_for_message(
-            predicate=lambda m: "document" in m, timeout=10))["document"]["file_id"])
+        minutes = await download(
+            emulator.base_url,
+            (await host.wait_for_message(predicate=lambda m: "document" in m, timeout=10))["document"]["file_id"],
+        )
         late = ngos[7101]
         await late.send("بازخوردی پس از پایان نشست")  # the forum is closed: not recorded, and they are told
         assert (await late.wait_for_message())["text"] == t("forums.closed", "fa")
@@ -64,9 +71,13 @@ async def test_three_ngos_send_feedback_at_once(settings_for, emulator, stack) -
         assert (forum.kind, forum.status, forum.source) == ("forum", "closed", "civil_society_forum")
         findings = (await session.scalars(select(Finding).order_by(Finding.id))).all()
         assert sorted(f.text for f in findings) == sorted(
-            text for uid in NGOS for text in (f"بازخورد {uid} درباره پیاده‌راه‌ها", f"بازخورد دوم {uid}"))
+            text for uid in NGOS for text in (f"بازخورد {uid} درباره پیاده‌راه‌ها", f"بازخورد دوم {uid}")
+        )
         assert {f.organization for f in findings} == set(NGOS.values())
-        assert all((f.stakeholder_group, f.source, f.meeting_id, f.working_group) ==
-                   ("civil_society", "civil_society_forum", forum.id, "hq.transport") for f in findings)
+        assert all(
+            (f.stakeholder_group, f.source, f.meeting_id, f.working_group)
+            == ("civil_society", "civil_society_forum", forum.id, "hq.transport")
+            for f in findings
+        )
         seats = (await session.scalars(select(Role).where(Role.role == "ngo"))).all()
         assert len(seats) == 3 and {s.scope for s in seats} == {str(forum.id)}

@@ -89,14 +89,16 @@ async def test_the_longest_inputs_reach_members_in_every_message(settings_for, e
             await member.wait_for_message(contains="با این دلیل")
 
             await weekly_digest(JobContext(bot, app, fired_at=utcnow()))
-            summary = await member.wait_for_message(timeout=30,
-                                                    predicate=lambda m: "more:" in str(m.get("reply_markup")))
+            summary = await member.wait_for_message(
+                timeout=30, predicate=lambda m: "more:" in str(m.get("reply_markup"))
+            )
             assert text_of(summary).endswith("…") and "دو پیام بعدی" not in text_of(summary)
             await member.press("ادامه متن ⬇️", message_id=summary["message_id"])
             await member.wait_for_message(contains="دو پیام بعدی")  # the rest of the summary
             [more] = [b["callback_data"] for row in summary["reply_markup"]["inline_keyboard"] for b in row]
-            forged = await facilitator.press(data=more, message_id=(await facilitator.messages())[-1]["message_id"],
-                                             force=True)  # someone else's "more": not theirs to read
+            forged = await facilitator.press(
+                data=more, message_id=(await facilitator.messages())[-1]["message_id"], force=True
+            )  # someone else's "more": not theirs to read
             assert (await facilitator.wait_for_answer(forged["callback_query"]["id"]))["show_alert"]
 
             await deadlines(JobContext(bot, app, fired_at=agenda.deadline + timedelta(seconds=1)))
@@ -108,8 +110,11 @@ async def test_the_longest_inputs_reach_members_in_every_message(settings_for, e
                         break
                 await asyncio.sleep(0.2)
             async with sessions() as session:
-                failed = (await session.execute(select(OutboxMessage.dedupe_key, OutboxMessage.status)
-                                                .where(OutboxMessage.status != "sent"))).all()
+                failed = (
+                    await session.execute(
+                        select(OutboxMessage.dedupe_key, OutboxMessage.status).where(OutboxMessage.status != "sent")
+                    )
+                ).all()
             assert failed == []
             sent = await member.messages() + await facilitator.messages()
             assert all(fits(m) for m in sent)

@@ -30,12 +30,25 @@ ROOT = Path(__file__).resolve().parents[2]
 
 async def cli(settings: Settings, *args: str) -> str:
     """Run ``meydan ARGS`` in a subprocess on the test's database and emulator; its stdout."""
-    env = {**os.environ, "MEYDAN_DATABASE_URL": settings.db_url.render_as_string(hide_password=False),
-           "MEYDAN_DATA_DIR": str(settings.data_dir), "MEYDAN_SECRET_KEY": "e2e-secret-key-of-32-characters-long",
-           "MEYDAN_BOT_TOKEN": TOKEN, "MEYDAN_API_BASE": settings.api_base, "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "MEYDAN_DATABASE_URL": settings.db_url.render_as_string(hide_password=False),
+        "MEYDAN_DATA_DIR": str(settings.data_dir),
+        "MEYDAN_SECRET_KEY": "e2e-secret-key-of-32-characters-long",
+        "MEYDAN_BOT_TOKEN": TOKEN,
+        "MEYDAN_API_BASE": settings.api_base,
+        "COLUMNS": "200",
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from bot.cli import main; main()", *args, cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-c",
+        "from bot.cli import main; main()",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()
     return out.decode()
@@ -191,8 +204,13 @@ async def test_facilitator_logs_an_elite_interview_and_gets_the_minutes(settings
         assert (second.kind, second.axis, second.severity) == ("problem", "governance", 3)
         assert (strategy.kind, strategy.parent_id, strategy.axis) == ("strategy", first.id, "transport")
         for finding in findings:
-            assert (finding.source, finding.working_group, finding.district, finding.stakeholder_group,
-                    finding.meeting_id) == ("elite_interview", "hq.transport", "d09", "elites", meeting.id)
+            assert (
+                finding.source,
+                finding.working_group,
+                finding.district,
+                finding.stakeholder_group,
+                finding.meeting_id,
+            ) == ("elite_interview", "hq.transport", "d09", "elites", meeting.id)
         assert await session.scalar(select(func.count()).select_from(Invite).where(Invite.used_at.is_not(None))) == 1
         assert (await session.scalar(select(Role))).scope == "hq.transport"
 

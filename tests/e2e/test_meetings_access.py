@@ -48,11 +48,13 @@ async def test_expired_reused_and_unknown_invites_write_nothing(settings_for, em
     async with database(settings) as sessions, sessions() as session, session.begin():
         plan = load_plan()
         fresh = await invites.create(session, settings.secret(), plan, "facilitator", "d05.economy")
-        expired = await invites.create(session, settings.secret(), plan, "facilitator", "d05.economy",
-                                       now=utcnow() - timedelta(days=8))
+        expired = await invites.create(
+            session, settings.secret(), plan, "facilitator", "d05.economy", now=utcnow() - timedelta(days=8)
+        )
     async with running_bot(settings):
-        first, second, late, guesser = (emulator.user(TOKEN, user_id=uid, language_code="fa")
-                                        for uid in (7301, 7302, 7303, 7304))
+        first, second, late, guesser = (
+            emulator.user(TOKEN, user_id=uid, language_code="fa") for uid in (7301, 7302, 7303, 7304)
+        )
         await first.start(f"i_{fresh}")
         assert "منطقه ۵ (اقتصاد و مالیه شهری)" in (await first.wait_for_message(contains="تسهیل‌گر"))["text"]
         await second.start(f"i_{fresh}")

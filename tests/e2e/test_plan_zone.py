@@ -38,7 +38,10 @@ def berlin_plan(folder: Path) -> Path:
 
 
 async def test_meetings_forums_the_digest_and_the_scheduler_share_the_plans_zone(
-    emulator, settings_for, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    emulator,
+    settings_for,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     monkeypatch.delenv("MEYDAN_TIMEZONE", raising=False)
     monkeypatch.setattr(backend.jalali, "utcnow", lambda: NOW)

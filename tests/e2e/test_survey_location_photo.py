@@ -28,8 +28,12 @@ LAMP_FORM = {
 }
 
 
-async def test_location_in_district_5_and_a_photo(settings_for, emulator, stack,  # type: ignore[no-untyped-def]
-                                                 tmp_path: Path) -> None:
+async def test_location_in_district_5_and_a_photo(
+    settings_for,
+    emulator,
+    stack,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     plan = plan_with_boundaries(tmp_path)
     settings = settings_for(plan_file=plan)
     definition = load_xlsform(write_workbook(LAMP_FORM, tmp_path / "lamps.xlsx"))
@@ -58,8 +62,12 @@ async def test_location_in_district_5_and_a_photo(settings_for, emulator, stack,
             await user.wait_for_message(contains="Thank you")
 
         async with sessions() as session:
-            [row] = [r for _, r in (await responses_tables(session, "lamp_report", plan=load_plan(plan)))[
-                "responses"].iterrows()]
+            [row] = [
+                r
+                for _, r in (await responses_tables(session, "lamp_report", plan=load_plan(plan)))[
+                    "responses"
+                ].iterrows()
+            ]
         assert (row["where__latitude"], row["where__longitude"], row["where__accuracy"]) == (*HARAM, 8.0)
         assert (row["where__district_proposed"], row["where__district"]) == ("d05", "d05")
         photo = Path(row["photo"])

@@ -41,7 +41,13 @@ async def test_citizen_completes_bundled_survey_in_persian(settings_for, emulato
             answers = {a.question: a for a in given}
             assert answers["age_band"].value == "age_30_44"
             assert answers["axes_priority"].value == [
-                "transport", "services_safety", "economy", "social_cultural", "urban_development", "governance"]
+                "transport",
+                "services_safety",
+                "economy",
+                "social_cultural",
+                "urban_development",
+                "governance",
+            ]
             assert answers["rate_governance"].value == 2
             assert answers["rate_transport"].skipped
             assert answers["rate_services_safety"].raw_text == "۴" and answers["rate_services_safety"].value == 4

@@ -71,8 +71,10 @@ async def test_double_tap_and_redelivered_update_leave_one_answer(settings_for, 
         await _join_and_open(user)
         await user.press("منطقه ۲")
         question = await user.wait_for_message(contains="سن شما")
-        taps = await asyncio.gather(user.press("۳۰ تا ۴۴ سال", message_id=question["message_id"]),
-                                    user.press("۴۵ تا ۵۹ سال", message_id=question["message_id"]))
+        taps = await asyncio.gather(
+            user.press("۳۰ تا ۴۴ سال", message_id=question["message_id"]),
+            user.press("۴۵ تا ۵۹ سال", message_id=question["message_id"]),
+        )
         await user.wait_for_message(contains="ترتیب اهمیت")
         answers = [await user.wait_for_answer(tap["callback_query"]["id"]) for tap in taps]
         assert {a["text"] for a in answers} == {"ثبت شد ✓", "این پرسش گذشته است؛ لطفاً به آخرین پرسش پاسخ دهید."}
@@ -94,7 +96,13 @@ async def test_double_tap_and_redelivered_update_leave_one_answer(settings_for, 
     engine = create_engine(stack.database_url)
     try:
         async with session_factory(engine)() as session:
-            assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)
-                                        .where(ProcessedUpdate.update_id == pick["update_id"])) == 1
+            assert (
+                await session.scalar(
+                    select(func.count())
+                    .select_from(ProcessedUpdate)
+                    .where(ProcessedUpdate.update_id == pick["update_id"])
+                )
+                == 1
+            )
     finally:
         await engine.dispose()

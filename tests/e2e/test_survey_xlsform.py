@@ -53,7 +53,9 @@ async def test_english_citizen_answers_an_xlsform_survey(settings_for, emulator,
         await user.wait_for_message(predicate=lambda m: "✅ Metro" in str(m.get("reply_markup")))
         await user.press("◻️ Bicycle")
         await user.wait_for_message(predicate=lambda m: "✅ Bicycle" in str(m.get("reply_markup")))
-        await user.press("Save choices ✓", )
+        await user.press(
+            "Save choices ✓",
+        )
         await user.wait_for_message(contains="Commute distance")
         await user.send("۱۲٫۵")
         review = await user.wait_for_message(contains="Review your answers")
@@ -71,9 +73,16 @@ async def test_english_citizen_answers_an_xlsform_survey(settings_for, emulator,
             assert participant.language == "en" and participant.district == "samen"
             response = await session.scalar(select(Response).where(Response.participant_id == participant.id))
             assert response.status == "completed" and response.language == "en"
-            answers = {a.question: a.value for a in await session.scalars(
-                select(Answer).where(Answer.response_id == response.id))}
-            assert answers == {"household": 4, "uses_bus": "yes", "bus_issue": "Buses are <b>late</b> & crowded",
-                               "modes": ["metro", "bike"], "commute_km": "12.5"}
+            answers = {
+                a.question: a.value
+                for a in await session.scalars(select(Answer).where(Answer.response_id == response.id))
+            }
+            assert answers == {
+                "household": 4,
+                "uses_bus": "yes",
+                "bus_issue": "Buses are <b>late</b> & crowded",
+                "modes": ["metro", "bike"],
+                "commute_km": "12.5",
+            }
     finally:
         await engine.dispose()

@@ -73,8 +73,13 @@ def check_export(tables: dict[str, pd.DataFrame], defn: SurveyDefinition, state:
     for repeat in defn.repeats:
         table = tables[repeat.name].set_index("instance")
         members = [q for q in defn.questions if q.repeat == repeat.name and q.type is not QuestionType.CALCULATE]
-        instances = sorted({int(name.split(INSTANCE_MARK)[1]) for name in state.answers
-                            if INSTANCE_MARK in name and name.split(INSTANCE_MARK)[0] in {m.name for m in members}})
+        instances = sorted(
+            {
+                int(name.split(INSTANCE_MARK)[1])
+                for name in state.answers
+                if INSTANCE_MARK in name and name.split(INSTANCE_MARK)[0] in {m.name for m in members}
+            }
+        )
         assert list(table.index) == instances and instances
         for instance in instances:
             for member in members:
@@ -83,8 +88,12 @@ def check_export(tables: dict[str, pd.DataFrame], defn: SurveyDefinition, state:
                     _check_value(table.loc[instance], member.name, member.type, answered, sent)
 
 
-async def test_every_corpus_form_is_answered_through_the_chat(settings_for, emulator, stack,  # type: ignore[no-untyped-def]
-                                                              tmp_path: Path) -> None:
+async def test_every_corpus_form_is_answered_through_the_chat(
+    settings_for,
+    emulator,
+    stack,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     paths = build(tmp_path / "xlsforms")
     sources = plan_choice_sources(load_plan())
     definitions = {name: load_xlsform(paths[name]) for name in ACCEPTED}

@@ -38,8 +38,15 @@ async def _problems(sessions) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as session, session.begin():
         for text, axis, sources in STATEMENTS:
             for source in sources:
-                await record_finding(session, kind="problem", text=text, source=source, axis=axis,
-                                     stakeholder_group="citizens", severity=4)
+                await record_finding(
+                    session,
+                    kind="problem",
+                    text=text,
+                    source=source,
+                    axis=axis,
+                    stakeholder_group="citizens",
+                    severity=4,
+                )
         await problems.integrate(session)
 
 
@@ -57,8 +64,10 @@ async def test_agenda_votes_reminders_deadline_and_the_next_body(settings_for, e
     try:
         async with running_bot(settings):
             await _problems(sessions)
-            members = [emulator.user(TOKEN, user_id=uid, first_name=name, language_code="fa")
-                       for uid, name in ((9101, "عضو الف"), (9102, "عضو ب"), (9103, "عضو ج"))]
+            members = [
+                emulator.user(TOKEN, user_id=uid, first_name=name, language_code="fa")
+                for uid, name in ((9101, "عضو الف"), (9102, "عضو ب"), (9103, "عضو ج"))
+            ]
             for member in members:
                 await member.start("i_" + await _invite(sessions, app, "drafting_committee"))
                 await member.wait_for_message(contains="کمیته تدوین")
@@ -115,8 +124,9 @@ async def test_agenda_votes_reminders_deadline_and_the_next_body(settings_for, e
             await a.send("با طرح جامع حمل‌ونقل هماهنگ شود")
             await a.wait_for_message(contains="نظر شما ثبت شد")
 
-            forged = await outsider.press(data=f"v:{items[0]}:approve", message_id=help_message["message_id"],
-                                          force=True)
+            forged = await outsider.press(
+                data=f"v:{items[0]}:approve", message_id=help_message["message_id"], force=True
+            )
             refused = await outsider.wait_for_answer(forged["callback_query"]["id"])
             assert refused["text"] == "شما عضو این مرجع نیستید؛ رأی شما ثبت نشد." and refused["show_alert"]
 

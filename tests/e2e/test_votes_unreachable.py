@@ -47,17 +47,28 @@ async def test_an_agenda_skips_members_who_blocked_the_bot_and_tells_the_admins(
         async with running_bot(settings):
             async with sessions() as session, session.begin():
                 for source in ("elite_interview", "citizen_poll"):
-                    await record_finding(session, kind="problem", text="ترافیک سنگین در بلوار وکیل‌آباد",
-                                         source=source, axis="transport", stakeholder_group="citizens", severity=4)
+                    await record_finding(
+                        session,
+                        kind="problem",
+                        text="ترافیک سنگین در بلوار وکیل‌آباد",
+                        source=source,
+                        axis="transport",
+                        stakeholder_group="citizens",
+                        severity=4,
+                    )
                 await problems.integrate(session)
-                links = [await invites.create(session, app.secret, app.plan, "member", body)
-                         for body in (BODY, BODY, BODY, "city_council")]
+                links = [
+                    await invites.create(session, app.secret, app.plan, "member", body)
+                    for body in (BODY, BODY, BODY, "city_council")
+                ]
             admin_fa = emulator.user(TOKEN, user_id=ADMIN_FA, first_name="مدیر", language_code="fa")
             await admin_fa.send("/help")
             await admin_fa.wait_for_message()
             admin_en = emulator.user(TOKEN, user_id=ADMIN_EN, first_name="Admin", language_code="en")
-            members = [emulator.user(TOKEN, user_id=uid, first_name=name, language_code="fa")
-                       for uid, name in ((9201, "عضو الف"), (9202, "عضو ب"), (9203, "عضو ج"))]
+            members = [
+                emulator.user(TOKEN, user_id=uid, first_name=name, language_code="fa")
+                for uid, name in ((9201, "عضو الف"), (9202, "عضو ب"), (9203, "عضو ج"))
+            ]
             for user, link in zip([*members, admin_en], links, strict=True):
                 await user.start("i_" + link)
                 await user.wait_for_message()
@@ -69,8 +80,9 @@ async def test_an_agenda_skips_members_who_blocked_the_bot_and_tells_the_admins(
 
             await c.block()
             async with sessions() as session, session.begin():  # any push meets the block first
-                await outbox.enqueue(session, key="test:hello", chat_id=c.user_id, method="sendMessage",
-                                     payload={"text": "سلام"})
+                await outbox.enqueue(
+                    session, key="test:hello", chat_id=c.user_id, method="sendMessage", payload={"text": "سلام"}
+                )
             await admin_fa.wait_for_message(contains="ربات را مسدود کرده است", timeout=PUSHED)
             async with sessions() as session:
                 blocked = await session.scalar(select(Participant).where(Participant.telegram_id == c.user_id))
@@ -99,8 +111,9 @@ async def test_an_agenda_skips_members_who_blocked_the_bot_and_tells_the_admins(
                 await member.wait_for_message(contains="تمدید شد", timeout=PUSHED)  # no quorum: extended once
 
             async with sessions() as session:
-                keys = (await session.scalars(select(OutboxMessage.dedupe_key)
-                                              .where(OutboxMessage.chat_id == c.user_id))).all()
+                keys = (
+                    await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.chat_id == c.user_id))
+                ).all()
             assert [key for key in keys if ":reminder:" in key or ":header" in key or ":item:" in key] == []
             assert len([key for key in keys if ":extended:" in key]) == 1
             assert await _forbidden(emulator) == 1  # nothing else was tried on the blocked chat

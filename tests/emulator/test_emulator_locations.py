@@ -27,8 +27,9 @@ async def test_send_location_checks_its_fields(bot: Bot, emu: RunningEmulator, a
 async def test_a_request_location_button_shares_the_location(bot: Bot, emu: RunningEmulator) -> None:
     user = emu.user(TOKEN, USER_ID)
     await user.start()
-    keyboard = ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text="📍 Share", request_location=True)]],
-                                   one_time_keyboard=True)
+    keyboard = ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text="📍 Share", request_location=True)]], one_time_keyboard=True
+    )
     await bot.send_message(USER_ID, "Where?", reply_markup=keyboard)
     shared = await user.share_location(36.3, 59.6, accuracy=12.5, button="📍 Share")
     assert shared["location"] == {"latitude": 36.3, "longitude": 59.6, "horizontal_accuracy": 12.5}
@@ -43,10 +44,13 @@ async def test_a_request_location_button_shares_the_location(bot: Bot, emu: Runn
 
 async def test_a_keyboard_button_takes_only_the_spec_fields(bot: Bot, api: RawCall, emu: RunningEmulator) -> None:
     await emu.user(TOKEN, USER_ID).start()
-    for button, problem in (({"text": "x", "request_location": "yes"}, "must be a Boolean"),
-                            ({"text": "x", "request_gps": True}, "unknown field")):
-        status, body = await api("sendMessage", json={"chat_id": USER_ID, "text": "?",
-                                                      "reply_markup": {"keyboard": [[button]]}})
+    for button, problem in (
+        ({"text": "x", "request_location": "yes"}, "must be a Boolean"),
+        ({"text": "x", "request_gps": True}, "unknown field"),
+    ):
+        status, body = await api(
+            "sendMessage", json={"chat_id": USER_ID, "text": "?", "reply_markup": {"keyboard": [[button]]}}
+        )
         assert status == 400 and problem in body["description"]
     with pytest.raises(TelegramBadRequest):
         await bot.send_location(USER_ID, 36.3, 200)

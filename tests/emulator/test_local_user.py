@@ -35,8 +35,9 @@ async def test_a_polling_bot_answers_a_local_user(bot: Bot, emu: RunningEmulator
         await query.message.edit_text(f"confirmed by {query.from_user.first_name}")  # type: ignore[union-attr]
         await query.answer()
 
-    polling = asyncio.create_task(dp.start_polling(bot, polling_timeout=1, handle_signals=False,
-                                                   close_bot_session=False))
+    polling = asyncio.create_task(
+        dp.start_polling(bot, polling_timeout=1, handle_signals=False, close_bot_session=False)
+    )
     try:
         user = emu.local_user(TOKEN, USER_ID, "مریم", language_code="fa")
         sent = await user.start("s_city")
@@ -60,8 +61,13 @@ async def _timeout_and_refusals(api: RawCall, user: LocalUser | SimulatedUser) -
     await user.start()
     await api("sendMessage", json={"chat_id": user.user_id, "text": "one"})
     await api("sendMessage", json={"chat_id": user.user_id, "text": "two"})
-    for call in (lambda: user.wait_for_message(contains="zz", timeout=0.3), lambda: user.send(""),
-                 lambda: user.press("No"), lambda: user.press(), lambda: user.press(message_id=99, data="a")):
+    for call in (
+        lambda: user.wait_for_message(contains="zz", timeout=0.3),
+        lambda: user.send(""),
+        lambda: user.press("No"),
+        lambda: user.press(),
+        lambda: user.press(message_id=99, data="a"),
+    ):
         try:
             await call()
         except (TimeoutError, EmulatorError) as exc:
@@ -97,9 +103,14 @@ async def test_a_forced_press_on_a_deleted_message(api: RawCall, emu: RunningEmu
         await user.press("Yes")
     stale = await user.press(data="v:yes", message_id=message_id, force=True)
     query = stale["callback_query"]
-    assert (query["data"], query["message"]) == ("v:yes", {"chat": {"id": USER_ID, "type": "private",
-                                                                    "first_name": f"User {USER_ID}"},
-                                                           "message_id": message_id, "date": 0})
+    assert (query["data"], query["message"]) == (
+        "v:yes",
+        {
+            "chat": {"id": USER_ID, "type": "private", "first_name": f"User {USER_ID}"},
+            "message_id": message_id,
+            "date": 0,
+        },
+    )
     query["data"] = "changed by the caller"  # the update is the caller's copy, not the queued one
     _, body = await api("getUpdates", json={})
     assert body["result"][-1]["callback_query"]["data"] == "v:yes"

@@ -67,8 +67,15 @@ async def receiver() -> AsyncIterator[Receiver]:
 
 def _message(chat: int, text: str) -> dict[str, Any]:
     user = {"id": chat, "is_bot": False, "first_name": "Sara"}
-    return {"message": {"message_id": 1, "date": 1_700_000_000, "chat": {"id": chat, "type": "private"},
-                        "from": user, "text": text}}
+    return {
+        "message": {
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "chat": {"id": chat, "type": "private"},
+            "from": user,
+            "text": text,
+        }
+    }
 
 
 async def _until(check: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -89,9 +96,11 @@ Enqueue = Callable[[int, str], int]
 @pytest.fixture
 def enqueue(emu: RunningEmulator) -> Enqueue:
     """Queue a message of ``chat``; its update_id."""
+
     def push(chat: int, text: str) -> int:
         update_id: int = emu.bot(TOKEN).enqueue(_message(chat, text))["update_id"]
         return update_id
+
     return push
 
 
@@ -108,7 +117,8 @@ async def _settled(api: RawCall, receiver: Receiver, updates: int) -> None:
 
 
 async def test_updates_of_different_chats_are_in_flight_together_up_to_max_connections(
-        api: RawCall, receiver: Receiver, enqueue: Enqueue) -> None:
+    api: RawCall, receiver: Receiver, enqueue: Enqueue
+) -> None:
     await _hook(api, receiver, max_connections=3)
     ids = [enqueue(2000 + n, "hi") for n in range(7)]
     await _until(lambda: len(receiver.in_flight) == 3)
@@ -119,8 +129,9 @@ async def test_updates_of_different_chats_are_in_flight_together_up_to_max_conne
     assert receiver.peak == 3 and sorted(receiver.order("end")) == ids
 
 
-async def test_updates_without_a_chat_are_posted_in_parallel(api: RawCall, emu: RunningEmulator,
-                                                             receiver: Receiver) -> None:
+async def test_updates_without_a_chat_are_posted_in_parallel(
+    api: RawCall, emu: RunningEmulator, receiver: Receiver
+) -> None:
     await _hook(api, receiver, max_connections=5)
     ids = [emu.bot(TOKEN).enqueue({"poll": {"id": "0"}})["update_id"]]
     await _until(lambda: len(receiver.in_flight) == 1)  # the next ones do not wait for it
@@ -132,7 +143,8 @@ async def test_updates_without_a_chat_are_posted_in_parallel(api: RawCall, emu: 
 
 
 async def test_updates_of_one_chat_are_posted_one_after_another_in_order(
-        api: RawCall, receiver: Receiver, enqueue: Enqueue) -> None:
+    api: RawCall, receiver: Receiver, enqueue: Enqueue
+) -> None:
     await _hook(api, receiver, max_connections=10)
     ids = {chat: [enqueue(chat, f"{chat} {n}") for n in range(4)] for chat in (3001, 3002)}
     await _until(lambda: len(receiver.in_flight) == 2)
@@ -146,15 +158,24 @@ async def test_updates_of_one_chat_are_posted_one_after_another_in_order(
 
 
 async def test_a_failed_update_is_retried_before_its_chats_later_updates(
-        api: RawCall, receiver: Receiver, enqueue: Enqueue) -> None:
+    api: RawCall, receiver: Receiver, enqueue: Enqueue
+) -> None:
     await _hook(api, receiver, max_connections=10)
     failing, later, other = enqueue(4001, "first"), enqueue(4001, "second"), enqueue(4002, "other")
     receiver.failures[failing] = 2
     receiver.gate.set()
     await _settled(api, receiver, 3)
     chat_events = [(event, update_id) for event, update_id, chat in receiver.events if chat == 4001]
-    assert chat_events == [("begin", failing), ("fail", failing), ("begin", failing), ("fail", failing),
-                           ("begin", failing), ("end", failing), ("begin", later), ("end", later)]
+    assert chat_events == [
+        ("begin", failing),
+        ("fail", failing),
+        ("begin", failing),
+        ("fail", failing),
+        ("begin", failing),
+        ("end", failing),
+        ("begin", later),
+        ("end", later),
+    ]
     assert receiver.order("end").index(other) < receiver.order("end").index(failing)  # the other chat went on
     _, body = await api("getWebhookInfo", json={})
     assert "500" in body["result"]["last_error_message"] and body["result"]["last_error_date"] > 0

@@ -20,8 +20,12 @@ from sandbox.emulator.users import Message, SimulatedUser
 from tests.faults.harness import BotProcess, reply
 
 SURVEY = "نظرسنجی شهروندان دربارهٔ برنامهٔ میان‌مدت مشهد"
-AGES = [("۱۸ تا ۲۹ سال", "age_18_29"), ("۳۰ تا ۴۴ سال", "age_30_44"), ("۴۵ تا ۵۹ سال", "age_45_59"),
-        ("۶۰ سال و بیشتر", "age_60_plus")]
+AGES = [
+    ("۱۸ تا ۲۹ سال", "age_18_29"),
+    ("۳۰ تا ۴۴ سال", "age_30_44"),
+    ("۴۵ تا ۵۹ سال", "age_45_59"),
+    ("۶۰ سال و بیشتر", "age_60_plus"),
+]
 DONE = ("سپاس!", "پیش‌تر کامل کرده‌اید")
 RANKING = "ترتیب اهمیت"
 MAX_ACTIONS = 120
@@ -80,9 +84,14 @@ class Citizen:
         """Question name → the answer's value, as the survey stores it."""
         ranking = [code for _, code in self.ranking]
         rates = {f"rate_{code}": self.rating for code in ranking}
-        return {"district": self.district[1], "age_band": self.age[1], "axes_priority": ranking,
-                **rates, "neighbourhood_problem": {"text": self.problem, "axis": self.ranking[0][1]},
-                "suggestion": self.suggestion}
+        return {
+            "district": self.district[1],
+            "age_band": self.age[1],
+            "axes_priority": ranking,
+            **rates,
+            "neighbourhood_problem": {"text": self.problem, "axis": self.ranking[0][1]},
+            "suggestion": self.suggestion,
+        }
 
     def action(self, message: Message) -> Action | None:
         """What to do about the bot's ``message``; None when the survey is done (thanked or "already")."""
@@ -101,11 +110,17 @@ class Citizen:
     def _presses(self, text: str, buttons: list[str]) -> list[tuple[str, str | None]]:
         survey = next((b for b in buttons if SURVEY in b), None)
         unranked = next((label for label, _ in self.ranking if label in buttons), None)
-        return [("مرور پاسخ‌ها", "ارسال نهایی ✅"), ("پیش از شروع", "موافقم، ادامه"),
-                ("ساکن کدام منطقه", self.district[0]), ("پرسشنامه‌های باز", survey),
-                ("در کدام منطقهٔ شهرداری", self.district[0]), ("سن شما", self.age[0]),
-                (RANKING, unranked), ("ارزیابی می‌کنید", to_persian_digits(str(self.rating))),
-                ("به کدام محور مربوط", self.ranking[0][0])]
+        return [
+            ("مرور پاسخ‌ها", "ارسال نهایی ✅"),
+            ("پیش از شروع", "موافقم، ادامه"),
+            ("ساکن کدام منطقه", self.district[0]),
+            ("پرسشنامه‌های باز", survey),
+            ("در کدام منطقهٔ شهرداری", self.district[0]),
+            ("سن شما", self.age[0]),
+            (RANKING, unranked),
+            ("ارزیابی می‌کنید", to_persian_digits(str(self.rating))),
+            ("به کدام محور مربوط", self.ranking[0][0]),
+        ]
 
     def knows(self, message: Message) -> bool:
         """Whether ``message`` is one the citizen acts on (a step of the survey or of joining)."""

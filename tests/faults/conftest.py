@@ -36,9 +36,11 @@ class FaultTally:
     def line(self, seed: int) -> str:
         """The summary line (the counts CI shows)."""
         excused = f" ({self.excused} kept twice: done, then killed before saying so)" if self.excused else ""
-        return (f"fault scenarios: {self.scenarios} run, {self.kills} kills survived, {self.outages} outages "
-                f"survived, {self.checked} items checked, {self.lost} lost, {self.doubled} doubled{excused} "
-                f"(seed {seed})")
+        return (
+            f"fault scenarios: {self.scenarios} run, {self.kills} kills survived, {self.outages} outages "
+            f"survived, {self.checked} items checked, {self.lost} lost, {self.doubled} doubled{excused} "
+            f"(seed {seed})"
+        )
 
 
 _tally_key = pytest.StashKey[FaultTally]()
@@ -68,8 +70,13 @@ class Ledger:
         """A database or Redis outage was answered politely and recovered from."""
         self.outages += 1
 
-    def settle(self, what: str, acknowledged: Counter[Hashable], stored: Counter[Hashable],
-               excused: Counter[Hashable] | None = None) -> None:
+    def settle(
+        self,
+        what: str,
+        acknowledged: Counter[Hashable],
+        stored: Counter[Hashable],
+        excused: Counter[Hashable] | None = None,
+    ) -> None:
         """Compare what users were told is kept with what is kept; fail on anything lost or doubled.
 
         ``excused``: extra copies explained by a kill between a commit and its acknowledgement (a user
@@ -77,8 +84,13 @@ class Ledger:
         """
         excused = excused or Counter()
         lost = acknowledged - stored
-        extra = Counter({item: count - max(acknowledged[item], 1) for item, count in stored.items()
-                         if count > max(acknowledged[item], 1)})
+        extra = Counter(
+            {
+                item: count - max(acknowledged[item], 1)
+                for item, count in stored.items()
+                if count > max(acknowledged[item], 1)
+            }
+        )
         kept_twice = extra & excused
         doubled = extra - excused
         self.tally.scenarios += not self.settled

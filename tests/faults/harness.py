@@ -51,8 +51,9 @@ class BotProcess:
     """``meydan run`` on the scenario's stack; ``kill()`` is SIGKILL, ``start()`` waits for its first getUpdates.
     ``options`` are added to ``meydan run`` at each start (``--no-scheduler``: no outbox sender)."""
 
-    def __init__(self, emulator: RunningEmulator, env: dict[str, str], workdir: Path,
-                 options: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, emulator: RunningEmulator, env: dict[str, str], workdir: Path, options: tuple[str, ...] = ()
+    ) -> None:
         self.emulator = emulator
         self.env = env
         self.workdir = workdir
@@ -73,8 +74,14 @@ class BotProcess:
         generation = state.poll_generation
         with self.log.open("ab") as out:
             self._process = await asyncio.create_subprocess_exec(
-                *BOT_COMMAND, *self.options, env=self.env, cwd=self.workdir, stdout=out, stderr=out,
-                stdin=asyncio.subprocess.DEVNULL)
+                *BOT_COMMAND,
+                *self.options,
+                env=self.env,
+                cwd=self.workdir,
+                stdout=out,
+                stderr=out,
+                stdin=asyncio.subprocess.DEVNULL,
+            )
         self.starts += 1
         loop = asyncio.get_running_loop()
         deadline = loop.time() + START_TIMEOUT
@@ -119,19 +126,33 @@ class BotProcess:
 
     def errors(self) -> list[str]:
         """Every ERROR or CRITICAL line the bot logged."""
-        return [line for line in self.log.read_text(errors="replace").splitlines()
-                if " ERROR " in line or " CRITICAL " in line]
+        return [
+            line
+            for line in self.log.read_text(errors="replace").splitlines()
+            if " ERROR " in line or " CRITICAL " in line
+        ]
 
 
 @asynccontextmanager
-async def bot_process(emulator: RunningEmulator, stack: Stack, workdir: Path, *, database_url: str | None = None,
-                      redis_url: str | None = None, options: tuple[str, ...] = ()) -> AsyncIterator[BotProcess]:
+async def bot_process(
+    emulator: RunningEmulator,
+    stack: Stack,
+    workdir: Path,
+    *,
+    database_url: str | None = None,
+    redis_url: str | None = None,
+    options: tuple[str, ...] = (),
+) -> AsyncIterator[BotProcess]:
     """The polling bot on ``stack`` (or the URLs given, e.g. through a proxy) until the block exits;
     ``options`` go to ``meydan run``."""
     workdir.mkdir(parents=True, exist_ok=True)
-    env = bot_environment(TOKEN, emulator.base_url,
-                          database_url or stack.database_url.render_as_string(hide_password=False),
-                          redis_url or stack.redis_url, workdir / "data")
+    env = bot_environment(
+        TOKEN,
+        emulator.base_url,
+        database_url or stack.database_url.render_as_string(hide_password=False),
+        redis_url or stack.redis_url,
+        workdir / "data",
+    )
     bot = BotProcess(emulator, env | {"MEYDAN_SECRET_KEY": SECRET}, workdir, options)
     await bot.start()
     try:
@@ -192,8 +213,9 @@ async def expire_leases(url: URL) -> None:
     """Fast-forward the outbox leases of a killed sender (60 s) so the new one retries at once, as it
     would once they ran out; only while no bot runs."""
     async with database(url) as sessions, sessions() as session, session.begin():
-        await session.execute(update(OutboxMessage).where(OutboxMessage.status == outbox.SENDING)
-                              .values(not_before=utcnow()))
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.status == outbox.SENDING).values(not_before=utcnow())
+        )
 
 
 async def patiently(bot: BotProcess, wait: Callable[[float], Awaitable[T]]) -> T | None:
@@ -210,8 +232,13 @@ async def patiently(bot: BotProcess, wait: Callable[[float], Awaitable[T]]) -> T
             return None
 
 
-async def reply(user: SimulatedUser, bot: BotProcess, *, contains: str | None = None,
-                predicate: Callable[[Message], bool] | None = None) -> Message | None:
+async def reply(
+    user: SimulatedUser,
+    bot: BotProcess,
+    *,
+    contains: str | None = None,
+    predicate: Callable[[Message], bool] | None = None,
+) -> Message | None:
     """The bot's next matching message since the user's last action, or None if none comes (``patiently``)."""
     return await patiently(bot, lambda timeout: user.wait_for_message(contains, timeout, predicate=predicate))
 

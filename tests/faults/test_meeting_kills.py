@@ -51,8 +51,9 @@ async def _facilitator(emulator: RunningEmulator, url: URL, user_id: int) -> Sim
     return user
 
 
-async def _log_notes(user: SimulatedUser, bot: BotProcess, notes: list[str], acknowledged: Counter[Hashable],
-                     resent: Counter[Hashable]) -> None:
+async def _log_notes(
+    user: SimulatedUser, bot: BotProcess, notes: list[str], acknowledged: Counter[Hashable], resent: Counter[Hashable]
+) -> None:
     """Send each note and wait for its acknowledgement; with none, send it again, as people do."""
     for note in notes:
         starts = bot.starts
@@ -68,22 +69,29 @@ async def _log_notes(user: SimulatedUser, bot: BotProcess, notes: list[str], ack
 async def _stored(url: URL) -> Counter[Hashable]:
     async with database(url) as sessions, sessions() as session:
         rows = await session.execute(
-            select(Participant.telegram_id, Note.text).join(Meeting, Note.meeting_id == Meeting.id)
-            .join(Participant, Meeting.facilitator_id == Participant.id).where(Note.deleted_at.is_(None)))
+            select(Participant.telegram_id, Note.text)
+            .join(Meeting, Note.meeting_id == Meeting.id)
+            .join(Participant, Meeting.facilitator_id == Participant.id)
+            .where(Note.deleted_at.is_(None))
+        )
         return Counter((telegram_id, text) for telegram_id, text in rows)
 
 
-async def test_facilitators_log_notes_while_the_bot_is_killed(emulator: RunningEmulator, sqlite_url: URL,
-                                                              tmp_path: Path, ledger: Ledger) -> None:
+async def test_facilitators_log_notes_while_the_bot_is_killed(
+    emulator: RunningEmulator, sqlite_url: URL, tmp_path: Path, ledger: Ledger
+) -> None:
     """On SQLite with in-memory state: a meeting's setup and notes live in the database, not the state."""
     acknowledged: Counter[Hashable] = Counter()
     resent: Counter[Hashable] = Counter()
     async with bot_process(emulator, Stack("sqlite-memory", sqlite_url, None), tmp_path) as bot:
         users = [await _facilitator(emulator, sqlite_url, 73_000 + n) for n in range(FACILITATORS)]
         notes = [[f"یادداشت {n}-{k}: گفت‌وگو دربارهٔ پارکینگ بازار" for k in range(NOTES)] for n in range(FACILITATORS)]
-        kills = await while_killing(bot, ledger, Kills(KILLS, (10, 45)),
-                                    *(_log_notes(user, bot, texts, acknowledged, resent)
-                                      for user, texts in zip(users, notes, strict=True)))
+        kills = await while_killing(
+            bot,
+            ledger,
+            Kills(KILLS, (10, 45)),
+            *(_log_notes(user, bot, texts, acknowledged, resent) for user, texts in zip(users, notes, strict=True)),
+        )
     print(f"{kills} kills while {FACILITATORS} facilitators logged {NOTES} notes each; re-sent {dict(resent)}")
     assert not bot.errors(), bot.errors()
     assert kills == KILLS, "the notes were logged before the bot was killed often enough"
@@ -94,8 +102,9 @@ def _is_minutes(message: dict) -> bool:  # type: ignore[type-arg]
     return message.get("document", {}).get("file_name", "").startswith("minutes-")
 
 
-async def test_the_minutes_reach_the_facilitator_once_across_a_kill(emulator: RunningEmulator, sqlite_url: URL,
-                                                                    tmp_path: Path, ledger: Ledger) -> None:
+async def test_the_minutes_reach_the_facilitator_once_across_a_kill(
+    emulator: RunningEmulator, sqlite_url: URL, tmp_path: Path, ledger: Ledger
+) -> None:
     """The bot that closes the meeting has no outbox sender (``--no-scheduler``), so the kill falls after
     the close was committed and before the minutes were sent; the next bot sends them, once, and a
     second press on "close" (the facilitator acting again) sends nothing more."""
@@ -106,8 +115,12 @@ async def test_the_minutes_reach_the_facilitator_once_across_a_kill(emulator: Ru
         await user.wait_for_message(contains=NOTED)
         await user.send("/close")
         summary = await user.wait_for_message(contains="پایان جلسه شماره")
-        close = next(b["callback_data"] for row in summary["reply_markup"]["inline_keyboard"] for b in row
-                     if b["text"].startswith("پایان"))
+        close = next(
+            b["callback_data"]
+            for row in summary["reply_markup"]["inline_keyboard"]
+            for b in row
+            if b["text"].startswith("پایان")
+        )
         await user.press(data=close)
         await user.wait_for_message(contains="بسته شد")
         async with database(sqlite_url) as sessions, sessions() as session:

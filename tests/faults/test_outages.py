@@ -33,8 +33,16 @@ PUSH_WITHIN = 30.0  # a deposed leader campaigns again every few seconds
 Outage = Callable[[], AbstractAsyncContextManager[None]]
 
 
-async def _answer_through(outage: Outage, user: SimulatedUser, bot: BotProcess, label: str, then: str,
-                          ledger: Ledger, *, typed: str | None = None) -> None:
+async def _answer_through(
+    outage: Outage,
+    user: SimulatedUser,
+    bot: BotProcess,
+    label: str,
+    then: str,
+    ledger: Ledger,
+    *,
+    typed: str | None = None,
+) -> None:
     """Press ``label`` (and send ``typed``) while ``outage`` lasts: "try again" each time; after it the
     same press is answered with ``then``."""
     async with outage():
@@ -61,14 +69,19 @@ async def _pushed_after(url: URL, user: SimulatedUser, tag: str) -> None:
     await user.wait_for_message(contains=tag, timeout=PUSH_WITHIN)
 
 
-async def _settle(ledger: Ledger, url: URL, citizen: Citizen, answers: dict[str, Any], push: str,
-                  user: SimulatedUser) -> None:
+async def _settle(
+    ledger: Ledger, url: URL, citizen: Citizen, answers: dict[str, Any], push: str, user: SimulatedUser
+) -> None:
     """The answers acknowledged through the outages and the push after them are stored, once."""
     acknowledged: Counter[Hashable] = Counter({("answer", name, str(value)) for name, value in answers.items()})
     acknowledged[("push", push)] += 1
     async with database(url) as sessions, sessions() as session:
-        rows = await session.execute(select(Answer.question, Answer.value).join(Response).join(Participant)
-                                     .where(Participant.telegram_id == citizen.user_id))
+        rows = await session.execute(
+            select(Answer.question, Answer.value)
+            .join(Response)
+            .join(Participant)
+            .where(Participant.telegram_id == citizen.user_id)
+        )
         stored: Counter[Hashable] = Counter(("answer", question, str(value)) for question, value in rows)
     stored.update(("push", m.get("text")) for m in await user.messages() if m.get("text") == push)
     ledger.settle("answers and push after outages", acknowledged, stored)
@@ -100,15 +113,17 @@ async def _sqlite_locked(path: Path) -> AsyncIterator[None]:
         await asyncio.to_thread(holder.join)
 
 
-async def test_a_locked_sqlite_file_is_answered_with_try_again(emulator: RunningEmulator, sqlite_url: URL,
-                                                               tmp_path: Path, ledger: Ledger) -> None:
+async def test_a_locked_sqlite_file_is_answered_with_try_again(
+    emulator: RunningEmulator, sqlite_url: URL, tmp_path: Path, ledger: Ledger
+) -> None:
     citizen = Citizen(1, 74_001)
     user = emulator.user(TOKEN, citizen.user_id, "شهروند", language_code="fa")
     async with bot_process(emulator, Stack("sqlite-memory", sqlite_url, None), tmp_path) as bot:
         await answer_until(user, bot, citizen, "سن شما")
         assert sqlite_url.database is not None
-        await _answer_through(lambda: _sqlite_locked(Path(sqlite_url.database)), user, bot, citizen.age[0],
-                              "ترتیب اهمیت", ledger)
+        await _answer_through(
+            lambda: _sqlite_locked(Path(sqlite_url.database)), user, bot, citizen.age[0], "ترتیب اهمیت", ledger
+        )
         await _pushed_after(sqlite_url, user, "faults: after the lock")
     assert not bot.errors(), bot.errors()
     answers = {name: citizen.stored()[name] for name in ("district", "age_band")}
@@ -118,28 +133,41 @@ async def test_a_locked_sqlite_file_is_answered_with_try_again(emulator: Running
 @pytest.mark.postgres
 @pytest.mark.redis
 async def test_postgres_and_redis_cut_off_are_answered_with_try_again(
-        emulator: RunningEmulator, postgres_url: URL, redis_url: str, tmp_path: Path, ledger: Ledger) -> None:
+    emulator: RunningEmulator, postgres_url: URL, redis_url: str, tmp_path: Path, ledger: Ledger
+) -> None:
     """Both reached through proxies that drop every connection and refuse new ones for a while."""
     citizen = Citizen(1, 74_002)
     user = emulator.user(TOKEN, citizen.user_id, "شهروند", language_code="fa")
     redis_target = make_url(redis_url)
-    async with proxy(postgres_url.host or "127.0.0.1", postgres_url.port or 5432) as pg, \
-            proxy(redis_target.host or "127.0.0.1", redis_target.port or 6379) as rd:
+    async with (
+        proxy(postgres_url.host or "127.0.0.1", postgres_url.port or 5432) as pg,
+        proxy(redis_target.host or "127.0.0.1", redis_target.port or 6379) as rd,
+    ):
         db_through = postgres_url.set(host="127.0.0.1", port=pg.port)
         redis_through = redis_target.set(host="127.0.0.1", port=rd.port).render_as_string(hide_password=False)
         stack = Stack("postgres-redis", postgres_url, redis_url)
-        async with bot_process(emulator, stack, tmp_path, database_url=db_through.render_as_string(hide_password=False),
-                               redis_url=redis_through) as bot:
+        async with bot_process(
+            emulator,
+            stack,
+            tmp_path,
+            database_url=db_through.render_as_string(hide_password=False),
+            redis_url=redis_through,
+        ) as bot:
             await answer_until(user, bot, citizen, "سن شما")
             await _answer_through(_cut(rd), user, bot, citizen.age[0], "ترتیب اهمیت", ledger, typed="/help")
             await _pushed_after(postgres_url, user, "faults: after Redis")
-            await _answer_through(_cut(pg), user, bot, citizen.ranking[0][0], "گزینه شماره ۲", ledger,
-                                  typed="/surveys")
+            await _answer_through(_cut(pg), user, bot, citizen.ranking[0][0], "گزینه شماره ۲", ledger, typed="/surveys")
             await _pushed_after(postgres_url, user, "faults: after PostgreSQL")
     assert not bot.errors(), bot.errors()
     answers = {name: citizen.stored()[name] for name in ("district", "age_band")}
-    await _settle(ledger, postgres_url, citizen, answers | {"axes_priority": [citizen.ranking[0][1]]},
-                  "faults: after PostgreSQL", user)
+    await _settle(
+        ledger,
+        postgres_url,
+        citizen,
+        answers | {"axes_priority": [citizen.ranking[0][1]]},
+        "faults: after PostgreSQL",
+        user,
+    )
 
 
 def _cut(through: TcpProxy) -> Outage:

@@ -40,8 +40,9 @@ async def _drained(url: URL) -> None:
             await asyncio.sleep(0.2)
 
 
-async def test_a_push_drains_while_the_sender_is_killed(emulator: RunningEmulator, sqlite_url: URL, tmp_path: Path,
-                                                        ledger: Ledger) -> None:
+async def test_a_push_drains_while_the_sender_is_killed(
+    emulator: RunningEmulator, sqlite_url: URL, tmp_path: Path, ledger: Ledger
+) -> None:
     """On SQLite with in-memory state: the outbox's claims are the same SQL on PostgreSQL (tests/outbox)."""
     messages = broadcast(list(CHATS), TOTAL, "faults")
     async with database(sqlite_url, migrated=True) as sessions, sessions() as session, session.begin():
@@ -53,8 +54,9 @@ async def test_a_push_drains_while_the_sender_is_killed(emulator: RunningEmulato
         """Messages that reached the emulator but are still "sending": the kill's window."""
         arrived = set(delivery(emulator, TOKEN, messages).copies)
         async with database(sqlite_url) as sessions, sessions() as session:
-            sending = set(await session.scalars(
-                select(OutboxMessage.dedupe_key).where(OutboxMessage.status == outbox.SENDING)))
+            sending = set(
+                await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.status == outbox.SENDING))
+            )
         window = {m.payload["text"] for m in messages if m.key in sending} & arrived
         assert len(window) <= MAX_UNSETTLED
         caught.update(window)

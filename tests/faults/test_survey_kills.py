@@ -44,19 +44,23 @@ async def _stored(url: URL) -> Counter[Hashable]:
     async with database(url) as sessions, sessions() as session:
         owner = Participant.telegram_id
         for telegram_id, question, value in await session.execute(
-                select(owner, Answer.question, Answer.value).join(Response, Answer.response_id == Response.id)
-                .join(Participant, Response.participant_id == Participant.id)):
+            select(owner, Answer.question, Answer.value)
+            .join(Response, Answer.response_id == Response.id)
+            .join(Participant, Response.participant_id == Participant.id)
+        ):
             kept[_item("answer", telegram_id, question, value)] += 1
         for telegram_id, status in await session.execute(select(owner, Response.status).join(Participant)):
             kept[_item("response", telegram_id, status)] += 1
         for telegram_id, text in await session.execute(
-                select(owner, Finding.text).join(Participant, Finding.participant_id == Participant.id)):
+            select(owner, Finding.text).join(Participant, Finding.participant_id == Participant.id)
+        ):
             kept[_item("finding", telegram_id, text)] += 1
     return kept
 
 
-async def test_citizens_answer_while_the_bot_is_killed(emulator: RunningEmulator, stack: Stack, tmp_path: Path,
-                                                       ledger: Ledger) -> None:
+async def test_citizens_answer_while_the_bot_is_killed(
+    emulator: RunningEmulator, stack: Stack, tmp_path: Path, ledger: Ledger
+) -> None:
     citizens = [Citizen(n, 71_000 + n) for n in range(CITIZENS)]
     users = [emulator.user(TOKEN, c.user_id, f"شهروند {c.n}", language_code="fa") for c in citizens]
     async with bot_process(emulator, stack, tmp_path) as bot:
@@ -69,12 +73,18 @@ async def test_citizens_answer_while_the_bot_is_killed(emulator: RunningEmulator
     ledger.settle("survey", _acknowledged(citizens), await _stored(stack.database_url))
 
 
-async def test_a_rank_button_pressed_again_ranks_nothing_else(emulator: RunningEmulator, sqlite_url: URL,
-                                                              tmp_path: Path) -> None:
+async def test_a_rank_button_pressed_again_ranks_nothing_else(
+    emulator: RunningEmulator, sqlite_url: URL, tmp_path: Path
+) -> None:
     """What a citizen does when a kill took the next question after the pick was stored: the same button.
     (The bot runs in this process: nothing is killed here, only the press repeated.)"""
-    settings = load_settings(bot_token=TOKEN, api_base=emulator.base_url, data_dir=tmp_path / "data",
-                             database_url=sqlite_url.render_as_string(hide_password=False), secret_key=SECRET)
+    settings = load_settings(
+        bot_token=TOKEN,
+        api_base=emulator.base_url,
+        data_dir=tmp_path / "data",
+        database_url=sqlite_url.render_as_string(hide_password=False),
+        secret_key=SECRET,
+    )
     citizen = Citizen(0, 71_100)
     user = emulator.user(TOKEN, citizen.user_id, "شهروند", language_code="fa")
     async with running_bot(settings):

@@ -51,8 +51,15 @@ async def _seed(url: URL) -> None:
     async with database(url, migrated=True) as sessions, sessions() as session, session.begin():
         for text, axis, sources in STATEMENTS:
             for source in sources:
-                await record_finding(session, kind="problem", text=text, source=source, axis=axis,
-                                     stakeholder_group="citizens", severity=4)
+                await record_finding(
+                    session,
+                    kind="problem",
+                    text=text,
+                    source=source,
+                    axis=axis,
+                    stakeholder_group="citizens",
+                    severity=4,
+                )
         await problems.integrate(session)
 
 
@@ -67,8 +74,13 @@ async def _member(emulator: RunningEmulator, url: URL, user_id: int) -> Simulate
 
 async def _open_agenda(emulator: RunningEmulator, url: URL, tmp_path: Path) -> None:
     """Open the committee's agenda as the weekly job does: its messages wait in the outbox."""
-    settings = load_settings(bot_token=TOKEN, api_base=emulator.base_url, data_dir=tmp_path / "data",
-                             database_url=url.render_as_string(hide_password=False), secret_key=SECRET)
+    settings = load_settings(
+        bot_token=TOKEN,
+        api_base=emulator.base_url,
+        data_dir=tmp_path / "data",
+        database_url=url.render_as_string(hide_password=False),
+        secret_key=SECRET,
+    )
     engine = create_engine(url)
     try:
         async with database(url) as sessions, sessions() as session, session.begin():
@@ -132,13 +144,15 @@ async def _stored(url: URL, users: list[SimulatedUser]) -> Counter[Hashable]:
     kept = await _stored_pushes(users)
     async with database(url) as sessions, sessions() as session:
         rows = await session.execute(
-            select(Participant.telegram_id, Vote.agenda_item_id, Vote.choice).join(Participant))
+            select(Participant.telegram_id, Vote.agenda_item_id, Vote.choice).join(Participant)
+        )
         kept.update(("vote", telegram_id, item, choice) for telegram_id, item, choice in rows)
     return kept
 
 
-async def test_members_vote_while_the_bot_is_killed(emulator: RunningEmulator, sqlite_url: URL, tmp_path: Path,
-                                                    ledger: Ledger) -> None:
+async def test_members_vote_while_the_bot_is_killed(
+    emulator: RunningEmulator, sqlite_url: URL, tmp_path: Path, ledger: Ledger
+) -> None:
     """On SQLite with in-memory state: votes are claimed updates in the database, like survey answers."""
     await _seed(sqlite_url)
     caught: Counter[Hashable] = Counter()
@@ -148,8 +162,9 @@ async def test_members_vote_while_the_bot_is_killed(emulator: RunningEmulator, s
     async def look_at_the_frozen_sender() -> None:
         """Agenda messages that arrived but are still "sending": the only ones that may arrive twice."""
         async with database(sqlite_url) as sessions, sessions() as session:
-            sending = await session.execute(select(OutboxMessage.chat_id, OutboxMessage.dedupe_key)
-                                            .where(OutboxMessage.status == outbox.SENDING))
+            sending = await session.execute(
+                select(OutboxMessage.chat_id, OutboxMessage.dedupe_key).where(OutboxMessage.status == outbox.SENDING)
+            )
             window = {("push", chat, int(key.rsplit(":", 1)[1])) for chat, key in sending if ":item:" in key}
         caught.update(window & set(await _stored_pushes(users)))
 

@@ -34,8 +34,14 @@ async def sent_until(
         await asyncio.sleep(0.05)
 
 
-async def invited(emulator, settings: Settings, user_id: int, role: str, scope: str,  # type: ignore[no-untyped-def]
-                  welcome: str) -> SimulatedUser:
+async def invited(
+    emulator,
+    settings: Settings,
+    user_id: int,
+    role: str,
+    scope: str,  # type: ignore[no-untyped-def]
+    welcome: str,
+) -> SimulatedUser:
     """A Persian-speaking user who opened a fresh invite to ``role`` in ``scope`` (the bot is running)."""
     async with database(settings) as sessions, sessions() as session, session.begin():
         token = await invites.create(session, settings.secret(), load_plan(), role, scope)
@@ -75,5 +81,13 @@ def shows_literally(message: Message, attack: str) -> bool:
 def document(name: str, size: int, **extra: object) -> dict[str, object]:
     """Raw fields of a message with a document as Telegram describes it (the file stays on its servers;
     the name exactly as the sender's client gave it)."""
-    return {"document": {"file_id": f"BQAC-{size}-{len(name)}", "file_unique_id": f"u-{size}-{len(name)}",
-                         "file_name": name, "mime_type": "application/pdf", "file_size": size}, **extra}
+    return {
+        "document": {
+            "file_id": f"BQAC-{size}-{len(name)}",
+            "file_unique_id": f"u-{size}-{len(name)}",
+            "file_name": name,
+            "mime_type": "application/pdf",
+            "file_size": size,
+        },
+        **extra,
+    }

@@ -12,8 +12,15 @@ from tests.hardening.helpers import document
 
 async def test_raw_fields_make_a_message_and_the_emulators_own_fields_stay(emulator) -> None:  # type: ignore[no-untyped-def]
     user = emulator.user(TOKEN, user_id=9401, first_name="کاربر")
-    sticker = {"file_id": "CAAC1", "file_unique_id": "u1", "type": "regular", "width": 512, "height": 512,
-               "is_animated": False, "is_video": False}
+    sticker = {
+        "file_id": "CAAC1",
+        "file_unique_id": "u1",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    }
     sent = await user.send_content({"sticker": sticker})
     assert sent["sticker"] == sticker and sent["from"]["id"] == 9401 and "text" not in sent
     album = await user.send_content(document("a.pdf", 10, media_group_id="g1"), text=None)

@@ -26,8 +26,10 @@ FACILITATORS_ONLY = "ویژه تسهیل‌گران"
 async def test_presses_naming_another_citizens_response_are_stale(settings_for, emulator, stack) -> None:  # type: ignore[no-untyped-def]
     settings = settings_for()
     async with running_bot(settings):
-        victim, forger = (emulator.user(TOKEN, user_id=uid, first_name=name, language_code="fa")
-                          for uid, name in ((9201, "قربانی"), (9202, "جاعل")))
+        victim, forger = (
+            emulator.user(TOKEN, user_id=uid, first_name=name, language_code="fa")
+            for uid, name in ((9201, "قربانی"), (9202, "جاعل"))
+        )
         for user in (victim, forger):
             await join(user)
             await user.press(SURVEY)
@@ -42,9 +44,14 @@ async def test_presses_naming_another_citizens_response_are_stale(settings_for, 
         await victim.press("منطقه ۳")  # the victim's survey is untouched and goes on
         await victim.wait_for_message(contains="سن شما")
     async with database(settings) as sessions, sessions() as session:
-        answers = (await session.execute(select(Participant.telegram_id, Answer.question, Answer.value)
-                                         .join(Response, Answer.response_id == Response.id).join(Participant)
-                                         .where(Answer.skipped.is_(False)))).all()
+        answers = (
+            await session.execute(
+                select(Participant.telegram_id, Answer.question, Answer.value)
+                .join(Response, Answer.response_id == Response.id)
+                .join(Participant)
+                .where(Answer.skipped.is_(False))
+            )
+        ).all()
     assert answers == [(9201, "district", "d03")]  # the intro notes aside, only the victim's own answer
 
 
@@ -66,7 +73,8 @@ async def test_a_revoked_facilitator_is_refused_at_the_next_press(settings_for, 
 
 
 async def test_invite_tokens_are_long_keyed_and_compared_in_constant_time(
-        sessions, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     plan = load_plan()
     async with sessions() as session, session.begin():
         tokens = [await invites.create(session, b"our key", plan, "member", "drafting_committee") for _ in range(20)]
@@ -89,5 +97,6 @@ async def test_invite_tokens_are_long_keyed_and_compared_in_constant_time(
             await invites.redeem(session, b"our key", tokens[1], person.id, now=invites.utcnow() + timedelta(days=8))
         role = await invites.redeem(session, b"our key", tokens[2], person.id)
     assert (role.role, role.scope) == ("member", "drafting_committee")
-    assert compared and all(a == b == invites.token_hash(b"our key", tokens[i])
-                            for (a, b), i in zip(compared, (1, 2), strict=True))
+    assert compared and all(
+        a == b == invites.token_hash(b"our key", tokens[i]) for (a, b), i in zip(compared, (1, 2), strict=True)
+    )

@@ -107,7 +107,7 @@ async def test_an_ngo_organization_and_feedback(settings_for, emulator, stack) -
 async def test_an_invite_scope_with_markup_is_refused_as_typed(settings_for, emulator, stack) -> None:  # type: ignore[no-untyped-def]
     """The refusal of /invite quotes the scope the admin typed: as text, not as markup."""
     settings = settings_for(admin_ids="9920")
-    scope = '<b>hq.transport</b><i>&amp;</i>'
+    scope = "<b>hq.transport</b><i>&amp;</i>"
     async with running_bot(settings):
         admin = emulator.user(TOKEN, user_id=9920, language_code="fa")
         await admin.send(f"/invite facilitator {scope}")

@@ -23,15 +23,19 @@ def _question(name: str, fa: str, **fields: object) -> dict[str, object]:
     return {"name": name, "type": "text", "label": {"fa": fa, "en": name}, **fields}
 
 
-DEFINITION = SurveyDefinition.model_validate({
-    "code": "hardening", "title": {"fa": "پرسشنامه آزمون", "en": "Test survey"}, "languages": ["fa", "en"],
-    "questions": [
-        _question("nickname", "نام مستعار شما چیست؟", required=True),
-        _question("secret", "پرسش ویژه مدیر: رمز چیست؟", relevant="${nickname} = 'admin'"),
-        _question("comment", "نظر شما دربارهٔ محله؟", required=True),
-        _question("formula", "یک عبارت دلخواه بنویسید.", required=True),
-    ],
-})
+DEFINITION = SurveyDefinition.model_validate(
+    {
+        "code": "hardening",
+        "title": {"fa": "پرسشنامه آزمون", "en": "Test survey"},
+        "languages": ["fa", "en"],
+        "questions": [
+            _question("nickname", "نام مستعار شما چیست؟", required=True),
+            _question("secret", "پرسش ویژه مدیر: رمز چیست؟", relevant="${nickname} = 'admin'"),
+            _question("comment", "نظر شما دربارهٔ محله؟", required=True),
+            _question("formula", "یک عبارت دلخواه بنویسید.", required=True),
+        ],
+    }
+)
 
 
 async def test_typed_attacks_are_data_everywhere(settings_for, emulator, stack) -> None:  # type: ignore[no-untyped-def]
@@ -70,12 +74,17 @@ async def test_typed_attacks_are_data_everywhere(settings_for, emulator, stack) 
     async with database(settings) as sessions, sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Survey)) == 2  # the bundled one and ours
         response = await session.scalar(select(Response).join(Participant).where(Participant.telegram_id == 9802))
-        stored = {a.question: (a.value, a.raw_text) for a in await session.scalars(
-            select(Answer).where(Answer.response_id == response.id))}
+        stored = {
+            a.question: (a.value, a.raw_text)
+            for a in await session.scalars(select(Answer).where(Answer.response_id == response.id))
+        }
         assert await session.scalar(select(func.count()).select_from(Answer)) == 3  # the table is still there
     assert response.status == "completed"
-    assert stored == {"nickname": (EVAL_ATTACK, EVAL_ATTACK), "comment": (COMMENT, COMMENT),
-                      "formula": (FORMULA_ATTACK, FORMULA_ATTACK)}
+    assert stored == {
+        "nickname": (EVAL_ATTACK, EVAL_ATTACK),
+        "comment": (COMMENT, COMMENT),
+        "formula": (FORMULA_ATTACK, FORMULA_ATTACK),
+    }
 
     out = settings.data_dir.parent
     export = ("export", "responses", "--survey", "hardening")

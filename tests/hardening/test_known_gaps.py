@@ -22,9 +22,14 @@ from tests.hardening.helpers import HTML_ATTACK
 
 def test_the_review_of_the_longest_answers_fits_in_one_message() -> None:
     view = bundled_survey()
-    answers = {"district": "d01", "age_band": "age_18_29", "axes_priority": [a.code for a in view.plan.axes],
-               "neighbourhood_problem": {"text": "ب" * MAX_TEXT_LENGTH, "axis": "transport"},
-               "suggestion": "پ" * MAX_TEXT_LENGTH, **{f"rate_{a.code}": 3 for a in view.plan.axes}}
+    answers = {
+        "district": "d01",
+        "age_band": "age_18_29",
+        "axes_priority": [a.code for a in view.plan.axes],
+        "neighbourhood_problem": {"text": "ب" * MAX_TEXT_LENGTH, "axis": "transport"},
+        "suggestion": "پ" * MAX_TEXT_LENGTH,
+        **{f"rate_{a.code}": 3 for a in view.plan.axes},
+    }
     state = SurveyState(answers, frozenset({"intro"}), date(2024, 1, 1))
     text, _ = review_message(view.definition, 1, state, plan_choice_sources(view.plan), "fa")
     assert len(format_text(text, "HTML")[0]) <= Limits().text_max

@@ -24,11 +24,13 @@ async def test_long_texts_big_files_and_albums_are_refused_and_not_logged(settin
         user = await at_meeting(emulator, settings, 9701)
 
         await user.send("ی" * (MAX_TEXT + 1))
-        assert text_of(await user.wait_for_message()) == t("limits.text_too_long", "fa", length=MAX_TEXT + 1,
-                                                           max=MAX_TEXT)
+        assert text_of(await user.wait_for_message()) == t(
+            "limits.text_too_long", "fa", length=MAX_TEXT + 1, max=MAX_TEXT
+        )
         await user.upload_photo(png(), caption="ک" * (MAX_TEXT + 5))  # a caption counts like a text
-        assert text_of(await user.wait_for_message()) == t("limits.text_too_long", "fa", length=MAX_TEXT + 5,
-                                                           max=MAX_TEXT)
+        assert text_of(await user.wait_for_message()) == t(
+            "limits.text_too_long", "fa", length=MAX_TEXT + 5, max=MAX_TEXT
+        )
         await user.upload_document(b"%PDF" + bytes(MB), filename="report.pdf", mime_type="application/pdf")
         assert text_of(await user.wait_for_message()) == t("limits.file_too_large", "fa", size=2, max=MAX_MB)
         await user.send_content(document("movie.mkv", 3 * 1024 * MB))  # 3 GB, as a premium client may send

@@ -21,22 +21,35 @@ def _constant(node: ast.expr, constants: set[str]) -> bool:
     if isinstance(node, ast.Name):
         return node.id.isupper() or node.id in constants
     if isinstance(node, ast.JoinedStr):
-        return all(isinstance(part, ast.Constant) or isinstance(part, ast.FormattedValue)
-                   and _constant(part.value, constants) for part in node.values)
+        return all(
+            isinstance(part, ast.Constant) or isinstance(part, ast.FormattedValue) and _constant(part.value, constants)
+            for part in node.values
+        )
     return False
 
 
 def _loop_constants(tree: ast.AST) -> set[str]:
     """Names bound by ``for name in CONSTANT`` (each one of a constant's items)."""
-    return {loop.target.id for loop in ast.walk(tree) if isinstance(loop, ast.For | ast.AsyncFor)
-            and isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name) and loop.iter.id.isupper()}
+    return {
+        loop.target.id
+        for loop in ast.walk(tree)
+        if isinstance(loop, ast.For | ast.AsyncFor)
+        and isinstance(loop.target, ast.Name)
+        and isinstance(loop.iter, ast.Name)
+        and loop.iter.id.isupper()
+    }
 
 
 def _stringish(node: ast.expr) -> bool:
     """An argument built from strings (so raw SQL), as opposed to a query object or a variable."""
-    return (isinstance(node, ast.Constant | ast.JoinedStr)
-            or isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod)
-            or isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format")
+    return (
+        isinstance(node, ast.Constant | ast.JoinedStr)
+        or isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Add | ast.Mod)
+        or isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+    )
 
 
 def raw_sql_calls(source: str) -> list[tuple[int, str, bool]]:
@@ -54,15 +67,20 @@ def raw_sql_calls(source: str) -> list[tuple[int, str, bool]]:
 
 def test_the_check_catches_interpolated_sql() -> None:
     bad = 'text(f"SELECT * FROM answers WHERE raw_text = \'{reply}\'")\nconn.execute("DELETE " + where)\ntext(sql)\n'
-    good = ('text("SELECT 1")\nliteral_column(f"\'{COMPLETED}\'")\nsession.execute(select(x))\n'
-            'for setting in SETTINGS:\n    text(setting)\n')
+    good = (
+        'text("SELECT 1")\nliteral_column(f"\'{COMPLETED}\'")\nsession.execute(select(x))\n'
+        "for setting in SETTINGS:\n    text(setting)\n"
+    )
     assert [ok for _, _, ok in raw_sql_calls(bad)] == [False, False, False]
     assert [ok for _, _, ok in raw_sql_calls(good)] == [True, True, True]
 
 
 @pytest.mark.parametrize("package", ["backend", "bot", "reports"])
 def test_raw_sql_in_the_code_is_constant(package: str) -> None:
-    problems = [f"{path.relative_to(ROOT)}:{line} {name}(...)"
-                for path in sorted((ROOT / package).rglob("*.py"))
-                for line, name, constant in raw_sql_calls(path.read_text(encoding="utf-8")) if not constant]
+    problems = [
+        f"{path.relative_to(ROOT)}:{line} {name}(...)"
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for line, name, constant in raw_sql_calls(path.read_text(encoding="utf-8"))
+        if not constant
+    ]
     assert not problems, problems

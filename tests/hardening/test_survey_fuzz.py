@@ -34,19 +34,50 @@ SOURCES = make_sources()
 TYPES = [t.value for t in QuestionType if t is not QuestionType.REPEAT_MORE]  # the engine's own, never written
 OWN_CHOICES = ("select_one", "select_multiple", "rank")
 CONDITIONS = (  # relevant expressions over an earlier question {r}
-    "${{{r}}} = 'a'", "${{{r}}} != ''", "selected(${{{r}}}, 'b')", "count-selected(${{{r}}}) >= 2",
-    "${{{r}}} > 2", "string-length(${{{r}}}) > 3", "not(${{{r}}} = 'c') and ${{{r}}} != ''",
-    "regex(${{{r}}}, '^[a-z]+$') or ${{{r}}} < 0", "${{{r}}} = 'transport' or ${{{r}}} = 'd01'",
-    "if(${{{r}}} > 1, true(), false())", "${{{r}}} >= today()",
+    "${{{r}}} = 'a'",
+    "${{{r}}} != ''",
+    "selected(${{{r}}}, 'b')",
+    "count-selected(${{{r}}}) >= 2",
+    "${{{r}}} > 2",
+    "string-length(${{{r}}}) > 3",
+    "not(${{{r}}} = 'c') and ${{{r}}} != ''",
+    "regex(${{{r}}}, '^[a-z]+$') or ${{{r}}} < 0",
+    "${{{r}}} = 'transport' or ${{{r}}} = 'd01'",
+    "if(${{{r}}} > 1, true(), false())",
+    "${{{r}}} >= today()",
 )
 CONSTRAINTS = (
-    ". > 0", ". != 'c'", "string-length(.) < 12", "regex(., '^[^x]*$')", ". <= 100", "count-selected(.) <= 2"
+    ". > 0",
+    ". != 'c'",
+    "string-length(.) < 12",
+    "regex(., '^[^x]*$')",
+    ". <= 100",
+    "count-selected(.) <= 2",
 )
 CODE_LIKE = [EVAL_ATTACK, SQL_ATTACK, HTML_ATTACK, "${a}", "') or true() or ('", "1 = 1", "__import__('os')", "."]
 REPLIES = st.one_of(
     st.text(max_size=15),
-    st.sampled_from(["a", "b", "c", "d01", "d02", "samen", "transport", "economy", "OK", "3", "۴", "-1", "2.5",
-                     "1403/02/30", "2024-02-30", "1e9", *CODE_LIKE]),
+    st.sampled_from(
+        [
+            "a",
+            "b",
+            "c",
+            "d01",
+            "d02",
+            "samen",
+            "transport",
+            "economy",
+            "OK",
+            "3",
+            "۴",
+            "-1",
+            "2.5",
+            "1403/02/30",
+            "2024-02-30",
+            "1e9",
+            *CODE_LIKE,
+        ]
+    ),
     st.lists(st.sampled_from(["a", "b", "c", "zzz", EVAL_ATTACK]), max_size=4),
 )
 
@@ -81,33 +112,48 @@ def definitions(draw: st.DrawFn) -> SurveyDefinition:
         if kind in (*OWN_CHOICES, "district") and draw(st.booleans()):
             fields["choice_filter"] = draw(st.sampled_from(["name != 'a'", "zone = 'north'", "name != 'samen'"]))
         questions.append(q(f"q{index}", kind, **fields))
-    return SurveyDefinition.model_validate({"code": "fuzz", "title": {"fa": "آزمون", "en": "Fuzz"},
-                                            "languages": ["fa", "en"], "questions": questions})
+    return SurveyDefinition.model_validate(
+        {"code": "fuzz", "title": {"fa": "آزمون", "en": "Fuzz"}, "languages": ["fa", "en"], "questions": questions}
+    )
 
 
 FITTING = st.tuples(st.just("fit"), st.integers(0, 99))
-ACTIONS = st.lists(st.one_of(FITTING, FITTING, FITTING, st.tuples(st.just("reply"), REPLIES),
-                             st.tuples(st.just("skip"), st.none()), st.tuples(st.just("back"), st.none()),
-                             st.tuples(st.just("edit"), st.integers(0, 7))), max_size=30)
+ACTIONS = st.lists(
+    st.one_of(
+        FITTING,
+        FITTING,
+        FITTING,
+        st.tuples(st.just("reply"), REPLIES),
+        st.tuples(st.just("skip"), st.none()),
+        st.tuples(st.just("back"), st.none()),
+        st.tuples(st.just("edit"), st.integers(0, 7)),
+    ),
+    max_size=30,
+)
 
 
 def fitting(question: Question, state: SurveyState, seed: int) -> str | list[str]:
     """A reply of the kind the question asks for (its constraint may still refuse it)."""
     offered = [choice.name for choice in visible_choices(question, state, SOURCES)]
     if question.type is QuestionType.SELECT_MULTIPLE:
-        return offered[seed % len(offered):][:2]
+        return offered[seed % len(offered) :][:2]
     if offered and (question.type is not QuestionType.PROBLEM or question.name in state.answers):
         return offered[seed % len(offered)]
-    return {QuestionType.INTEGER: str(seed % 7 - 1), QuestionType.DECIMAL: f"{seed % 5}.5",
-            QuestionType.RANGE: str(1 + seed % 5), QuestionType.DATE: f"1403/01/{1 + seed % 28:02}",
-            QuestionType.ACKNOWLEDGE: "OK"}.get(question.type, f"پاسخ شماره {seed} abc")
+    return {
+        QuestionType.INTEGER: str(seed % 7 - 1),
+        QuestionType.DECIMAL: f"{seed % 5}.5",
+        QuestionType.RANGE: str(1 + seed % 5),
+        QuestionType.DATE: f"1403/01/{1 + seed % 28:02}",
+        QuestionType.ACKNOWLEDGE: "OK",
+    }.get(question.type, f"پاسخ شماره {seed} abc")
 
 
 @pytest.mark.slow  # 300 random surveys answered to the end
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(defn=definitions(), actions=ACTIONS, lang=st.sampled_from(["fa", "en"]))
-def test_random_surveys_never_ask_an_answered_question_and_never_fail(defn: SurveyDefinition, actions: list,
-                                                                       lang: str) -> None:  # type: ignore[type-arg]
+def test_random_surveys_never_ask_an_answered_question_and_never_fail(
+    defn: SurveyDefinition, actions: list, lang: str
+) -> None:  # type: ignore[type-arg]
     state = SurveyState(today=date(2024, 1, 1))
     for kind, payload in actions:
         question = next_question(defn, state, SOURCES)
@@ -143,11 +189,18 @@ GARBAGE = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(kind=st.sampled_from(TYPES), relevant=GARBAGE, constraint=GARBAGE, name=st.text(max_size=10))
-def test_a_broken_definition_is_refused_with_a_validation_error(kind: str, relevant: str, constraint: str,
-                                                                 name: str) -> None:
-    raw = {"code": "fuzz", "title": {"fa": "آزمون"}, "languages": ["fa"], "questions": [
-        {"name": "q0", "type": "text", "label": {"fa": "یک"}},
-        {"name": name, "type": kind, "label": {"fa": "دو"}, "relevant": relevant, "constraint": constraint}]}
+def test_a_broken_definition_is_refused_with_a_validation_error(
+    kind: str, relevant: str, constraint: str, name: str
+) -> None:
+    raw = {
+        "code": "fuzz",
+        "title": {"fa": "آزمون"},
+        "languages": ["fa"],
+        "questions": [
+            {"name": "q0", "type": "text", "label": {"fa": "یک"}},
+            {"name": name, "type": kind, "label": {"fa": "دو"}, "relevant": relevant, "constraint": constraint},
+        ],
+    }
     try:
         SurveyDefinition.model_validate(raw)
     except ValidationError:

@@ -94,18 +94,25 @@ def test_throttling_comes_before_the_conversation_state_and_can_be_switched_off(
 
 
 async def test_a_facilitator_at_a_meeting_has_a_limit_for_the_job_and_is_told_what_was_not_recorded(  # type: ignore[no-untyped-def]
-        settings_for, emulator, stack) -> None:
+    settings_for, emulator, stack
+) -> None:
     """Notes faster than the general limit are logged; past the job's limit each one is answered, as a
     reply to it, that it was not recorded: every note is either stored or named."""
     async with running_bot(settings_for(throttle_limit=0)):  # the set-up, unthrottled
         user = await at_meeting(emulator, settings_for(), 9621)
     work_limit, notes = 8, 12
-    async with running_bot(settings_for(throttle_limit=LIMIT, throttle_window=60, throttle_pause=PAUSE,
-                                        throttle_work_limit=work_limit)):
+    async with running_bot(
+        settings_for(throttle_limit=LIMIT, throttle_window=60, throttle_pause=PAUSE, throttle_work_limit=work_limit)
+    ):
         sent = {(await user.send(f"یادداشت {n}"))["message_id"]: f"یادداشت {n}" for n in range(notes)}
         not_recorded = t("limits.not_recorded", "fa", limit=work_limit, seconds=60)
-        await sent_until(user, lambda got: sum(text_of(m) == not_recorded for m in got) >= notes - work_limit
-                         and sum("یادداشت ثبت شد" in text_of(m) for m in got) >= work_limit)
+        await sent_until(
+            user,
+            lambda got: (
+                sum(text_of(m) == not_recorded for m in got) >= notes - work_limit
+                and sum("یادداشت ثبت شد" in text_of(m) for m in got) >= work_limit
+            ),
+        )
         await asyncio.sleep(0.5)  # time for anything more, were there more
         got = await user.messages()
     refused = {m["reply_to_message"]["message_id"] for m in got if text_of(m) == not_recorded}

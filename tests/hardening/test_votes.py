@@ -58,8 +58,9 @@ async def open_agenda(settings: Settings, emulator) -> AsyncIterator[Voting]:  #
             await problems.integrate(session)
             problem = await session.scalar(select(Problem))
             app = AppContext(settings=settings, plan=load_plan(), engine=None, sessions=sessions)  # type: ignore[arg-type]
-            agenda = await voting.open_agenda(session, app.plan, "drafting_committee",
-                                              [AgendaEntry(problem.id, 0.9, {"title": problem.title})])
+            agenda = await voting.open_agenda(
+                session, app.plan, "drafting_committee", [AgendaEntry(problem.id, 0.9, {"title": problem.title})]
+            )
             await session.refresh(agenda, ["items"])
             await push_agenda(session, app, agenda)
         shown = await member.wait_for_message(contains="امتیاز", timeout=15)  # sent by the outbox
@@ -68,8 +69,9 @@ async def open_agenda(settings: Settings, emulator) -> AsyncIterator[Voting]:  #
 
 async def _votes(settings: Settings) -> list[tuple[int, str, str | None]]:
     async with database(settings) as sessions, sessions() as session:
-        return list((await session.execute(select(Participant.telegram_id, Vote.choice, Vote.comment)
-                                           .join(Participant))).all())
+        return list(
+            (await session.execute(select(Participant.telegram_id, Vote.choice, Vote.comment).join(Participant))).all()
+        )
 
 
 async def _refusal(user: SimulatedUser, data: str, message_id: int) -> str:
@@ -228,7 +230,14 @@ async def test_a_press_that_changes_nothing_writes_nothing(settings_for, emulato
         pressed = await member.press(data=f"v:{agenda.item_id}:reject", message_id=message_id, force=True)
         assert (await member.wait_for_answer(pressed["callback_query"]["id"]))["text"] == f"ثبت شد: {REJECT}"
     async with database(settings) as sessions, sessions() as session:
-        entries = (await session.execute(select(AuditEntry.action, AuditEntry.data)
-                                         .where(AuditEntry.entity == "agenda_item").order_by(AuditEntry.id))).all()
-    assert [(action, data["choice"]) for action, data in entries] == [("vote.cast", "approve"),
-                                                                        ("vote.changed", "reject")]
+        entries = (
+            await session.execute(
+                select(AuditEntry.action, AuditEntry.data)
+                .where(AuditEntry.entity == "agenda_item")
+                .order_by(AuditEntry.id)
+            )
+        ).all()
+    assert [(action, data["choice"]) for action, data in entries] == [
+        ("vote.cast", "approve"),
+        ("vote.changed", "reject"),
+    ]

@@ -27,13 +27,21 @@ async def make_app(tmp_path: Path) -> AsyncIterator[AppFactory]:
     engines = []
 
     def make(url: URL, redis_url: str | None = None, **settings: object) -> AppContext:
-        values = dict(bot_token=TOKEN, data_dir=tmp_path / "data",
-                      secret_key="outbox-tests-secret-key-of-32-characters", redis_url=redis_url,
-                      database_url=url.render_as_string(hide_password=False)) | settings
+        values = (
+            dict(
+                bot_token=TOKEN,
+                data_dir=tmp_path / "data",
+                secret_key="outbox-tests-secret-key-of-32-characters",
+                redis_url=redis_url,
+                database_url=url.render_as_string(hide_password=False),
+            )
+            | settings
+        )
         engine = create_engine(url)
         engines.append(engine)
-        return AppContext(settings=load_settings(**values), plan=load_plan(), engine=engine,
-                          sessions=session_factory(engine))
+        return AppContext(
+            settings=load_settings(**values), plan=load_plan(), engine=engine, sessions=session_factory(engine)
+        )
 
     yield make
     for engine in engines:

@@ -25,8 +25,9 @@ async def _one_failed_message(url: URL) -> None:
     await engine.dispose()
 
 
-def test_status_shows_failures_and_retry_failed_queues_them_again(sqlite_url: URL,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_status_shows_failures_and_retry_failed_queues_them_again(
+    sqlite_url: URL, monkeypatch: pytest.MonkeyPatch
+) -> None:
     asyncio.run(_one_failed_message(sqlite_url))
     monkeypatch.setenv("MEYDAN_DATABASE_URL", sqlite_url.render_as_string(hide_password=False))
     runner = CliRunner()

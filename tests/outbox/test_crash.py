@@ -42,11 +42,13 @@ async def test_a_killed_sender_resumes_with_no_message_lost_or_sent_twice(
     log = tmp_path / "drain.log"
     async with running_emulator(flood_limits=True, **FAST) as emulator:
         open_chats(emulator, TOKEN, chats)
-        env = bot_environment(TOKEN, emulator.base_url, sqlite_url.render_as_string(hide_password=False), None,
-                              tmp_path / "data")
+        env = bot_environment(
+            TOKEN, emulator.base_url, sqlite_url.render_as_string(hide_password=False), None, tmp_path / "data"
+        )
         with log.open("wb") as errors:  # the sender process, as ``meydan outbox drain`` runs it
-            first = await asyncio.create_subprocess_exec(*DRAIN, env=env, stdout=asyncio.subprocess.DEVNULL,
-                                                         stderr=errors)
+            first = await asyncio.create_subprocess_exec(
+                *DRAIN, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=errors
+            )
         accepted = emulator.bot(TOKEN).flood.accepted_per_chat
         await eventually(lambda: sum(accepted.values()) >= 500 or first.returncode is not None, timeout=60)
         assert first.returncode is None, log.read_text()
@@ -54,8 +56,9 @@ async def test_a_killed_sender_resumes_with_no_message_lost_or_sent_twice(
         await asyncio.sleep(0.3)  # requests already on the wire reach the emulator
         arrived = set(delivery(emulator, TOKEN, messages).copies)
         async with sessions() as session:
-            sending = set(await session.scalars(
-                select(OutboxMessage.dedupe_key).where(OutboxMessage.status == outbox.SENDING)))
+            sending = set(
+                await session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.status == outbox.SENDING))
+            )
         first.send_signal(signal.SIGKILL)
         await first.wait()
         caught = {m.payload["text"] for m in messages if m.key in sending} & arrived  # accepted, not yet marked

@@ -59,8 +59,11 @@ async def test_the_digest_reaches_subscribed_members_once_a_week(make_app: AppFa
                 summary, page, workbook = await emulator.user(TOKEN, chat).messages()
                 assert ("Weekly participation digest" if lang == "en" else "گزارش هفتگی مشارکت") in summary["text"]
                 assert ("1403-W08" if lang == "en" else "هفتهٔ ۸ سال ۱۴۰۳") in summary["text"]
-                assert ("Completed survey responses: 3 (+2 on last week)" if lang == "en"
-                        else "پاسخ‌نامه‌های کامل: ۳ (+۲ نسبت به هفتهٔ پیش)") in summary["text"]  # HTML parsed
+                assert (
+                    "Completed survey responses: 3 (+2 on last week)"
+                    if lang == "en"
+                    else "پاسخ‌نامه‌های کامل: ۳ (+۲ نسبت به هفتهٔ پیش)"
+                ) in summary["text"]  # HTML parsed
                 assert ("1." if lang == "en" else "۱.") + " ترافیک میدان شهدا" in summary["text"]
                 assert page["document"]["file_name"] == f"digest-1403-W08-{lang}.html"
                 assert workbook["document"]["file_name"] == f"digest-1403-W08-{lang}.xlsx"

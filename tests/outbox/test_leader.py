@@ -66,12 +66,14 @@ async def test_a_follower_takes_over_when_the_leader_stops_renewing(clients: tup
     def record(name: str, event: str):  # type: ignore[no-untyped-def]
         async def duty() -> None:
             events.append((name, event, sum(e.is_leader for e in elections.values())))
+
         return duty
 
     for client, name in zip(clients, "ab", strict=True):
         lock = RedisLeaderLock(client, KEY, name, ttl=0.6)
-        elections[name] = LeaderElection(lock, on_elected=record(name, "elected"), on_deposed=record(name, "deposed"),
-                                         interval=0.1)
+        elections[name] = LeaderElection(
+            lock, on_elected=record(name, "elected"), on_deposed=record(name, "deposed"), interval=0.1
+        )
     stop = asyncio.Event()
     campaigns = [asyncio.create_task(e.run(stop)) for e in elections.values()]
     await eventually(lambda: any(e.is_leader for e in elections.values()))
@@ -87,6 +89,10 @@ async def test_a_follower_takes_over_when_the_leader_stops_renewing(clients: tup
     stop.set()
     await asyncio.gather(*campaigns)
     assert [(name, event) for name, event, _ in events] == [
-        (leader, "elected"), (leader, "deposed"), (follower, "elected"), (follower, "deposed")]
+        (leader, "elected"),
+        (leader, "deposed"),
+        (follower, "elected"),
+        (follower, "deposed"),
+    ]
     assert all(leaders <= 1 for _, _, leaders in events)  # never two leaders at once
     assert await clients[0].get(KEY) is None  # released on shutdown

@@ -30,8 +30,9 @@ async def _deliver(app: AppContext, bot: Bot, at: datetime, *messages: outbox.Ou
     await OutboxSender(bot, app.sessions, clock=lambda: at).drain(timeout=30)
 
 
-async def test_files_of_pushes_delivered_before_the_retention_are_deleted(make_app: AppFactory,
-                                                                         database_url: URL) -> None:
+async def test_files_of_pushes_delivered_before_the_retention_are_deleted(
+    make_app: AppFactory, database_url: URL
+) -> None:
     app = make_app(database_url, outbox_retention_days=30)
     await migrate.upgrade(app.engine)
     [job] = [job for job in collect_jobs(app) if job.id == "outbox.prune_files"]
@@ -50,12 +51,20 @@ async def test_files_of_pushes_delivered_before_the_retention_are_deleted(make_a
         await emulator.user(TOKEN, BLOCKED).block()
         bot = emulator_bot(emulator, TOKEN)
         try:
-            await _deliver(app, bot, now, document("old", CHAT, "old"), document("shared:1", CHAT, "shared"),
-                           document("failed", STRANGER, "failed"), document("unreachable", BLOCKED, "unreachable"))
+            await _deliver(
+                app,
+                bot,
+                now,
+                document("old", CHAT, "old"),
+                document("shared:1", CHAT, "shared"),
+                document("failed", STRANGER, "failed"),
+                document("unreachable", BLOCKED, "unreachable"),
+            )
             await _deliver(app, bot, now + timedelta(days=35), document("recent", CHAT, "recent"))
             async with app.sessions() as session, session.begin():  # queued, not sent yet
-                await outbox.enqueue_many(session, [document("shared:2", CHAT, "shared"),
-                                                    document("waiting", CHAT, "waiting")])
+                await outbox.enqueue_many(
+                    session, [document("shared:2", CHAT, "shared"), document("waiting", CHAT, "waiting")]
+                )
             async with app.sessions() as session:
                 statuses = (await outbox.summary(session)).counts
             assert (statuses["sent"], statuses["failed"], statuses["unreachable"], statuses["pending"]) == (3, 1, 1, 2)

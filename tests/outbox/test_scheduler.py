@@ -117,13 +117,16 @@ async def test_start_up_catches_up_a_missed_firing_once_and_takes_over_an_unfini
 ) -> None:
     missed, unfinished = Recorder(), Recorder()
     saturday = weekly(app.plan.bodies[0].schedule, TEHRAN)
-    jobs = [ScheduledJob("test.missed", saturday, missed, catch_up=timedelta(hours=1)),
-            ScheduledJob("test.unfinished", saturday, unfinished, catch_up=timedelta(hours=1)),
-            ScheduledJob("test.no_catch_up", saturday, Recorder())]
+    jobs = [
+        ScheduledJob("test.missed", saturday, missed, catch_up=timedelta(hours=1)),
+        ScheduledJob("test.unfinished", saturday, unfinished, catch_up=timedelta(hours=1)),
+        ScheduledJob("test.no_catch_up", saturday, Recorder()),
+    ]
     nine = SATURDAY_0930.replace(minute=0)
     async with app.sessions() as session, session.begin():  # a leader died while running this firing
-        assert await job_runs.claim_run(session, "test.unfinished", job_runs.run_key(nine), owner="dead",
-                                        now=nine.astimezone(UTC))
+        assert await job_runs.claim_run(
+            session, "test.unfinished", job_runs.run_key(nine), owner="dead", now=nine.astimezone(UTC)
+        )
 
     async def start_and_stop(owner: str) -> None:
         scheduler = JobScheduler(bot, app, jobs, owner=owner, clock=lambda: SATURDAY_0930.astimezone(UTC))
@@ -144,8 +147,10 @@ async def test_two_bot_processes_run_each_scheduled_firing_once(
     job = ScheduledJob("test.every_second", every(timedelta(seconds=1)), recorder)
     apps = [make_app(postgres_url, redis_url) for _ in range(2)]
     await migrate.upgrade(apps[0].engine)
-    async with leader_duties(bot, apps[0], jobs=lambda app: [job]) as first, \
-            leader_duties(bot, apps[1], jobs=lambda app: [job]) as second:
+    async with (
+        leader_duties(bot, apps[0], jobs=lambda app: [job]) as first,
+        leader_duties(bot, apps[1], jobs=lambda app: [job]) as second,
+    ):
         await eventually(lambda: len(recorder.runs) >= 3)
         assert first.is_leader != second.is_leader
     firings = recorder.firings()

@@ -43,8 +43,9 @@ async def _rows(sessions: Sessions) -> list[OutboxMessage]:
 
 
 @pytest.mark.slow  # 1,000 messages under the flood limits
-async def test_a_push_of_1000_is_delivered_exactly_once(sessions: Sessions, emulator: RunningEmulator,
-                                                         emulated_bot: Bot) -> None:
+async def test_a_push_of_1000_is_delivered_exactly_once(
+    sessions: Sessions, emulator: RunningEmulator, emulated_bot: Bot
+) -> None:
     chats = list(range(30_000, 30_200))
     messages = broadcast(chats, 1000, "push")
     open_chats(emulator, TOKEN, chats)
@@ -61,8 +62,9 @@ async def test_a_push_of_1000_is_delivered_exactly_once(sessions: Sessions, emul
         assert texts == [m.payload["text"] for m in messages if m.chat_id == chat]
 
 
-async def test_429s_are_waited_out_and_retried(sqlite_sessions: Sessions, emulator: RunningEmulator,
-                                               emulated_bot: Bot) -> None:
+async def test_429s_are_waited_out_and_retried(
+    sqlite_sessions: Sessions, emulator: RunningEmulator, emulated_bot: Bot
+) -> None:
     await emulator.control(TOKEN).set_flood_limits(global_rate=20, global_burst=10)
     chats = list(range(31_000, 31_040))
     messages = broadcast(chats, 40, "flood")
@@ -88,7 +90,10 @@ async def test_a_blocked_user_becomes_unreachable_and_the_admins_are_told(
     counts = await OutboxSender(emulated_bot, sqlite_sessions, admin_ids=admins).drain(timeout=30)
     assert (counts.unreachable, counts.sent) == (1, 1 + len(admins))
     assert {m.dedupe_key: m.status for m in await _rows(sqlite_sessions) if not m.dedupe_key.startswith("outbox.")} == {
-        "agenda:0": "unreachable", "agenda:1": "unreachable", "agenda:2": "sent"}
+        "agenda:0": "unreachable",
+        "agenda:1": "unreachable",
+        "agenda:2": "sent",
+    }
     forbidden = [c for c in await emulator.control(TOKEN).calls("sendMessage") if c["status"] == 403]
     assert len(forbidden) == 1  # the second message to the blocked chat was not even tried
     persian, english = [await emulator.user(TOKEN, admin).messages() for admin in admins]
@@ -110,8 +115,13 @@ async def test_refused_and_unsendable_messages_fail_with_the_reason(
         await outbox.enqueue(session, key="broken", chat_id=33_001, method="sendMessage", payload=broken)
         await outbox.enqueue(session, key="stranger", chat_id=33_999, method="sendMessage", payload={"text": "hi"})
         await outbox.enqueue(session, key="photo", chat_id=33_001, method="sendPhoto", payload={"photo": photo})
-        await outbox.enqueue(session, key="gone", chat_id=33_001, method="sendDocument",
-                             payload={"document": {"path": str(tmp_path / "missing.pdf")}})
+        await outbox.enqueue(
+            session,
+            key="gone",
+            chat_id=33_001,
+            method="sendDocument",
+            payload={"document": {"path": str(tmp_path / "missing.pdf")}},
+        )
     counts = await OutboxSender(emulated_bot, sqlite_sessions).drain(timeout=30)
     errors = {m.dedupe_key: (m.status, m.error) for m in await _rows(sqlite_sessions)}
     assert counts.failed == 4
@@ -128,11 +138,20 @@ async def test_a_push_too_long_for_the_messenger_goes_shortened_with_more(
     open_chats(emulator, TOKEN, [33_002])
     text, caption = "<b>" + " ".join(["😀"] * 2100) + "</b>", "<i>" + "کلمه " * 300 + "</i>"
     async with sqlite_sessions() as session, session.begin():
-        await outbox.enqueue(session, key="text", chat_id=33_002, method="sendMessage",
-                             payload={"text": text, "parse_mode": "HTML"})
-        await outbox.enqueue(session, key="caption", chat_id=33_002, method="sendDocument",
-                             payload={"document": outbox.store_file(tmp_path, b"%PDF-1.4", "m.pdf"), "caption": caption,
-                                      "parse_mode": "HTML"})
+        await outbox.enqueue(
+            session, key="text", chat_id=33_002, method="sendMessage", payload={"text": text, "parse_mode": "HTML"}
+        )
+        await outbox.enqueue(
+            session,
+            key="caption",
+            chat_id=33_002,
+            method="sendDocument",
+            payload={
+                "document": outbox.store_file(tmp_path, b"%PDF-1.4", "m.pdf"),
+                "caption": caption,
+                "parse_mode": "HTML",
+            },
+        )
     counts = await OutboxSender(emulated_bot, sqlite_sessions).drain(timeout=30)
     assert (counts.sent, counts.failed) == (2, 0)
     sent = [m.data for m in emulator.bot(TOKEN).chats[33_002].bot_messages()]
@@ -152,11 +171,20 @@ async def test_documents_and_photos_are_uploaded_from_the_data_directory(
     png = io.BytesIO()
     Image.new("RGB", (2, 3)).save(png, "PNG")
     async with sqlite_sessions() as session, session.begin():
-        await outbox.enqueue(session, key="digest", chat_id=34_001, method="sendDocument",
-                             payload={"document": outbox.store_file(tmp_path, b"%PDF-1.4", "digest.pdf"),
-                                      "caption": "گزارش هفتگی"})
-        await outbox.enqueue(session, key="chart", chat_id=34_001, method="sendPhoto",
-                             payload={"photo": outbox.store_file(tmp_path, png.getvalue(), "chart.png")})
+        await outbox.enqueue(
+            session,
+            key="digest",
+            chat_id=34_001,
+            method="sendDocument",
+            payload={"document": outbox.store_file(tmp_path, b"%PDF-1.4", "digest.pdf"), "caption": "گزارش هفتگی"},
+        )
+        await outbox.enqueue(
+            session,
+            key="chart",
+            chat_id=34_001,
+            method="sendPhoto",
+            payload={"photo": outbox.store_file(tmp_path, png.getvalue(), "chart.png")},
+        )
     assert (await OutboxSender(emulated_bot, sqlite_sessions).drain(timeout=30)).sent == 2
     document, photo = await emulator.user(TOKEN, 34_001).messages()
     assert document["document"]["file_name"] == "digest.pdf" and document["caption"] == "گزارش هفتگی"
@@ -169,8 +197,14 @@ async def test_network_errors_are_retried_with_backoff_then_fail(sqlite_sessions
     async with running_emulator() as gone:
         unreachable_bot = emulator_bot(gone, TOKEN)
     try:  # the emulator has stopped: every request is refused at the TCP level
-        sender = OutboxSender(unreachable_bot, sqlite_sessions, max_attempts=3, backoff=(0.05, 0.1),
-                              lease=timedelta(seconds=6), poll_interval=0.05)
+        sender = OutboxSender(
+            unreachable_bot,
+            sqlite_sessions,
+            max_attempts=3,
+            backoff=(0.05, 0.1),
+            lease=timedelta(seconds=6),
+            poll_interval=0.05,
+        )
         counts = await sender.drain(timeout=30)
     finally:
         await unreachable_bot.session.close()

@@ -41,8 +41,9 @@ def answer_all(defn: SurveyDefinition, sources: ChoiceSources, instances: int = 
         if question.type is QuestionType.NOTE:
             state = prune(defn, state.skip(question.name), sources)
             continue
-        results = [validate(question, raw, state, "en", sources) for raw in candidates(question, state, sources,
-                                                                                      instances)]
+        results = [
+            validate(question, raw, state, "en", sources) for raw in candidates(question, state, sources, instances)
+        ]
         valid = next((result for result in results if isinstance(result, Valid)), None)
         assert valid is not None, f"{question.name}: every candidate refused: {results}"
         state = prune(defn, state.answer(question.name, valid.value), sources)
@@ -50,8 +51,9 @@ def answer_all(defn: SurveyDefinition, sources: ChoiceSources, instances: int = 
 
 
 @pytest.mark.parametrize("name", list(ACCEPTED))
-def test_every_form_is_answered_to_the_end(forms: dict[str, SurveyDefinition], sources: ChoiceSources,
-                                           name: str) -> None:
+def test_every_form_is_answered_to_the_end(
+    forms: dict[str, SurveyDefinition], sources: ChoiceSources, name: str
+) -> None:
     defn = forms[name]
     state = answer_all(defn, sources)
     assert next_question(defn, state, sources) is None
@@ -65,8 +67,13 @@ def test_household_repeat_follows_the_count(forms: dict[str, SurveyDefinition], 
     state = answer_all(defn, sources)
     assert state.answers["members"] == 3 and state.derived["adults"] == 0  # 3 members, "3" children accepted
     assert {k: v for k, v in state.answers.items() if k.startswith("member_")} == {
-        "member_name#1": "Sara Ahmadi", "member_age#1": 3, "member_name#2": "Sara Ahmadi", "member_age#2": 3,
-        "member_name#3": "Sara Ahmadi", "member_age#3": 3}
+        "member_name#1": "Sara Ahmadi",
+        "member_age#1": 3,
+        "member_name#2": "Sara Ahmadi",
+        "member_age#2": 3,
+        "member_name#3": "Sara Ahmadi",
+        "member_age#3": 3,
+    }
     fewer = prune(defn, state.answer("members", 1).answer("children", 1), sources)  # instances 2 and 3 go
     assert sorted(k for k in fewer.answers if k.startswith("member_")) == ["member_age#1", "member_name#1"]
 
@@ -90,7 +97,10 @@ def test_calculations(forms: dict[str, SurveyDefinition], sources: ChoiceSources
     library = answer_all(forms["library_users"], sources)
     assert library.answers["genres"] == ["poetry", "history", "science"]
     assert (library.derived["n_genres"], library.derived["first_genre"], library.derived["first_label"]) == (
-        3, "poetry", "شعر")  # jr:choice-name gives the label in the form's default language
+        3,
+        "poetry",
+        "شعر",
+    )  # jr:choice-name gives the label in the form's default language
     school = answer_all(forms["school_route_safety"], sources)
     assert school.derived["greeting"] == "سلام Sara Ahmadi" and school.derived["long_walk"] == "short"
     event = answer_all(forms["event_registration"], sources)
@@ -112,8 +122,9 @@ def test_file_and_location_values(forms: dict[str, SurveyDefinition], sources: C
     assert park.answers["cleanliness"] == 1
 
 
-def test_the_review_shows_the_other_text_not_pyxforms_english(forms: dict[str, SurveyDefinition],
-                                                               sources: ChoiceSources) -> None:
+def test_the_review_shows_the_other_text_not_pyxforms_english(
+    forms: dict[str, SurveyDefinition], sources: ChoiceSources
+) -> None:
     water = forms["water_complaint"]
     state = answer_all(water, sources)
     shown = {question.name: text for question, text in review(water, state, "fa", sources)}

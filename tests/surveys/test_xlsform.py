@@ -186,16 +186,22 @@ def test_failing_imports_name_sheet_row_and_reason(tmp_path: Path, bad_row: list
 
 def test_calculate_is_a_hidden_computed_question(tmp_path: Path) -> None:
     header = [*SURVEY_HEADER, "calculation"]
-    defn = load_xlsform(workbook(tmp_path, [row("integer", "a", "الف", "A"), [*row("calculate", "c"), "${a} + 1"]],
-                                 header=header))
+    defn = load_xlsform(
+        workbook(tmp_path, [row("integer", "a", "الف", "A"), [*row("calculate", "c"), "${a} + 1"]], header=header)
+    )
     assert (defn.question("c").type, defn.question("c").calculation) == (QuestionType.CALCULATE, "${a} + 1")
 
 
 def test_nested_repeat_is_refused_naming_row_and_type(tmp_path: Path) -> None:
     failure = error(
         tmp_path,
-        [row("begin_repeat", "home", "خانه‌ها", "Homes"), row("begin_repeat", "kids", "بچه‌ها", "Kids"),
-         row("text", "kid", "نام", "Name"), row("end_repeat", None), row("end_repeat", None)],
+        [
+            row("begin_repeat", "home", "خانه‌ها", "Homes"),
+            row("begin_repeat", "kids", "بچه‌ها", "Kids"),
+            row("text", "kid", "نام", "Name"),
+            row("end_repeat", None),
+            row("end_repeat", None),
+        ],
     )
     assert (failure.sheet, failure.row) == ("survey", 3)
     assert "type 'begin repeat' is refused" in failure.reason and "nested" in failure.reason
@@ -203,8 +209,9 @@ def test_nested_repeat_is_refused_naming_row_and_type(tmp_path: Path) -> None:
 
 def test_unsupported_columns_are_refused(tmp_path: Path) -> None:
     header = [*SURVEY_HEADER, "media::image"]
-    failure = error(tmp_path, [row("text", "a", "الف", "A"), [*row("integer", "n", "عدد", "N"), "a.png"]],
-                    header=header)
+    failure = error(
+        tmp_path, [row("text", "a", "الف", "A"), [*row("integer", "n", "عدد", "N"), "a.png"]], header=header
+    )
     assert (failure.sheet, failure.row) == ("survey", 3)
     assert "'media' is not supported" in failure.reason
 

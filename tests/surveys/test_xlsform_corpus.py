@@ -73,8 +73,12 @@ def test_default_language_is_honoured_and_unsuffixed_labels_are_in_it(imported: 
 def test_old_type_names_and_aliases(imported: dict[str, SurveyDefinition]) -> None:
     old = imported["old_names_form"]
     assert [q.type for q in old.questions] == [
-        QuestionType.TEXT, QuestionType.INTEGER, QuestionType.SELECT_ONE, QuestionType.DECIMAL,
-        QuestionType.DATE, QuestionType.GEOPOINT,
+        QuestionType.TEXT,
+        QuestionType.INTEGER,
+        QuestionType.SELECT_ONE,
+        QuestionType.DECIMAL,
+        QuestionType.DATE,
+        QuestionType.GEOPOINT,
     ]
     assert imported["water_complaint"].question("callback").type is QuestionType.TEXT  # "phone number"
     assert imported["stray_animals"].question("seen_at").type is QuestionType.GEOPOINT  # "gps"
@@ -82,7 +86,10 @@ def test_old_type_names_and_aliases(imported: dict[str, SurveyDefinition]) -> No
     assert imported["noise_report"].question("when").type is QuestionType.TIME
     repairs = imported["housing_repairs"]
     assert [repairs.question(n).type for n in ("damage", "voice_note", "document")] == [
-        QuestionType.IMAGE, QuestionType.AUDIO, QuestionType.FILE]
+        QuestionType.IMAGE,
+        QuestionType.AUDIO,
+        QuestionType.FILE,
+    ]
 
 
 def test_metadata_is_filled_or_ignored(imported: dict[str, SurveyDefinition]) -> None:
@@ -91,8 +98,7 @@ def test_metadata_is_filled_or_ignored(imported: dict[str, SurveyDefinition]) ->
     assert metadata == {"start": "start", "end": "end", "today": "today"}
     names = {q.name for q in services.questions}
     assert "deviceid" not in names  # a chat has no device id
-    assert not {"username", "audit", "phone", "mail", "user"} & {
-        q.name for d in imported.values() for q in d.questions}
+    assert not {"username", "audit", "phone", "mail", "user"} & {q.name for d in imported.values() for q in d.questions}
 
 
 def test_or_other_adds_the_choice_and_a_follow_up(imported: dict[str, SurveyDefinition]) -> None:
@@ -123,7 +129,9 @@ def test_calculate_hidden_read_only_and_default(imported: dict[str, SurveyDefini
     assert traffic.question("too_fast").type is QuestionType.CALCULATE
     assert traffic.question("speed").default == "40"
     assert (traffic.question("form_note").type, traffic.question("form_note").calculation) == (
-        QuestionType.CALCULATE, "'TC-2024'")  # read_only: shown in a form, not asked in a chat
+        QuestionType.CALCULATE,
+        "'TC-2024'",
+    )  # read_only: shown in a form, not asked in a chat
     assert imported["library_users"].question("source").type is QuestionType.CALCULATE  # hidden
 
 

@@ -15,8 +15,15 @@ PLAN = load_plan()
 
 
 def _draft(step: str, **fields: object) -> Meeting:
-    return Meeting(kind="meeting", source="council_interview", status="draft", setup_step=step,
-                   axes=[], stakeholder_groups=[], **fields)
+    return Meeting(
+        kind="meeting",
+        source="council_interview",
+        status="draft",
+        setup_step=step,
+        axes=[],
+        stakeholder_groups=[],
+        **fields,
+    )
 
 
 @pytest.mark.parametrize(
@@ -29,8 +36,7 @@ def _draft(step: str, **fields: object) -> Meeting:
         ("district", "5", "meetings.use_buttons"),  # a question answered by pressing
     ],
 )
-def test_a_wrong_typed_answer_says_what_is_expected_and_keeps_the_question(step: str, typed: str,
-                                                                           refusal: str) -> None:
+def test_a_wrong_typed_answer_says_what_is_expected_and_keeps_the_question(step: str, typed: str, refusal: str) -> None:
     meeting = _draft(step)
     assert apply_typed(meeting, typed, TODAY) == refusal
     assert meeting.setup_step == step

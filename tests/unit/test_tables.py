@@ -17,13 +17,15 @@ RISKY = ['=HYPERLINK("x")', "+1+1", "@SUM(A1)", "-2+3", "\t=1", "\r=1"]
 
 
 def _frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "متن": pd.Series(["سلام دنیا", *RISKY, None], dtype=object),
-        "count": pd.array([-5, 0, 1, 2, 3, 4, 5, None], dtype="Int64"),
-        "amount": [-2.5, 0.0, 1.25, 2.0, 3.5, 4.0, 5.0, float("nan")],
-        "raw": np.arange(-4, 4, dtype=np.int64),
-        "note": pd.Series(["a\x01b", "-", "x" * 200, "ok", "1e5", "=", "+", ""], dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "متن": pd.Series(["سلام دنیا", *RISKY, None], dtype=object),
+            "count": pd.array([-5, 0, 1, 2, 3, 4, 5, None], dtype="Int64"),
+            "amount": [-2.5, 0.0, 1.25, 2.0, 3.5, 4.0, 5.0, float("nan")],
+            "raw": np.arange(-4, 4, dtype=np.int64),
+            "note": pd.Series(["a\x01b", "-", "x" * 200, "ok", "1e5", "=", "+", ""], dtype=object),
+        }
+    )
 
 
 def test_formula_like() -> None:
@@ -62,7 +64,15 @@ def test_xlsx_sheet(tmp_path: Path) -> None:
     assert [c.value for c in header] == list(frame.columns) and all(c.font.b for c in header)
     columns = {head.value: body for head, *body in sheet.iter_cols()}
     assert [(c.value, c.data_type) for c in columns["count"]] == [
-        (-5, "n"), (0, "n"), (1, "n"), (2, "n"), (3, "n"), (4, "n"), (5, "n"), (None, "n")]
+        (-5, "n"),
+        (0, "n"),
+        (1, "n"),
+        (2, "n"),
+        (3, "n"),
+        (4, "n"),
+        (5, "n"),
+        (None, "n"),
+    ]
     assert [c.value for c in columns["amount"]][:3] == [-2.5, 0, 1.25] and columns["amount"][-1].value is None
     assert all(c.data_type == "n" and isinstance(c.value, int) for c in columns["raw"])
     texts = columns["متن"]
@@ -71,8 +81,13 @@ def test_xlsx_sheet(tmp_path: Path) -> None:
     assert texts[0].value == "سلام دنیا" and not texts[0].quotePrefix and texts[7].value is None
     notes = columns["note"]
     assert notes[0].value == "ab"  # characters XLSX cannot hold are dropped
-    assert [(c.value, c.data_type) for c in notes[1:6]] == [("-", "s"), ("x" * 200, "s"), ("ok", "s"), ("1e5", "s"),
-                                                            ("=", "s")]
+    assert [(c.value, c.data_type) for c in notes[1:6]] == [
+        ("-", "s"),
+        ("x" * 200, "s"),
+        ("ok", "s"),
+        ("1e5", "s"),
+        ("=", "s"),
+    ]
 
 
 def test_xlsx_widths(tmp_path: Path) -> None:
@@ -88,8 +103,9 @@ def test_left_to_right_on_request(tmp_path: Path) -> None:
 
 
 def test_several_sheets(tmp_path: Path) -> None:
-    path = write_tables({"findings": pd.DataFrame({"id": [1, 2]}), "empty": pd.DataFrame({"id": []})},
-                        tmp_path / "book.xlsx")
+    path = write_tables(
+        {"findings": pd.DataFrame({"id": [1, 2]}), "empty": pd.DataFrame({"id": []})}, tmp_path / "book.xlsx"
+    )
     book = load_workbook(path)
     assert book.sheetnames == ["findings", "empty"]
     assert [[c.value for c in row] for row in book["findings"].iter_rows()] == [["id"], [1], [2]]

@@ -103,8 +103,9 @@ async def drive(stack: Stack, options: BenchOptions, note: str, play: Play) -> D
     cpu_before, began = stack_cpu(stack), time.perf_counter()
     runs = await asyncio.gather(*(citizen(n) for n in range(citizens)))
     wall, cpu_after = time.perf_counter() - began, stack_cpu(stack)
-    return Drive(list(runs), concurrency, wall, cpu_ms_per_update(cpu_before, cpu_after,
-                                                                   sum(len(run.latencies) for run in runs)))
+    return Drive(
+        list(runs), concurrency, wall, cpu_ms_per_update(cpu_before, cpu_after, sum(len(run.latencies) for run in runs))
+    )
 
 
 def run_figures(stack: Stack, options: BenchOptions, driven: Drive) -> Figures:
@@ -135,8 +136,11 @@ def _steady_answers(driven: Drive) -> float | None:
     """Answers a second while every citizen slot is busy: the steps taken then, times the share of steps
     that answer (answers come late in a script, so counting them alone would read an early window low)."""
     runs = driven.runs
-    steps = steady_rate([moment for run in runs for moment in run.taken_at], [run.span for run in runs],
-                        min(driven.concurrency, len(runs)))
+    steps = steady_rate(
+        [moment for run in runs for moment in run.taken_at],
+        [run.span for run in runs],
+        min(driven.concurrency, len(runs)),
+    )
     taken = sum(len(run.taken_at) for run in runs)
     return None if steps is None or not taken else round(steps * sum(run.answers for run in runs) / taken, 1)
 
@@ -152,16 +156,21 @@ async def measure(options: BenchOptions, name: str, database_url: URL, redis_url
     bot_id = 600_000_000 + secrets.randbelow(10**8)  # its own Redis keys: meydan:<bot_id>:...
     url = database_url.render_as_string(hide_password=False)
     try:
-        async with running_stack(f"{bot_id}:meydan-bench", url, redis_url, options.scratch / name,
-                                 options.workers) as stack:
+        async with running_stack(
+            f"{bot_id}:meydan-bench", url, redis_url, options.scratch / name, options.workers
+        ) as stack:
             driven = await drive(stack, options, name, survey_play)
     finally:
         if redis_url:
             await delete_keys(redis_url, f"{KEY_PREFIX}:{bot_id}:*")
     verified = await check(database_url, driven.runs)
-    figures = {"database": database_url.get_backend_name(), "fsm_state": "redis" if redis_url else "memory",
-               **run_figures(stack, options, driven),
-               "incomplete_responses": verified.incomplete, "lost_answers": verified.lost}
+    figures = {
+        "database": database_url.get_backend_name(),
+        "fsm_state": "redis" if redis_url else "memory",
+        **run_figures(stack, options, driven),
+        "incomplete_responses": verified.incomplete,
+        "lost_answers": verified.lost,
+    }
     return with_samples(figures, [run.error for run in driven.runs if run.error], stack.bot_errors)
 
 

@@ -54,8 +54,13 @@ async def floor_play(user: UserConversation, script: Script, pause: Pause) -> Ru
 async def run(options: BenchOptions) -> Figures:
     """The floor bot under the survey benchmark's citizens (its database is a file it never opens)."""
     database = (options.scratch / "floor" / "unused.db").resolve()
-    async with running_stack("700000001:meydan-floor", f"sqlite+aiosqlite:///{database}", None,
-                             options.scratch / "floor", command=FLOOR_COMMAND) as stack:
+    async with running_stack(
+        "700000001:meydan-floor",
+        f"sqlite+aiosqlite:///{database}",
+        None,
+        options.scratch / "floor",
+        command=FLOOR_COMMAND,
+    ) as stack:
         driven = await drive(stack, options, "floor", floor_play)
     figures = run_figures(stack, options, driven) | {"bot_mode": "floor"}
     return with_samples(figures, [r.error for r in driven.runs if r.error], stack.bot_errors)

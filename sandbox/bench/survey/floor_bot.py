@@ -38,8 +38,9 @@ def questions() -> list[Question]:
             continue
         labels = list(survey.choices(question).values())
         buttons = [InlineKeyboardButton(text=label, callback_data=PRESS) for label in labels]
-        rows = button_rows(buttons, 2) + [[InlineKeyboardButton(text=t("surveys.back_button", LANG),
-                                                                callback_data=PRESS)]]
+        rows = button_rows(buttons, 2) + [
+            [InlineKeyboardButton(text=t("surveys.back_button", LANG), callback_data=PRESS)]
+        ]
         shown.append((f"<b>{localize(question.label, LANG)}</b>", InlineKeyboardMarkup(inline_keyboard=rows)))
     return shown
 
@@ -68,8 +69,9 @@ async def serve() -> None:
     """Poll MEYDAN_API_BASE with MEYDAN_BOT_TOKEN until SIGINT/SIGTERM, as ``meydan run`` polls."""
     bot = create_bot(load_settings())
     try:
-        await floor_dispatcher().start_polling(bot, polling_timeout=20, tasks_concurrency_limit=UPDATES_AT_ONCE,
-                                               close_bot_session=False)
+        await floor_dispatcher().start_polling(
+            bot, polling_timeout=20, tasks_concurrency_limit=UPDATES_AT_ONCE, close_bot_session=False
+        )
     finally:
         await bot.session.close()
 

@@ -54,8 +54,9 @@ class Stack:
         return "polling" if self.workers is None else f"webhook x{self.workers}"
 
 
-def bot_environment(token: str, api_base: str, database_url: str, redis_url: str | None,
-                    data_dir: Path) -> dict[str, str]:
+def bot_environment(
+    token: str, api_base: str, database_url: str, redis_url: str | None, data_dir: Path
+) -> dict[str, str]:
     """This process's environment without any MEYDAN_* setting, plus the bot's own settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEYDAN_")}
     return env | {
@@ -94,8 +95,10 @@ def _bot_command(command: tuple[str, ...], workers: int | None, port: int) -> tu
 
 def _webhook_environment(port: int) -> dict[str, str]:
     """The webhook's URL on this machine and a secret of its own."""
-    return {"MEYDAN_WEBHOOK_URL": f"http://127.0.0.1:{port}{WEBHOOK_PATH}",
-            "MEYDAN_WEBHOOK_SECRET": secrets.token_urlsafe(24)}
+    return {
+        "MEYDAN_WEBHOOK_URL": f"http://127.0.0.1:{port}{WEBHOOK_PATH}",
+        "MEYDAN_WEBHOOK_SECRET": secrets.token_urlsafe(24),
+    }
 
 
 async def _until_serving(stack: Stack, bot: asyncio.subprocess.Process, log: Path, port: int) -> None:
@@ -151,8 +154,14 @@ def stack_cpu(stack: Stack) -> tuple[float | None, float | None]:
 
 
 @asynccontextmanager
-async def running_stack(token: str, database_url: str, redis_url: str | None, workdir: Path,
-                        workers: int | None = None, command: tuple[str, ...] = BOT_COMMAND) -> AsyncIterator[Stack]:
+async def running_stack(
+    token: str,
+    database_url: str,
+    redis_url: str | None,
+    workdir: Path,
+    workers: int | None = None,
+    command: tuple[str, ...] = BOT_COMMAND,
+) -> AsyncIterator[Stack]:
     """The emulator and the bot on ``database_url`` (and Redis if given), once it idles, until the block
     exits: polling, or ``workers`` webhook worker processes on a free local port. ``command`` starts the
     bot (``meydan run``; the survey benchmark's floor starts a bot of its own).
@@ -169,8 +178,14 @@ async def running_stack(token: str, database_url: str, redis_url: str | None, wo
         if workers is not None:
             env |= _webhook_environment(port)
         with log.open("wb") as out:
-            bot = await asyncio.create_subprocess_exec(*_bot_command(command, workers, port), env=env, cwd=workdir,
-                                                       stdout=out, stderr=out, stdin=asyncio.subprocess.DEVNULL)
+            bot = await asyncio.create_subprocess_exec(
+                *_bot_command(command, workers, port),
+                env=env,
+                cwd=workdir,
+                stdout=out,
+                stderr=out,
+                stdin=asyncio.subprocess.DEVNULL,
+            )
         stack.bot_pid = bot.pid
         try:
             await _until_serving(stack, bot, log, port)
@@ -179,5 +194,8 @@ async def running_stack(token: str, database_url: str, redis_url: str | None, wo
         finally:
             stack.bot_peak_rss_mib = tree_peak_rss_mib(bot.pid)
             await _stop(bot)
-            stack.bot_errors = [line for line in log.read_text(errors="replace").splitlines()
-                                if " ERROR " in line or " CRITICAL " in line]
+            stack.bot_errors = [
+                line
+                for line in log.read_text(errors="replace").splitlines()
+                if " ERROR " in line or " CRITICAL " in line
+            ]

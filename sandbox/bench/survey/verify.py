@@ -38,12 +38,19 @@ async def check(database_url: URL, runs: list[Run]) -> Check:
     try:
         async with session_factory(engine)() as session:
             ids = [run.user_id for run in runs]
-            people = dict((await session.execute(
-                select(Participant.telegram_id, Participant.id).where(Participant.telegram_id.in_(ids)))).all())
+            people = dict(
+                (
+                    await session.execute(
+                        select(Participant.telegram_id, Participant.id).where(Participant.telegram_id.in_(ids))
+                    )
+                ).all()
+            )
             completed: dict[int, list[int]] = defaultdict(list)
             for participant_id, response_id in await session.execute(
-                    select(Response.participant_id, Response.id)
-                    .where(Response.participant_id.in_(people.values()), Response.status == "completed")):
+                select(Response.participant_id, Response.id).where(
+                    Response.participant_id.in_(people.values()), Response.status == "completed"
+                )
+            ):
                 completed[participant_id].append(response_id)
             answers: dict[int, dict[str, Answer]] = defaultdict(dict)
             single = [found[0] for found in completed.values() if len(found) == 1]
