@@ -173,7 +173,7 @@ async def run_demo(data_dir: str | Path, console: Console, *, citizens: int = CI
                 async def import_137() -> str:
                     sample = write_sample_137(data / "sample-137.csv", SAMPLE_137_ROWS, app.plan)
                     async with app.sessions() as session, session.begin():
-                        result = await import_file(session, app.plan, "137", sample)
+                        result = await import_file(session, app.plan, "137", sample, zone=app.zone)
                     return f"{result.imported} rows of {sample.name} became citizen_poll findings"
 
                 await _stage(console, "importing a 137 request-line export", import_137)

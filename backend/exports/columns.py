@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any, TypeVarTuple
 
 import pandas as pd
 from sqlalchemy import Row, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.jalali import TEHRAN, format_date
+from backend.jalali import format_date
 
 ISO_UTC = "%Y-%m-%dT%H:%M:%SZ"
 Columns = TypeVarTuple("Columns")  # the types of a query's columns
@@ -51,10 +51,10 @@ def utc_iso(times: pd.Series) -> pd.Series:
     return pd.to_datetime(times, utc=True).dt.strftime(ISO_UTC).astype(object).where(times.notna(), None)
 
 
-def jalali_datetime(times: pd.Series) -> pd.Series:
-    """Aware datetimes as Jalali ``YYYY/MM/DD HH:MM`` in Tehran time with Latin digits, as
+def jalali_datetime(times: pd.Series, zone: tzinfo) -> pd.Series:
+    """Aware datetimes as Jalali ``YYYY/MM/DD HH:MM`` in ``zone`` (the plan's) with Latin digits, as
     ``backend.jalali.format_datetime`` writes them; missing ones stay blank."""
-    local = pd.to_datetime(times, utc=True).dt.tz_convert(TEHRAN)
+    local = pd.to_datetime(times, utc=True).dt.tz_convert(zone)
     text = _each_distinct(local.dt.date, _jalali).astype("string") + " " + local.dt.strftime("%H:%M")
     return text.astype(object).where(times.notna(), None)
 

@@ -9,6 +9,7 @@ pivots the answers into columns, so large surveys export in seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import tzinfo
 
 import pandas as pd
 from sqlalchemy import ColumnElement, select
@@ -140,14 +141,17 @@ def _reserved(column: str) -> str:
     return f"{column}_answer" if column in RESPONSE_COLUMNS or column in TIME_COLUMNS else column
 
 
-def assemble(responses: pd.DataFrame, answers: pd.DataFrame, questions: list[ExportQuestion]) -> pd.DataFrame:
-    """The export table from the response rows, the (non-skipped) answer rows and the questions."""
+def assemble(
+    responses: pd.DataFrame, answers: pd.DataFrame, questions: list[ExportQuestion], zone: tzinfo
+) -> pd.DataFrame:
+    """The export table from the response rows, the (non-skipped) answer rows and the questions, its
+    Jalali times in ``zone``."""
     table = responses.set_index("response", drop=False)
     table = table.assign(
         started_at=utc_iso(table["started_at"]),
         completed_at=utc_iso(table["completed_at"]),
-        started_jalali=jalali_datetime(table["started_at"]),
-        completed_jalali=jalali_datetime(table["completed_at"]),
+        started_jalali=jalali_datetime(table["started_at"], zone),
+        completed_jalali=jalali_datetime(table["completed_at"], zone),
     )
     by_question = {name: group.set_index("response")["value"] for name, group in answers.groupby("question")}
     nothing = pd.Series([], index=pd.Index([], dtype="int64"), dtype=object)
@@ -180,26 +184,36 @@ def repeat_table(answers: pd.DataFrame, members: list[ExportQuestion]) -> pd.Dat
 
 
 async def responses_tables(
-    session: AsyncSession, survey_code: str, *, include_unfinished: bool = False, plan: Plan | None = None
+    session: AsyncSession,
+    survey_code: str,
+    *,
+    zone: tzinfo,
+    include_unfinished: bool = False,
+    plan: Plan | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The responses table (see ``responses_frame``) under "responses", then a table per repeat
     under its name (see ``repeat_table``)."""
-    return await _tables(session, survey_code, include_unfinished, plan)
+    return await _tables(session, survey_code, include_unfinished, plan, zone)
 
 
 async def responses_frame(
-    session: AsyncSession, survey_code: str, *, include_unfinished: bool = False, plan: Plan | None = None
+    session: AsyncSession,
+    survey_code: str,
+    *,
+    zone: tzinfo,
+    include_unfinished: bool = False,
+    plan: Plan | None = None,
 ) -> pd.DataFrame:
     """One row per response to survey ``survey_code`` (completed ones unless ``include_unfinished``):
     response id, the participant's pseudonym (never a messenger id), version, status, language,
-    district, stakeholder group, ISO UTC and Jalali times, then the answer columns (see
+    district, stakeholder group, ISO UTC and Jalali times (in ``zone``, the plan's), then the answer columns (see
     ``question_columns``; skipped answers are blank). ``plan`` names the axes of plan-aware
     questions (default: the bundled plan). An unknown code is a MeydanError listing the known ones."""
-    return (await _tables(session, survey_code, include_unfinished, plan))["responses"]
+    return (await _tables(session, survey_code, include_unfinished, plan, zone))["responses"]
 
 
 async def _tables(
-    session: AsyncSession, survey_code: str, include_unfinished: bool, plan: Plan | None
+    session: AsyncSession, survey_code: str, include_unfinished: bool, plan: Plan | None, zone: tzinfo
 ) -> dict[str, pd.DataFrame]:
     survey = await by_code(session, survey_code)
     raw = await session.scalars(
@@ -238,7 +252,9 @@ async def _tables(
     )
     answer_rows = frame_of(await fetch_rows(session, answers), ANSWER_COLUMNS)
     tables = {
-        "responses": assemble(frame_of(await fetch_rows(session, responses), RESPONSE_COLUMNS), answer_rows, questions)
+        "responses": assemble(
+            frame_of(await fetch_rows(session, responses), RESPONSE_COLUMNS), answer_rows, questions, zone
+        )
     }
     repeats = dict.fromkeys(repeat.name for definition in definitions for repeat in definition.repeats)
     for name in repeats:

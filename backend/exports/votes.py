@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,8 +37,9 @@ AUDIT_COLUMNS = {
 }
 
 
-async def votes_frame(session: AsyncSession, *, body: str | None = None) -> pd.DataFrame:
-    """Every vote (members by pseudonym), its item, agenda and the item's decision if taken."""
+async def votes_frame(session: AsyncSession, *, zone: tzinfo, body: str | None = None) -> pd.DataFrame:
+    """Every vote (members by pseudonym), its item, agenda and the item's decision if taken; Jalali
+    times in ``zone`` (the plan's)."""
     query = (
         select(
             Agenda.id,
@@ -61,7 +64,7 @@ async def votes_frame(session: AsyncSession, *, body: str | None = None) -> pd.D
     if body is not None:
         query = query.where(Agenda.body == body)
     frame = frame_of(await fetch_rows(session, query), VOTE_COLUMNS)
-    frame["updated_jalali"] = jalali_datetime(frame["updated_at"])
+    frame["updated_jalali"] = jalali_datetime(frame["updated_at"], zone)
     frame["updated_at"] = utc_iso(frame["updated_at"])
     return frame
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, tzinfo
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -19,7 +19,6 @@ from backend.errors import MeydanError
 from backend.imports.mapping import ImportMapping, load_mapping
 from backend.imports.rows import BadRow, Record, convert
 from backend.imports.table import layout, read_table
-from backend.jalali import TEHRAN
 from backend.models import Finding, ImportBatch, ImportRow, utcnow
 from backend.plan import Plan
 from backend.services.findings import new_finding
@@ -84,11 +83,13 @@ async def import_file(
     kind: str,
     path: Path,
     *,
+    zone: tzinfo,
     mapping_path: Path | None = None,
     skip_bad: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import a Shahr-e Man or 137 export (CSV or XLSX) into the caller's transaction."""
+    """Import a Shahr-e Man or 137 export (CSV or XLSX) into the caller's transaction; a row's date
+    is taken as noon in ``zone`` (the plan's)."""
     mapping = load_mapping(kind, plan, mapping_path)
     sha = file_sha256(path)
     previous = await session.scalar(select(ImportBatch.id).where(ImportBatch.file_sha256 == sha))
@@ -104,7 +105,7 @@ async def import_file(
     await session.flush()
     imported = 0
     for chunk in _chunks(converted.records):
-        imported += await _write(session, batch, mapping, chunk)
+        imported += await _write(session, batch, mapping, chunk, zone)
         if progress is not None:
             progress(len(chunk))
     batch.row_count = imported
@@ -118,7 +119,9 @@ def _chunks(records: list[Record]) -> Iterator[list[Record]]:
         yield records[start : start + CHUNK]
 
 
-async def _write(session: AsyncSession, batch: ImportBatch, mapping: ImportMapping, chunk: list[Record]) -> int:
+async def _write(
+    session: AsyncSession, batch: ImportBatch, mapping: ImportMapping, chunk: list[Record], zone: tzinfo
+) -> int:
     """Store the rows not imported before and a finding for each; returns how many.
 
     Plain multi-row inserts (no RETURNING, which SQLite would run row by row): the new rows'
@@ -160,7 +163,7 @@ async def _write(session: AsyncSession, batch: ImportBatch, mapping: ImportMappi
             axis=r.axis,
             district=r.district,
             import_row_id=row_ids[r.fingerprint],
-            created_at=datetime.combine(r.dated, NOON, TEHRAN) if r.dated else now,
+            created_at=datetime.combine(r.dated, NOON, zone) if r.dated else now,
         )
         for r in fresh
     ]

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.config import load_settings
 from backend.errors import MeydanError
 from backend.models import FINDING_KINDS
-from backend.plan import load_plan
+from backend.plan import load_plan, plan_zone
 from bot.commands import console, in_transaction, run
 
 if TYPE_CHECKING:
@@ -71,10 +71,12 @@ def responses(
     ``<name>-<repeat>.csv`` beside the CSV."""
     from backend.exports import responses_tables
 
-    plan = load_plan(load_settings().plan_file)
+    settings = load_settings()
+    plan = load_plan(settings.plan_file)
+    zone = plan_zone(settings, plan)
 
     async def build(session: AsyncSession) -> dict[str, pd.DataFrame]:
-        return await responses_tables(session, survey, include_unfinished=include_unfinished, plan=plan)
+        return await responses_tables(session, survey, zone=zone, include_unfinished=include_unfinished, plan=plan)
 
     path = out or default_path(f"responses-{survey}", fmt)
     with console.status(f"exporting responses-{survey}…"):
@@ -125,9 +127,11 @@ def votes(
     from backend.exports import vote_audit_frame, votes_frame
 
     path = out or default_path("votes", fmt)
+    settings = load_settings()
+    zone = plan_zone(settings, load_plan(settings.plan_file))
 
     async def build(session: AsyncSession) -> tuple[pd.DataFrame, pd.DataFrame]:
-        return await votes_frame(session, body=body), await vote_audit_frame(session)
+        return await votes_frame(session, zone=zone, body=body), await vote_audit_frame(session)
 
     with console.status("exporting votes…"):
         table, audit = run(in_transaction(build))

@@ -11,7 +11,7 @@ from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.config import load_settings
-from backend.plan import load_plan
+from backend.plan import load_plan, plan_zone
 from bot.commands import console, in_transaction, run
 
 if TYPE_CHECKING:  # backend.imports loads pandas: only when importing
@@ -44,7 +44,8 @@ def _bad_rows(bad: list[BadRow]) -> None:
 def _import(kind: str, file: Path, mapping: Path | None, skip_bad: bool) -> None:
     from backend.imports import ImportFailed, import_file
 
-    plan = load_plan(load_settings().plan_file)
+    settings = load_settings()
+    plan = load_plan(settings.plan_file)
     with Progress(
         TextColumn("importing"),
         BarColumn(),
@@ -61,6 +62,7 @@ def _import(kind: str, file: Path, mapping: Path | None, skip_bad: bool) -> None
                 plan,
                 kind,
                 file,
+                zone=plan_zone(settings, plan),
                 mapping_path=mapping,
                 skip_bad=skip_bad,
                 progress=lambda n: progress.advance(task, n),

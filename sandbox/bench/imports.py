@@ -15,11 +15,11 @@ import jdatetime
 from sqlalchemy.engine import URL
 
 from backend import migrate
-from backend.config import async_database_url
+from backend.config import async_database_url, load_settings
 from backend.db import create_engine, session_factory
 from backend.imports.importer import import_file
 from backend.imports.mapping import load_mapping
-from backend.plan import Plan, load_plan
+from backend.plan import Plan, load_plan, plan_zone
 
 _PLACES = ("بلوار وکیل‌آباد", "میدان شهدا", "خیابان امام رضا", "بلوار سجاد", "الهیه", "طلاب", "قاسم‌آباد", "سیدی")
 _ISSUES = (
@@ -85,6 +85,7 @@ async def bench_import(
     an empty scratch database), then the same file again; returns rows, imported, seconds,
     rows_per_second and reimport_seconds. ``progress(done, total, note)`` follows the import."""
     plan = load_plan()
+    zone = plan_zone(load_settings(), plan)
     url = database_url if isinstance(database_url, URL) else async_database_url(database_url)
     engine = create_engine(url)
     try:
@@ -94,11 +95,11 @@ async def bench_import(
             path = write_sample_137(Path(folder) / "137.csv", rows, plan, run=f"{uuid.uuid4().hex[:8]}-")
             started = perf_counter()
             async with sessions() as session, session.begin():
-                result = await import_file(session, plan, "137", path, progress=_counter(rows, progress))
+                result = await import_file(session, plan, "137", path, zone=zone, progress=_counter(rows, progress))
             seconds = perf_counter() - started
             started = perf_counter()
             async with sessions() as session, session.begin():
-                again = await import_file(session, plan, "137", path)
+                again = await import_file(session, plan, "137", path, zone=zone)
             reimport_seconds = perf_counter() - started
     finally:
         await engine.dispose()

@@ -24,6 +24,7 @@ from backend.db import create_engine, session_factory, transaction
 from backend.errors import MeydanError
 from backend.exports import findings_frame, responses_frame
 from backend.integration import problems
+from backend.jalali import TEHRAN
 from backend.models import (
     Answer,
     Finding,
@@ -298,7 +299,7 @@ async def built(sessions: async_sessionmaker[AsyncSession]) -> Built:
 
 async def _frame(sessions: async_sessionmaker[AsyncSession], code: str, **options: Any) -> pd.DataFrame:
     async with transaction(sessions) as session:
-        return await responses_frame(session, code, **options)
+        return await responses_frame(session, code, zone=TEHRAN, **options)
 
 
 async def test_small_survey_columns_and_values(sessions: async_sessionmaker[AsyncSession], built: Built) -> None:
@@ -367,7 +368,7 @@ async def test_bundled_survey_plan_columns(sessions: async_sessionmaker[AsyncSes
 async def test_survey_without_responses(sessions: async_sessionmaker[AsyncSession]) -> None:
     async with transaction(sessions) as session:
         await surveys.register(session, load_yaml_survey(SMALL_V1))
-        frame = await responses_frame(session, "small", include_unfinished=True)
+        frame = await responses_frame(session, "small", zone=TEHRAN, include_unfinished=True)
     assert frame.empty
     assert list(frame.columns) == BASE_COLUMNS + [
         "modes__bus",

@@ -47,7 +47,7 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER_137)
 
 async def run_import(sessions, path: Path, kind: str = "137", **options):  # type: ignore[no-untyped-def]
     async with sessions() as session, session.begin():
-        return await import_file(session, PLAN, kind, path, **options)
+        return await import_file(session, PLAN, kind, path, zone=TEHRAN, **options)
 
 
 async def counts(sessions) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]

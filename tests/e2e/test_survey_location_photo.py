@@ -8,6 +8,7 @@ from pathlib import Path
 
 from backend.db import create_engine, session_factory
 from backend.exports import responses_tables
+from backend.jalali import TEHRAN as TEHRAN_TIME
 from backend.plan import load_plan
 from backend.services import surveys
 from backend.surveys.xlsform import load_xlsform
@@ -64,7 +65,7 @@ async def test_location_in_district_5_and_a_photo(
         async with sessions() as session:
             [row] = [
                 r
-                for _, r in (await responses_tables(session, "lamp_report", plan=load_plan(plan)))[
+                for _, r in (await responses_tables(session, "lamp_report", zone=TEHRAN_TIME, plan=load_plan(plan)))[
                     "responses"
                 ].iterrows()
             ]

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from backend.db import create_engine, session_factory
 from backend.exports import responses_frame
+from backend.jalali import TEHRAN
 from backend.models import Answer, Finding, Participant, Response
 from bot.runner import running_bot
 from tests.e2e.citizens import join, to_the_problem
@@ -58,7 +59,7 @@ async def test_citizen_completes_bundled_survey_in_persian(settings_for, emulato
             assert finding.text == "ترافیک سنگین بلوار وكيل‌آباد در ساعات اوج"
             assert finding.normalized_text == "ترافیک سنگین بلوار وکیل‌آباد در ساعات اوج"  # Arabic kaf/yeh normalized
             assert finding.stakeholder_group == "citizens"
-            exported = (await responses_frame(session, "mashhad_citizen")).iloc[0]
+            exported = (await responses_frame(session, "mashhad_citizen", zone=TEHRAN)).iloc[0]
     finally:
         await engine.dispose()
     assert exported["participant"] == participant.pseudonym and "6001" not in exported.astype(str).tolist()

@@ -10,6 +10,7 @@ import pandas as pd
 
 from backend.db import create_engine, session_factory
 from backend.exports import responses_tables
+from backend.jalali import TEHRAN
 from backend.plan import load_plan
 from backend.services import surveys
 from backend.surveys.engine import SurveyState
@@ -111,6 +112,6 @@ async def test_every_corpus_form_is_answered_through_the_chat(
                 await _join(user, defn.code, lang)
                 state, sent = await answer_survey(user, defn, sources, lang)
                 async with sessions() as session:
-                    check_export(await responses_tables(session, defn.code), defn, state, sent)
+                    check_export(await responses_tables(session, defn.code, zone=TEHRAN), defn, state, sent)
     finally:
         await engine.dispose()
