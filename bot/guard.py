@@ -33,14 +33,20 @@ def guarded(handler: Handler) -> Handler:
         except AlreadyProcessed:
             pass  # its first delivery was answered; Telegram refuses a second answer to a press
         except Refused as refused:
-            params = {k: escape(v) if isinstance(v, str) else v for k, v in refused.params.items()}
-            text = t(refused.key, kwargs.get("lang", "fa"), **params)
+            lang = kwargs.get("lang", "fa")
             if isinstance(event, CallbackQuery):
-                await event.answer(text, show_alert=True)
+                await event.answer(refusal_text(refused, lang, html=False), show_alert=True)
             else:
-                await event.answer(text)
+                await event.answer(refusal_text(refused, lang, html=True))
 
     return wrapper
+
+
+def refusal_text(refused: Refused, lang: str, *, html: bool) -> str:
+    """What a refusal says in ``lang``; its text parameters (user text among them) are HTML-escaped
+    for a message, and left as they are for a press's alert, which the messenger shows as plain text."""
+    params = {k: escape(v) if html and isinstance(v, str) else v for k, v in refused.params.items()}
+    return t(refused.key, lang, **params)
 
 
 def claim_of(bot: Bot, update: Update) -> Claim:

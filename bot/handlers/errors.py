@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from backend.errors import Refused
+from bot.guard import refusal_text
 from bot.i18n import pick_language, t
 from bot.middlewares import LANG_KEY
 
@@ -88,7 +89,7 @@ async def on_error(event: ErrorEvent, bot: Bot, dispatcher: Dispatcher) -> bool:
     chat_id = message.chat.id if message is not None else user.id
     lang = await _language(dispatcher, bot, chat_id, user.id)
     if refused is not None:
-        text = t(refused.key, lang, **refused.params)
+        text = refusal_text(refused, lang, html=query is None)
     else:
         text = t("faults.try_again" if transient else "errors.generic", lang)
     try:
@@ -98,6 +99,8 @@ async def on_error(event: ErrorEvent, bot: Bot, dispatcher: Dispatcher) -> bool:
                 return True
             except TelegramAPIError:  # already answered before the failure: say it in the chat
                 pass
+        if refused is not None:  # the chat reads HTML: the refusal's user text escaped
+            text = refusal_text(refused, lang, html=True)
         await bot.send_message(chat_id, text)
     except TelegramAPIError:
         log.warning("could not tell the user about the failed update %s", update.update_id)
