@@ -11,7 +11,8 @@ from backend.forums import service
 from backend.meetings import use_cases
 from backend.meetings.service import FORUM_SOURCE, LOGGING, active_of_account, meeting_sources
 from backend.models import Finding, Meeting
-from backend.services import participants, roles
+from backend.participants import service as participants
+from backend.services import roles
 
 
 @dataclass(frozen=True)

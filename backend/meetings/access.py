@@ -7,7 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.errors import Refused
 from backend.meetings import service
 from backend.models import Finding, Meeting, Participant
-from backend.services import participants, roles
+from backend.participants import service as participants
+from backend.services import roles
 
 
 async def facilitator(session: AsyncSession, user_id: int) -> Participant:

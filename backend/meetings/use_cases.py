@@ -14,7 +14,8 @@ from backend.errors import Refused
 from backend.jalali import today_local
 from backend.meetings import access, service, setup
 from backend.models import Finding, Meeting, Note
-from backend.services import participants, roles
+from backend.participants import service as participants
+from backend.services import roles
 
 
 @dataclass(frozen=True)

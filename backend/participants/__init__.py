@@ -1,1 +1,2 @@
-"""Participants' own steps (joining, profile, language, forgetting) as use cases."""
+"""Participants: the session-level service (pseudonyms, preferences, roles, reachability; `service`) and
+participants' own steps as use cases (joining, profile, language, forgetting; `onboarding`)."""

@@ -1,6 +1,6 @@
 """A participant's own steps, as use cases: coming back, consenting, the minimal profile, the
 language, the open surveys, and /forget. Each opens its own transaction; the records they change
-are written by ``backend.services.participants``."""
+are written by ``backend.participants.service``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from backend.context import AppContext, transaction
 from backend.errors import Refused
 from backend.jalali import utcnow
 from backend.models import Participant, Survey
-from backend.services import participants, responses, surveys
+from backend.participants import service as participants
+from backend.services import responses, surveys
 
 STALE = "errors.stale_button"
 

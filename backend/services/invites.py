@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.context import AppContext, Claim, transaction
 from backend.errors import MeydanError, Refused
 from backend.models import Invite, Meeting, Role, utcnow
+from backend.participants import service as participants
 from backend.plan import Plan
-from backend.services import participants, roles
+from backend.services import roles
 
 DEFAULT_TTL = timedelta(days=7)
 MAX_TTL = timedelta(days=365)

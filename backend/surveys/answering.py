@@ -21,7 +21,8 @@ from backend.context import AppContext, Claim, transaction
 from backend.errors import Refused
 from backend.jalali import utcnow
 from backend.models import Participant, Survey
-from backend.services import participants, responses, surveys
+from backend.participants import service as participants
+from backend.services import responses, surveys
 from backend.services.responses import Progress
 from backend.surveys.engine import (
     Invalid,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from backend.context import AppContext, Claim, transaction
 from backend.models import AgendaItem
-from backend.services import participants
+from backend.participants import service as participants
 from backend.voting import service
 from backend.voting.service import VoteRefused
 

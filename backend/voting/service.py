@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import MeydanError, Refused
 from backend.models import VOTE_CHOICES, Agenda, AgendaItem, AuditEntry, Decision, Participant, Role, Vote, utcnow
+from backend.participants import service as participants
 from backend.plan import ApprovalBody, Plan
-from backend.services import participants
 from backend.voting.rules import Outcome, Tally, decide
 
 MEMBER = "member"

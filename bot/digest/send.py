@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.context import AppContext
 from backend.digest.build import Digest
 from backend.models import Participant
-from backend.services import participants
+from backend.participants import service as participants
 from backend.services.outbox import Outgoing, enqueue_many, store_file
 from backend.voting import service as voting
 from bot.i18n import localize_number, t

@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.locales import localize_digits
 from backend.models import OutboxMessage
-from backend.services import outbox, participants
+from backend.participants import service as participants
+from backend.services import outbox
 from bot.i18n import t
 
 NOTICE_PREFIX = "outbox.unreachable:"

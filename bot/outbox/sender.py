@@ -34,7 +34,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.locales import DEFAULT_LANGUAGE, pick_language
 from backend.models import OutboxMessage, utcnow
-from backend.services import outbox, participants
+from backend.participants import service as participants
+from backend.services import outbox
 from bot.outbox.limiter import RateLimiter
 from bot.outbox.more import needs_more
 from bot.outbox.notices import notify_unreachable

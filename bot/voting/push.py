@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.context import AppContext
 from backend.locales import localize_digits
 from backend.models import Agenda, Participant
-from backend.services import participants
+from backend.participants import service as participants
 from backend.services.outbox import Outgoing, enqueue_many
 from backend.voting import service as voting
 from backend.voting.service import AgendaClosing

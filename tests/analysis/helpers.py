@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import Finding, Response
+from backend.participants import service as participants
 from backend.plan import Plan
-from backend.services import participants, responses, surveys
+from backend.services import responses, surveys
 from backend.surveys import BUNDLED_DIR
 from backend.surveys.engine import Invalid, next_question, validate
 from backend.surveys.model import QuestionType

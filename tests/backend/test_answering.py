@@ -15,8 +15,9 @@ from backend.config import load_settings
 from backend.context import AppContext, transaction
 from backend.db import create_engine, session_factory
 from backend.errors import Refused
+from backend.participants import service as participants
 from backend.plan import load_plan
-from backend.services import participants, surveys
+from backend.services import surveys
 from backend.services.updates import AlreadyProcessed
 from backend.surveys import answering
 from backend.surveys.answering import Answered, Current, Stale

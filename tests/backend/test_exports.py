@@ -37,7 +37,8 @@ from backend.models import (
     Response,
     utcnow,
 )
-from backend.services import findings, participants, responses, surveys
+from backend.participants import service as participants
+from backend.services import findings, responses, surveys
 from backend.surveys import BUNDLED_DIR
 from backend.surveys.model import SurveyDefinition
 from backend.surveys.yamlformat import load_yaml_survey

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from backend.errors import MeydanError
 from backend.models import AuditEntry, Decision, Problem, Role
+from backend.participants import service as participants
 from backend.plan import load_plan
-from backend.services import participants
 from backend.voting import service as voting
 from backend.voting.service import AgendaEntry, VoteRefused
 

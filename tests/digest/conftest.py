@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db import transaction
 from backend.models import Answer, Decision, Finding, Meeting, Participant, Problem, ProblemFinding, Response, Role
+from backend.participants import service as participants
 from backend.plan import Plan, load_plan
-from backend.services import participants
 from backend.services.findings import record_finding
 from backend.voting import service as voting
 from backend.voting.service import AgendaEntry

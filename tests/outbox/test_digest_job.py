@@ -14,7 +14,7 @@ from sqlalchemy.engine import URL
 from backend import migrate
 from backend.db import transaction
 from backend.models import Participant, Role
-from backend.services import participants
+from backend.participants import service as participants
 from bot.digest.schedule import jobs
 from bot.outbox import OutboxSender
 from bot.scheduling.registry import collect_jobs
