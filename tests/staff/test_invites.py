@@ -1,0 +1,65 @@
+"""Invites from the console: created with a link, listed with their state, revoked (audited) and then refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from backend.context import AppContext, transaction
+from backend.errors import Refused
+from backend.models import AuditEntry, Invite, utcnow
+from backend.participants import service as participants
+from backend.services import invites
+from backend.staff import invites as staff
+
+
+def _token(link: str) -> str:
+    return link.rsplit("start=i_", 1)[1]
+
+
+async def test_create_list_and_revoke(app: AppContext) -> None:
+    link = await staff.create(app, "admin:1", "facilitator", "hq.transport", 7)
+    assert link.startswith("https://t.me/meydan_test_bot?start=i_")
+    used = await staff.create(app, "admin:1", "member", "drafting_committee", 3)
+    await invites.redeem_link(app, (1, 1), 501, "fa", _token(used))
+    (second, first) = await staff.listing(app)
+    assert (first.invite.role, first.state, second.state) == ("facilitator", "open", "used")
+    assert (await staff.listing(app, now=utcnow() + timedelta(days=8)))[1].state == "expired"
+
+    revoked = await staff.revoke(app, "admin:1", first.invite.id)
+    assert revoked.revoked_at is not None
+    assert (await staff.revoke(app, "admin:1", first.invite.id)).revoked_at == revoked.revoked_at  # a repeat
+    assert [line.state for line in await staff.listing(app)] == ["used", "revoked"]
+    with pytest.raises(invites.InviteRefused) as refused:
+        await invites.redeem_link(app, (1, 2), 502, "fa", _token(link))
+    assert refused.value.reason == "revoked"
+    async with transaction(app) as session:
+        assert await participants.by_messenger_id(session, 502) is None  # a refused link writes nothing
+        audit = (await session.scalars(select(AuditEntry).order_by(AuditEntry.id))).all()
+    assert [(a.action, a.actor) for a in audit] == [
+        ("invite.created", "admin:1"),
+        ("invite.created", "admin:1"),
+        ("invite.revoked", "admin:1"),
+    ]
+    with pytest.raises(Refused) as used_one:
+        await staff.revoke(app, "admin:1", second.invite.id)
+    assert used_one.value.key == "invites.revoke.used"
+
+
+async def test_bad_invites_are_refused_with_a_reason(app: AppContext) -> None:
+    for role, scope, days, key in (
+        ("admin", "", 7, "invites.role"),
+        ("facilitator", "hq.nowhere", 7, "invites.scope.facilitator"),
+        ("ngo", "12", 7, "invites.scope.ngo"),
+        ("member", "drafting_committee", 0, "invites.days"),
+    ):
+        with pytest.raises(Refused) as refused:
+            await staff.create(app, "admin:1", role, scope, days)
+        assert refused.value.key == key
+    with pytest.raises(Refused) as unknown:
+        await staff.revoke(app, "admin:1", 999)
+    assert unknown.value.key == "invites.unknown"
+    async with transaction(app) as session:
+        assert (await session.scalars(select(Invite))).all() == []
