@@ -36,14 +36,14 @@ def state_of(invite: Invite, now: datetime) -> str:
 async def create(app: AppContext, actor: str, role: str, scope: str, days: int) -> str:
     """A new one-time invite to ``role`` in ``scope`` valid ``days``; its deep link (shown once)."""
     if role not in invites.INVITABLE:
-        raise Refused("invites.role", role=role)
+        raise Refused("invites.refused.role", role=role)
     if not 1 <= days <= invites.MAX_TTL.days:
-        raise Refused("invites.days", max=invites.MAX_TTL.days)
+        raise Refused("invites.refused.days", max=invites.MAX_TTL.days)
     async with transaction(app) as session:
         try:
             token = await invites.create(session, app.secret, app.plan, role, scope.strip(), ttl=timedelta(days=days))
         except MeydanError:
-            raise Refused(f"invites.scope.{role}", scope=scope) from None
+            raise Refused(f"invites.refused.scope_{role}", scope=scope) from None
         stored = await session.scalar(select(Invite).where(Invite.token_hash == invites.token_hash(app.secret, token)))
         assert stored is not None
         audit(session, "invite.created", "invite", stored.id, actor, role=role, scope=scope, days=days)
@@ -61,7 +61,7 @@ async def listing(app: AppContext, now: datetime | None = None) -> list[InviteLi
 async def _invite(session: AsyncSession, invite_id: int) -> Invite:
     invite = await session.get(Invite, invite_id)
     if invite is None:
-        raise Refused("invites.unknown", id=invite_id)
+        raise Refused("invites.refused.unknown", id=invite_id)
     return invite
 
 
@@ -75,7 +75,7 @@ async def revoke(app: AppContext, actor: str, invite_id: int) -> Invite:
         if state == "revoked":
             return invite
         if state != "open":
-            raise Refused(f"invites.revoke.{state}", id=invite_id)
+            raise Refused(f"invites.refused.revoke_{state}", id=invite_id)
         invite.revoked_at = now
         audit(session, "invite.revoked", "invite", invite.id, actor, role=invite.role, scope=invite.scope)
         return invite

@@ -45,21 +45,21 @@ async def test_create_list_and_revoke(app: AppContext) -> None:
     ]
     with pytest.raises(Refused) as used_one:
         await staff.revoke(app, "admin:1", second.invite.id)
-    assert used_one.value.key == "invites.revoke.used"
+    assert used_one.value.key == "invites.refused.revoke_used"
 
 
 async def test_bad_invites_are_refused_with_a_reason(app: AppContext) -> None:
     for role, scope, days, key in (
-        ("admin", "", 7, "invites.role"),
-        ("facilitator", "hq.nowhere", 7, "invites.scope.facilitator"),
-        ("ngo", "12", 7, "invites.scope.ngo"),
-        ("member", "drafting_committee", 0, "invites.days"),
+        ("admin", "", 7, "invites.refused.role"),
+        ("facilitator", "hq.nowhere", 7, "invites.refused.scope_facilitator"),
+        ("ngo", "12", 7, "invites.refused.scope_ngo"),
+        ("member", "drafting_committee", 0, "invites.refused.days"),
     ):
         with pytest.raises(Refused) as refused:
             await staff.create(app, "admin:1", role, scope, days)
         assert refused.value.key == key
     with pytest.raises(Refused) as unknown:
         await staff.revoke(app, "admin:1", 999)
-    assert unknown.value.key == "invites.unknown"
+    assert unknown.value.key == "invites.refused.unknown"
     async with transaction(app) as session:
         assert (await session.scalars(select(Invite))).all() == []

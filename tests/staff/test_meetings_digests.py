@@ -14,7 +14,7 @@ from backend.participants import service as participants
 from backend.staff import digests, meetings
 
 
-async def _meeting(app: AppContext, group: str, held_on: date, *, kind: str = "meeting", status: str = "open") -> int:
+async def a_meeting(app: AppContext, group: str, held_on: date, *, kind: str = "meeting", status: str = "open") -> int:
     async with transaction(app) as session:
         facilitator = await participants.join(session, app.secret, 700 + held_on.day, "fa")
         meeting = Meeting(kind=kind, source="elite_interview", held_on=held_on, status=status)
@@ -28,10 +28,10 @@ async def _meeting(app: AppContext, group: str, held_on: date, *, kind: str = "m
 
 
 async def test_facilitators_see_only_their_groups_meetings(app: AppContext) -> None:
-    transport = await _meeting(app, "hq.transport", date(2026, 3, 1))
-    forum = await _meeting(app, "hq.transport", date(2026, 3, 3), kind="forum")
-    other = await _meeting(app, "d01.transport", date(2026, 3, 2))
-    await _meeting(app, "hq.transport", date(2026, 3, 4), status="draft")  # still being set up: not listed
+    transport = await a_meeting(app, "hq.transport", date(2026, 3, 1))
+    forum = await a_meeting(app, "hq.transport", date(2026, 3, 3), kind="forum")
+    other = await a_meeting(app, "d01.transport", date(2026, 3, 2))
+    await a_meeting(app, "hq.transport", date(2026, 3, 4), status="draft")  # still being set up: not listed
     every = await meetings.meetings(app, None)
     assert [line.meeting.id for line in every] == [forum, other, transport]
     assert (every[0].notes, every[0].findings) == (1, 2)
@@ -44,10 +44,10 @@ async def test_facilitators_see_only_their_groups_meetings(app: AppContext) -> N
     assert refused.value.key == "meetings.unknown"
 
 
-async def test_the_archive_lists_every_week_since_the_first_meeting(app: AppContext) -> None:
+async def test_the_archive_lists_every_week_since_the_firsta_meeting(app: AppContext) -> None:
     today = date(2026, 3, 24)
     assert [p.first for p in await digests.weeks(app, today)] == [date(2026, 3, 21)]
-    await _meeting(app, "hq.transport", date(2026, 3, 1))
+    await a_meeting(app, "hq.transport", date(2026, 3, 1))
     weeks = await digests.weeks(app, today)
     assert [p.first for p in weeks] == [date(2026, 3, 21), date(2026, 3, 14), date(2026, 3, 7), date(2026, 2, 28)]
     assert all(p.week is not None for p in weeks)
