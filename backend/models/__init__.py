@@ -1,6 +1,7 @@
 """Meydan's data model (SQLAlchemy 2); names follow the glossary in DESIGN.md."""
 
 from backend.models.base import Base, utcnow  # the one clock: backend.jalali.utcnow
+from backend.models.console import ConsoleSession, SignInLink
 from backend.models.findings import (
     FINDING_KINDS,
     Finding,
@@ -25,6 +26,7 @@ __all__ = [
     "Answer",
     "AuditEntry",
     "Base",
+    "ConsoleSession",
     "Decision",
     "Finding",
     "ImportBatch",
@@ -40,6 +42,7 @@ __all__ = [
     "ProcessedUpdate",
     "Response",
     "Role",
+    "SignInLink",
     "Survey",
     "SurveyVersion",
     "Vote",
