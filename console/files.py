@@ -11,4 +11,6 @@ HTML = "text/html; charset=utf-8"
 
 def download(content: bytes, filename: str, media_type: str) -> Response:
     """``content`` as an attachment named ``filename`` (ASCII, from codes the page chose)."""
-    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

@@ -16,10 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import MeydanError, Refused
-from backend.models import VOTE_CHOICES, Agenda, AgendaItem, Decision, Participant, Role, Vote, utcnow
+from backend.models import VOTE_CHOICES, Agenda, AgendaItem, AuditEntry, Decision, Participant, Role, Vote, utcnow
 from backend.participants import service as participants
 from backend.plan import ApprovalBody, Plan
-from backend.services.audit import audit
 from backend.voting.rules import Outcome, Tally, decide
 
 MEMBER = "member"
@@ -57,6 +56,11 @@ def body_of(plan: Plan, code: str) -> ApprovalBody:
     if body is None:
         raise MeydanError(f"no approval body {code!r}; the plan has {', '.join(b.code for b in plan.bodies)}")
     return body  # type: ignore[return-value]
+
+
+def audit(session: AsyncSession, action: str, entity: str, entity_id: object, actor: str | None, **data: Any) -> None:
+    """Append one entry to the audit log (never updated or deleted)."""
+    session.add(AuditEntry(at=utcnow(), actor=actor, action=action, entity=entity, entity_id=str(entity_id), data=data))
 
 
 async def members(session: AsyncSession, body: str) -> list[Participant]:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from backend.console import invites, meetings
+from backend.console.staff import Staff
 from backend.context import AppContext
 from console.auth import Admin, Context, Lang
 from console.qr import qr_data_uri
@@ -26,22 +27,23 @@ def _scope_name(app: AppContext, role: str, scope: str, lang: str) -> str:
     return named.name(lang) if named else scope
 
 
-async def _page(request: Request, app: AppContext, staff: object, lang: str, **context: object) -> Response:
-    forums = await meetings.open_forums(app, staff)  # type: ignore[arg-type]
+async def _page(request: Request, app: AppContext, staff: Staff, lang: str, created: dict[str, str] | None) -> Response:
+    forums = await meetings.open_forums(app, staff)
     scopes = {
         "facilitator": [(g.code, g.name(lang)) for g in app.plan.working_groups],
-        "member": [(b.code, b.name(lang)) for b in app.plan.bodies] + [(g.code, g.name(lang)) for g in app.plan.working_groups],
+        "member": [(b.code, b.name(lang)) for b in app.plan.bodies]
+        + [(g.code, g.name(lang)) for g in app.plan.working_groups],
         "ngo": [(str(f.meeting.id), f.meeting.organizations or "") for f in forums],
     }
     return page(
         request,
         "invites.html",
-        lines=await invites.listing(app, staff),  # type: ignore[arg-type]
+        lines=await invites.listing(app, staff),
         scopes=scopes,
         scope_name=lambda role, scope: _scope_name(app, role, scope, lang),
         default_days=invites.DEFAULT_DAYS,
         max_days=invites.MAX_DAYS,
-        **context,
+        created=created,
     )
 
 

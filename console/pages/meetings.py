@@ -3,18 +3,31 @@ working group's; a facilitator only their own groups' (the backend filters, so n
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from backend.console import meetings
+from backend.console.staff import Staff
 from backend.context import AppContext
-from console.auth import Context, Lang, SignedIn
+from console.auth import Context, Forbidden, Lang, signed_in
 from console.render import NavItem, page
 from reports.minutes import render_minutes
 
 router = APIRouter()
 NAV = [NavItem("nav.meetings", "/meetings", lambda staff: staff.is_admin or bool(staff.working_groups))]
 KINDS = ("meeting", "forum")
+
+
+def facilitating(staff: Annotated[Staff, Depends(signed_in)]) -> Staff:
+    """Admins and facilitators (of any working group: the backend keeps them to their own)."""
+    if not staff.is_admin and not staff.working_groups:
+        raise Forbidden("meetings.facilitators_only")
+    return staff
+
+
+Facilitating = Annotated[Staff, Depends(facilitating)]
 
 
 def _names(app: AppContext, lang: str):  # type: ignore[no-untyped-def]
@@ -26,7 +39,7 @@ def _names(app: AppContext, lang: str):  # type: ignore[no-untyped-def]
 
 
 @router.get("/meetings")
-async def meetings_page(request: Request, app: Context, staff: SignedIn, lang: Lang, kind: str = "") -> Response:
+async def meetings_page(request: Request, app: Context, staff: Facilitating, lang: Lang, kind: str = "") -> Response:
     """The newest meetings and forums the reader may see, optionally only one kind."""
     shown = kind if kind in KINDS else None
     lines = await meetings.meetings(app, staff, shown)
@@ -34,14 +47,14 @@ async def meetings_page(request: Request, app: Context, staff: SignedIn, lang: L
 
 
 @router.get("/meetings/{meeting_id}")
-async def meeting_page(request: Request, app: Context, staff: SignedIn, lang: Lang, meeting_id: int) -> Response:
+async def meeting_page(request: Request, app: Context, staff: Facilitating, lang: Lang, meeting_id: int) -> Response:
     """One meeting: what was set up, every note and finding, and a link to its minutes."""
     record = await meetings.meeting_record(app, staff, meeting_id)
     return page(request, "meeting.html", record=record, meeting=record.meeting, name=_names(app, lang))
 
 
 @router.get("/meetings/{meeting_id}/minutes")
-async def minutes(app: Context, staff: SignedIn, lang: Lang, meeting_id: int) -> Response:
+async def minutes(app: Context, staff: Facilitating, lang: Lang, meeting_id: int) -> Response:
     """The meeting's minutes as the facilitator receives them (a page to read, print or save)."""
     record = await meetings.meeting_record(app, staff, meeting_id)
     return HTMLResponse(render_minutes(record, app.plan, lang))

@@ -14,11 +14,13 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from backend.console import surveys
+from backend.console.staff import Staff
 from backend.context import AppContext
 from backend.digest.build import SurveySection
 from backend.errors import Refused
 from backend.jalali import parse_date
 from backend.surveys.model import OWN_CHOICE_TYPES, Question, QuestionType, localize
+from console import texts
 from console.auth import Admin, Context, Lang
 from console.files import CSV, XLSX, download
 from console.qr import KINDS, qr_code
@@ -29,15 +31,20 @@ router = APIRouter()
 NAV = [NavItem("nav.surveys", "/surveys", lambda staff: staff.is_admin)]
 
 
+async def _listing(request: Request, app: AppContext, staff: Staff, status: int = 200, **shown: object) -> Response:
+    values: dict[str, object] = {"errors": [], "problem": "", "name": "", **shown}
+    return page(request, "surveys.html", status=status, summaries=await surveys.listing(app, staff), **values)
+
+
 @router.get("/surveys")
 async def surveys_page(request: Request, app: Context, staff: Admin) -> Response:
     """Every survey with its responses, and the upload form."""
-    return page(request, "surveys.html", summaries=await surveys.listing(app, staff), errors=[], name="")
+    return await _listing(request, app, staff)
 
 
 @router.post("/surveys/upload")
 async def upload(
-    request: Request, app: Context, staff: Admin, survey_file: Annotated[UploadFile, File()]
+    request: Request, app: Context, staff: Admin, lang: Lang, survey_file: Annotated[UploadFile, File()]
 ) -> Response:
     """Register an uploaded file; a file with errors is listed back by sheet, row and reason."""
     name = survey_file.filename or ""
@@ -45,8 +52,10 @@ async def upload(
     try:
         registration = await surveys.upload(app, staff, name, content)
     except surveys.UploadRefused as refused:
-        summaries = await surveys.listing(app, staff)
-        return page(request, "surveys.html", status=400, summaries=summaries, errors=refused.errors, name=name)
+        return await _listing(request, app, staff, status=400, errors=refused.errors, name=name)
+    except Refused as refused:  # not a survey file at all: say what is expected
+        problem = texts.refusal(refused.key, lang, refused.params)
+        return await _listing(request, app, staff, status=400, problem=problem, name=name)
     return redirect(f"/surveys/{registration.survey.code}?done={registration.outcome}")
 
 
@@ -71,7 +80,10 @@ def _results(section: SurveySection, app: AppContext, lang: str) -> list[tuple[s
     charts = []
     for question in dict.fromkeys(values.question):
         rows = values[values.question == question]
-        pairs = [(answer_label(section, app.plan, question, v, lang), int(n)) for v, n in zip(rows.value, rows["count"])]
+        pairs = [
+            (answer_label(section, app.plan, question, v, lang), int(n))
+            for v, n in zip(rows.value, rows["count"], strict=True)
+        ]
         charts.append((localize(section.definition.question(question).label, lang) or question, _bars(pairs)))
     return charts
 
@@ -181,9 +193,10 @@ def _write(tables: dict, kind: str) -> bytes:  # type: ignore[type-arg]
 
 
 @router.get("/surveys/{code}/export.{kind}")
-async def export(app: Context, staff: Admin, code: str, kind: Literal["csv", "xlsx"], unfinished: bool = False) -> Response:
+async def export(
+    app: Context, staff: Admin, code: str, kind: Literal["csv", "xlsx"], unfinished: bool = False
+) -> Response:
     """The responses, pseudonymized: CSV (the responses table) or XLSX (a sheet per repeat too); audited."""
     tables = await surveys.export(app, staff, code, include_unfinished=unfinished)
     content = await asyncio.to_thread(_write, tables, kind)
     return download(content, f"responses-{code}.{kind}", CSV if kind == "csv" else XLSX)
-

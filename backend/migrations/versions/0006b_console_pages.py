@@ -1,7 +1,7 @@
 """invites.revoked_at: an admin can revoke an invite from the console before it is used
 
 Revision ID: 0006b_console_pages
-Revises: 0005_merge_reasons
+Revises: 0006_console (this branch merges the console foundation)
 Create Date: 2026-12-07 18:30:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import backend.models.base
 
 revision: str = '0006b_console_pages'
-down_revision: str | None = '0005_merge_reasons'
+down_revision: str | None = '0006_console'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.audit import record
+from backend.console.staff import Staff
 from backend.context import AppContext, transaction
 from backend.errors import Refused
 from backend.links import SURVEY_PREFIX, deep_link
 from backend.models import Answer, Response, Survey, SurveyVersion, utcnow
 from backend.services import surveys
-from backend.services.audit import audit
 from backend.surveys.errors import SurveyFormatError, SurveyImportError
 from backend.surveys.model import QuestionType, SurveyDefinition
 
@@ -79,17 +80,30 @@ def read_upload(filename: str, content: bytes) -> SurveyDefinition:
         raise UploadRefused([UploadError(sheet, int(line[1]) if line else None, str(error))]) from None
 
 
-async def upload(app: AppContext, actor: str, filename: str, content: bytes) -> surveys.Registration:
+def _admin(staff: Staff) -> None:
+    if not staff.is_admin:
+        raise Refused("refused.admin_only")
+
+
+async def listing(app: AppContext, staff: Staff) -> list[surveys.SurveySummary]:
+    """Every survey with its version count and responses by status."""
+    _admin(staff)
+    async with transaction(app) as session:
+        return await surveys.summaries(session)
+
+
+async def upload(app: AppContext, staff: Staff, filename: str, content: bytes) -> surveys.Registration:
     """Register an uploaded survey file: a new survey, a new version, or the draft updated in place."""
+    _admin(staff)
     definition = read_upload(filename, content)
     async with transaction(app) as session:
         registration = await surveys.register(session, definition)
-        audit(
+        record(
             session,
+            staff.actor,
             "survey.uploaded",
             "survey",
             definition.code,
-            actor,
             outcome=registration.outcome,
             version=registration.version.version,
             file=filename,
@@ -107,8 +121,9 @@ class SurveyPage:
     responses: dict[str, int]  # by status: in_progress, completed
 
 
-async def survey_page(app: AppContext, code: str) -> SurveyPage:
+async def survey_page(app: AppContext, staff: Staff, code: str) -> SurveyPage:
     """One survey for its page; Refused ``surveys.unknown`` if there is none."""
+    _admin(staff)
     async with transaction(app) as session:
         survey = await _survey(session, code)
         versions = list(
@@ -144,9 +159,10 @@ def day_start(day: date, app: AppContext) -> datetime:
 
 
 async def schedule(
-    app: AppContext, actor: str, code: str, *, is_open: bool, opens_on: date | None, closes_on: date | None
+    app: AppContext, staff: Staff, code: str, *, is_open: bool, opens_on: date | None, closes_on: date | None
 ) -> Survey:
     """Open or close a survey; opening takes an optional first and last day (in the plan's zone)."""
+    _admin(staff)
     if opens_on and closes_on and closes_on < opens_on:
         raise Refused("surveys.schedule.order")
     async with transaction(app) as session:
@@ -155,12 +171,12 @@ async def schedule(
         if is_open:
             survey.opens_at = day_start(opens_on, app) if opens_on else None
             survey.closes_at = day_start(closes_on + timedelta(days=1), app) if closes_on else None
-        audit(
+        record(
             session,
+            staff.actor,
             "survey.opened" if is_open else "survey.closed",
             "survey",
             code,
-            actor,
             opens_at=survey.opens_at.isoformat() if survey.opens_at else None,
             closes_at=survey.closes_at.isoformat() if survey.closes_at else None,
         )
@@ -187,8 +203,9 @@ class Funnel:
     completed: int
 
 
-async def funnel(app: AppContext, code: str) -> Funnel:
+async def funnel(app: AppContext, staff: Staff, code: str) -> Funnel:
     """The completion funnel of a survey over all its versions, questions in the newest version's order."""
+    _admin(staff)
     async with transaction(app) as session:
         survey = await _survey(session, code)
         definition = SurveyDefinition.model_validate((await surveys.latest_version(session, survey.id)).definition)
@@ -243,8 +260,9 @@ def survey_link(app: AppContext, code: str) -> str:
     return deep_link(app.settings.api_base, app.settings.bot_username, SURVEY_PREFIX + code)
 
 
-async def results(app: AppContext, code: str) -> SurveySection:
+async def results(app: AppContext, staff: Staff, code: str) -> SurveySection:
     """Each question's results over completed responses, with the newest definition for its labels."""
+    _admin(staff)
     from backend.aggregation.surveys import survey_results  # pandas: loaded when results are asked for
     from backend.digest.build import SurveySection
     from backend.digest.points import survey_points
@@ -261,8 +279,9 @@ async def results(app: AppContext, code: str) -> SurveySection:
         )
 
 
-async def export(app: AppContext, actor: str, code: str, *, include_unfinished: bool) -> dict[str, pd.DataFrame]:
+async def export(app: AppContext, staff: Staff, code: str, *, include_unfinished: bool) -> dict[str, pd.DataFrame]:
     """The survey's responses, pseudonymized (see ``backend.exports.responses_tables``); the export is audited."""
+    _admin(staff)
     from backend.exports import responses_tables
 
     async with transaction(app) as session:
@@ -270,12 +289,12 @@ async def export(app: AppContext, actor: str, code: str, *, include_unfinished: 
         tables = await responses_tables(
             session, code, zone=app.zone, include_unfinished=include_unfinished, plan=app.plan
         )
-        audit(
+        record(
             session,
+            staff.actor,
             "survey.exported",
             "survey",
             code,
-            actor,
             rows=len(tables["responses"]),
             unfinished=include_unfinished,
         )

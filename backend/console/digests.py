@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from backend.console.staff import Staff
 from backend.context import AppContext, transaction
 from backend.digest.period import Period, week_of
 from backend.errors import Refused
@@ -21,8 +22,14 @@ MAX_WEEKS = 260  # five years of weekly digests in the archive
 MAX_SPAN_DAYS = 366
 
 
-async def weeks(app: AppContext, today: date) -> list[Period]:
+def _member(staff: Staff) -> None:
+    if not staff.is_member:
+        raise Refused("refused.members_only")
+
+
+async def weeks(app: AppContext, staff: Staff, today: date) -> list[Period]:
     """Every Jalali week from the first response or meeting to the week holding ``today``, newest first."""
+    _member(staff)
     async with transaction(app) as session:
         first_response = await session.scalar(select(func.min(Response.started_at)))
         first_meeting = await session.scalar(select(func.min(Meeting.held_on)))
@@ -47,17 +54,9 @@ def span(first: str, last: str, app: AppContext) -> Period:
     return Period(start, end, app.zone)
 
 
-def week(first: str, app: AppContext) -> Period:
-    """The week starting on ``first`` (an ISO date, as the archive links it)."""
-    try:
-        day = date.fromisoformat(first)
-    except ValueError:
-        raise Refused("digests.span.date", text=first) from None
-    return week_of(day, app.zone)
-
-
-async def build(app: AppContext, period: Period) -> Digest:
+async def build(app: AppContext, staff: Staff, period: Period) -> Digest:
     """The digest of ``period`` as of now."""
+    _member(staff)
     from backend.digest.build import build_digest  # pandas: loaded when a digest is asked for
 
     async with transaction(app) as session:

@@ -8,12 +8,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.audit import record
+from backend.console.staff import Staff
 from backend.context import AppContext, transaction
 from backend.errors import MeydanError, Refused
 from backend.links import INVITE_PREFIX, deep_link
 from backend.models import Invite, utcnow
 from backend.services import invites
-from backend.services.audit import audit
+from backend.text import to_latin_digits
+
+DEFAULT_DAYS = invites.DEFAULT_TTL.days
+MAX_DAYS = invites.MAX_TTL.days
 
 
 @dataclass(frozen=True)
@@ -33,12 +38,28 @@ def state_of(invite: Invite, now: datetime) -> str:
     return "expired" if invite.expires_at <= now else "open"
 
 
-async def create(app: AppContext, actor: str, role: str, scope: str, days: int) -> str:
+def _admin(staff: Staff) -> None:
+    if not staff.is_admin:
+        raise Refused("refused.admin_only")
+
+
+def read_days(text: str) -> int:
+    """How many days an invite is valid, typed in any digits; blank is the default."""
+    digits = to_latin_digits(text.strip())
+    if not digits:
+        return DEFAULT_DAYS
+    if not digits.isdigit():
+        raise Refused("invites.refused.days", max=MAX_DAYS)
+    return int(digits)
+
+
+async def create(app: AppContext, staff: Staff, role: str, scope: str, days: int) -> str:
     """A new one-time invite to ``role`` in ``scope`` valid ``days``; its deep link (shown once)."""
+    _admin(staff)
     if role not in invites.INVITABLE:
         raise Refused("invites.refused.role", role=role)
-    if not 1 <= days <= invites.MAX_TTL.days:
-        raise Refused("invites.refused.days", max=invites.MAX_TTL.days)
+    if not 1 <= days <= MAX_DAYS:
+        raise Refused("invites.refused.days", max=MAX_DAYS)
     async with transaction(app) as session:
         try:
             token = await invites.create(session, app.secret, app.plan, role, scope.strip(), ttl=timedelta(days=days))
@@ -46,12 +67,13 @@ async def create(app: AppContext, actor: str, role: str, scope: str, days: int) 
             raise Refused(f"invites.refused.scope_{role}", scope=scope) from None
         stored = await session.scalar(select(Invite).where(Invite.token_hash == invites.token_hash(app.secret, token)))
         assert stored is not None
-        audit(session, "invite.created", "invite", stored.id, actor, role=role, scope=scope, days=days)
+        record(session, staff.actor, "invite.created", "invite", stored.id, role=role, scope=scope, days=days)
     return deep_link(app.settings.api_base, app.settings.bot_username, INVITE_PREFIX + token)
 
 
-async def listing(app: AppContext, now: datetime | None = None) -> list[InviteLine]:
+async def listing(app: AppContext, staff: Staff, now: datetime | None = None) -> list[InviteLine]:
     """Every invite, newest first, with its state."""
+    _admin(staff)
     now = now or utcnow()
     async with transaction(app) as session:
         found = (await session.scalars(select(Invite).order_by(Invite.id.desc()))).all()
@@ -65,9 +87,10 @@ async def _invite(session: AsyncSession, invite_id: int) -> Invite:
     return invite
 
 
-async def revoke(app: AppContext, actor: str, invite_id: int) -> Invite:
+async def revoke(app: AppContext, staff: Staff, invite_id: int) -> Invite:
     """Withdraw an open invite so its link no longer works; revoking twice changes nothing, and a used or
     expired invite cannot be revoked (Refused says which)."""
+    _admin(staff)
     now = utcnow()
     async with transaction(app) as session:
         invite = await _invite(session, invite_id)
@@ -77,5 +100,5 @@ async def revoke(app: AppContext, actor: str, invite_id: int) -> Invite:
         if state != "open":
             raise Refused(f"invites.refused.revoke_{state}", id=invite_id)
         invite.revoked_at = now
-        audit(session, "invite.revoked", "invite", invite.id, actor, role=invite.role, scope=invite.scope)
+        record(session, staff.actor, "invite.revoked", "invite", invite.id, role=invite.role, scope=invite.scope)
         return invite

@@ -10,11 +10,26 @@ from sqlalchemy.engine import URL
 
 from backend import migrate
 from backend.config import load_settings
+from backend.console.staff import Staff
 from backend.context import AppContext
 from backend.db import create_engine, session_factory
 from backend.plan import load_plan
 
 BOT = 4343
+ADMIN = Staff(messenger_id=1, participant_id=None, language="fa", is_admin=True, bodies=(), working_groups=())
+MEMBER = Staff(
+    messenger_id=2,
+    participant_id=None,
+    language="fa",
+    is_admin=False,
+    bodies=("drafting_committee",),
+    working_groups=(),
+)
+
+
+def facilitator(*groups: str) -> Staff:
+    """A facilitator of ``groups``."""
+    return Staff(messenger_id=3, participant_id=None, language="fa", is_admin=False, bodies=(), working_groups=groups)
 
 
 @pytest.fixture
