@@ -28,6 +28,14 @@ from console.render import NavItem, page, redirect
 from reports.digest.tables import answer_label
 
 router = APIRouter()
+RTL_LANGUAGES = ("fa", "ar", "ckb", "ur")
+
+
+def _language_name(lang: str):  # type: ignore[no-untyped-def]
+    """A survey language's name in the reader's language (its code if the console has none)."""
+    return lambda code: texts.catalog(lang).get(f"surveys.languages.{code}", code)
+
+
 NAV = [NavItem("nav.surveys", "/surveys", lambda staff: staff.is_admin)]
 
 
@@ -105,6 +113,7 @@ async def survey_page(request: Request, app: Context, staff: Admin, lang: Lang, 
         funnel=funnel,
         steps=list(zip(funnel.steps, steps, strict=True)),
         charts=_results(section, app, lang),
+        language_name=_language_name(lang),
         done=done if done in ("created", "new_version", "updated", "unchanged") else "",
     )
 
@@ -133,7 +142,8 @@ async def preview(request: Request, app: Context, staff: Admin, lang: Lang, code
         found=found,
         title=localize(found.survey.title, lang),
         shown=shown,
-        shown_dir="rtl" if shown in ("fa", "ar", "ckb", "ur") else "ltr",
+        shown_dir="rtl" if shown in RTL_LANGUAGES else "ltr",
+        language_name=_language_name(lang),
         chat_title=localize(definition.title, shown),
         description=localize(definition.description, shown) if definition.description else "",
         messages=[(q, localize(q.label, shown), localize(q.hint, shown), _choices(app, q, shown)) for q in asked],
