@@ -3,6 +3,7 @@ working group's; a facilitator only their own groups' (the backend filters, so n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -30,7 +31,9 @@ def facilitating(staff: Annotated[Staff, Depends(signed_in)]) -> Staff:
 Facilitating = Annotated[Staff, Depends(facilitating)]
 
 
-def _names(app: AppContext, lang: str):  # type: ignore[no-untyped-def]
+def _names(app: AppContext, lang: str) -> Callable[[str, str | None], str]:
+    """Names plan codes (a source, working group, district, axis) in the reader's language."""
+
     def name(kind: str, code: str | None) -> str:
         named = app.plan.get(kind, code) if code else None
         return named.name(lang) if named else (code or "")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
@@ -27,16 +28,17 @@ from console.qr import KINDS, qr_code
 from console.render import NavItem, page, redirect
 from reports.digest.tables import answer_label
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 router = APIRouter()
+NAV = [NavItem("nav.surveys", "/surveys", lambda staff: staff.is_admin)]
 RTL_LANGUAGES = ("fa", "ar", "ckb", "ur")
 
 
-def _language_name(lang: str):  # type: ignore[no-untyped-def]
-    """A survey language's name in the reader's language (its code if the console has none)."""
+def _language_name(lang: str) -> Callable[[str], str]:
+    """Names survey languages in the reader's language (a code the console cannot name stays a code)."""
     return lambda code: texts.catalog(lang).get(f"surveys.languages.{code}", code)
-
-
-NAV = [NavItem("nav.surveys", "/surveys", lambda staff: staff.is_admin)]
 
 
 async def _listing(request: Request, app: AppContext, staff: Staff, status: int = 200, **shown: object) -> Response:
@@ -190,7 +192,8 @@ async def qr(app: Context, staff: Admin, code: str, kind: Literal["png", "svg"],
     return download(image, f"survey-{code}.{kind}", KINDS[kind]) if save else Response(image, media_type=KINDS[kind])
 
 
-def _write(tables: dict, kind: str) -> bytes:  # type: ignore[type-arg]
+def _write(tables: dict[str, pd.DataFrame], kind: str) -> bytes:
+    """The export file's bytes: the responses table as CSV, or every table as an XLSX sheet."""
     from reports.tables import write_table, write_tables
 
     with tempfile.TemporaryDirectory() as folder:

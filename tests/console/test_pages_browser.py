@@ -182,6 +182,14 @@ async def test_the_secretariat_runs_a_survey_and_an_invite_in_the_browser(  # ty
             await page.locator("#weeks tbody tr a").first.click()
             await page.wait_for_selector("#figures")
             await _shoot(opened, "digest", 1280)
+            base = page.url
+            read = await page.request.get(base + "/digest.html")
+            assert read.ok and "<html" in await read.text()
+            workbook = await page.request.get(base + "/digest.xlsx")
+            assert workbook.ok and (await workbook.body()).startswith(b"PK")  # a zip: the XLSX workbook
+            exported = await page.request.get(served.url + "/surveys/transit_check/export.csv")
+            table = (await exported.body()).decode("utf-8-sig")
+            assert table.startswith("response,participant") and "7101" not in table  # pseudonyms only
             assert opened.errors == []
 
     async with open_page(browser, PHONE, phone=True) as phone:
