@@ -51,23 +51,25 @@ class Spans:
 
 
 def spans(now: datetime, zone: Any) -> Spans:
-    """Today and this week in the plan's zone, and the same spans a week before."""
-    local_now = to_local(now, zone)
-    today = local_now.date()
+    """Today and this week so far in the plan's zone, and the same spans a week before, up to the same time."""
+    today = to_local(now, zone).date()
     week = week_start(today)
+    a_week = timedelta(days=7)
     days = {
         "today": (today, today + timedelta(days=1)),
-        "day_week_before": (today - timedelta(days=7), today - timedelta(days=6)),
+        "day_week_before": (today - a_week, today - a_week + timedelta(days=1)),
         "week": (week, today + timedelta(days=1)),
-        "week_before": (week - timedelta(days=7), today - timedelta(days=6)),
+        "week_before": (week - a_week, today - a_week + timedelta(days=1)),
     }
 
     def at(d: date) -> datetime:
         return datetime.combine(d, time(), tzinfo=zone)
 
     bounds = {
-        name: (at(first), min(at(after), now) if name in ("today", "week") else at(after))
-        for name, (first, after) in days.items()
+        "today": (at(today), now),
+        "day_week_before": (at(today - a_week), now - a_week),
+        "week": (at(week), now),
+        "week_before": (at(week - a_week), now - a_week),
     }
     return Spans(bounds, days)
 
@@ -135,11 +137,14 @@ async def _grouped(
     bounds: dict[str, tuple[datetime, datetime]],
     groups: Mapping[str, QueryableAttribute[Any]],
     fixed: dict[str, str] | None = None,
+    where: ColumnElement[bool] | None = None,
 ) -> None:
-    """Count ``column``'s rows since ``since`` into the periods, grouped by ``groups`` (dimension -> column);
-    ``fixed`` gives a dimension that is the same for every row."""
+    """Count ``column``'s rows since ``since`` (and ``where``) into the periods, grouped by ``groups``
+    (dimension -> column); ``fixed`` gives a dimension that is the same for every row."""
     columns = list(groups.values())
     query = select(*columns, *_period_sums(column, bounds)).where(column >= since).group_by(*columns)
+    if where is not None:
+        query = query.where(where)
     for row in await session.execute(query):
         values: dict[str, str | None] = dict(zip(groups, row[: len(columns)], strict=True))
         values.update(fixed or {})
@@ -173,7 +178,7 @@ async def _meetings(session: AsyncSession, span: Spans, measure: Measure) -> Non
 async def _coverage(session: AsyncSession) -> Coverage:
     findings = await session.execute(
         select(Finding.working_group, Finding.source, func.count())
-        .where(Finding.working_group.is_not(None))
+        .where(Finding.working_group.is_not(None), Finding.deleted_at.is_(None))
         .group_by(Finding.working_group, Finding.source)
     )
     meetings = await session.execute(
@@ -204,7 +209,8 @@ async def dashboard(app: AppContext, now: datetime | None = None) -> Dashboard:
             "source": Finding.source,
             "stakeholder_group": Finding.stakeholder_group,
         }
-        await _grouped(session, measures["findings"], Finding.created_at, since, span.bounds, found)
+        kept = Finding.deleted_at.is_(None)
+        await _grouped(session, measures["findings"], Finding.created_at, since, span.bounds, found, where=kept)
         await _meetings(session, span, measures["meetings"])
         coverage = await _coverage(session)
     return Dashboard(at=now, spans=span, measures=measures, coverage=coverage)

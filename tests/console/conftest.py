@@ -14,6 +14,7 @@ import asyncio
 import itertools
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,7 @@ async def make_console(
     await migrate.upgrade(engine)
     context = AppContext(settings=settings, plan=load_plan(), engine=engine, sessions=session_factory(engine))
     try:
-        yield Console(context, create_app(context, redis=redis, refresh_seconds=2), settings.web_url)
+        yield Console(context, create_app(context, redis=redis, refresh_seconds=2, figures_ttl=0), settings.web_url)
     finally:
         await engine.dispose()
 
@@ -137,21 +138,27 @@ def csrf_of(html: str) -> str:
     return html.split(marker, 1)[1].split('"', 1)[0]
 
 
-@pytest.fixture
-async def served(console: Console) -> AsyncIterator[Console]:
-    """The console served by uvicorn at ``console.url`` (for a browser)."""
-    port = urlsplit(console.url).port
-    server = uvicorn.Server(uvicorn.Config(console.app, host="127.0.0.1", port=port, log_level="warning"))
+@asynccontextmanager
+async def serving(app: FastAPI, url: str) -> AsyncIterator[None]:
+    """Serve ``app`` with uvicorn at ``url``'s port while the block runs."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=urlsplit(url).port, log_level="warning"))
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():
             task.result()
         await asyncio.sleep(0.05)
     try:
-        yield console
+        yield
     finally:
         server.should_exit = True
         await task
+
+
+@pytest.fixture
+async def served(console: Console) -> AsyncIterator[Console]:
+    """The console served by uvicorn at ``console.url`` (for a browser)."""
+    async with serving(console.app, console.url):
+        yield console
 
 
 @pytest.fixture
