@@ -182,7 +182,7 @@ async def test_the_secretariat_runs_a_survey_and_an_invite_in_the_browser(  # ty
             await page.locator("#weeks tbody tr a").first.click()
             await page.wait_for_selector("#figures")
             await _shoot(opened, "digest", 1280)
-            base = page.url
+            base, digest = page.url, page.url.removeprefix(served.url)
             read = await page.request.get(base + "/digest.html")
             assert read.ok and "<html" in await read.text()
             workbook = await page.request.get(base + "/digest.xlsx")
@@ -200,7 +200,9 @@ async def test_the_secretariat_runs_a_survey_and_an_invite_in_the_browser(  # ty
             ("survey-preview", "/surveys/transit_check/preview?language=fa"),
             ("invites", "/invites"),
             ("meetings", "/meetings"),
+            ("meeting", f"/meetings/{meeting}"),
             ("digests", "/digests"),
+            ("digest", digest),
         ):
             await phone.page.goto(served.url + path)
             await _shoot(phone, name, PHONE[0])
