@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from backend.console import digests
+from backend.console.staff import Staff
 from backend.digest.build import Digest
 from backend.digest.period import Period
 from backend.errors import Refused
@@ -20,8 +21,10 @@ from backend.jalali import today_local
 from console.auth import Context, Lang, Member
 from console.files import HTML, XLSX, download
 from console.render import NavItem, page, redirect
+from console.shared import shared, time_bucket
 
 router = APIRouter()
+BUILT_SECONDS = 60  # a digest read or downloaded is at most a minute old
 NAV = [NavItem("nav.digests", "/digests", lambda staff: staff.is_member)]
 
 
@@ -47,10 +50,18 @@ def _period(app: Context, first: str, last: str) -> Period:
         raise Refused("digests.span.date", text=f"{first} – {last}") from None
 
 
+async def _digest(request: Request, app: Context, staff: Staff, first: str, last: str) -> Digest:
+    """The digest of a period, built at most once every ``BUILT_SECONDS`` for all readers."""
+    period = _period(app, first, last)
+    return await shared(request).get(
+        ("digest", period), time_bucket(BUILT_SECONDS), lambda: digests.build(app, staff, period)
+    )
+
+
 @router.get("/digests/{first}/{last}")
 async def digest_page(request: Request, app: Context, staff: Member, lang: Lang, first: str, last: str) -> Response:
     """A digest's key figures against the period before, its top problems, and links to read or download it."""
-    digest = await digests.build(app, staff, _period(app, first, last))
+    digest = await _digest(request, app, staff, first, last)
     return page(request, "digest.html", digest=digest, period=digest.period, label=digest.period.label(lang))
 
 
@@ -64,11 +75,20 @@ def _files(digest: Digest, lang: str) -> tuple[bytes, bytes]:
 
 @router.get("/digests/{first}/{last}/digest.{kind}")
 async def digest_file(
-    app: Context, staff: Member, lang: Lang, first: str, last: str, kind: Literal["html", "xlsx"], save: bool = False
+    request: Request,
+    app: Context,
+    staff: Member,
+    lang: Lang,
+    first: str,
+    last: str,
+    kind: Literal["html", "xlsx"],
+    save: bool = False,
 ) -> Response:
     """The digest as the members receive it: the HTML page (to read here, or ``save``) or the XLSX workbook."""
-    digest = await digests.build(app, staff, _period(app, first, last))
-    html, xlsx = await asyncio.to_thread(_files, digest, lang)
+    digest = await _digest(request, app, staff, first, last)
+    html, xlsx = await shared(request).get(
+        ("files", digest.period, lang), digest.built_at, lambda: asyncio.to_thread(_files, digest, lang)
+    )
     name = f"digest-{first}_{last}-{lang}.{kind}"
     if kind == "xlsx":
         return download(xlsx, name, XLSX)

@@ -26,6 +26,7 @@ from console.auth import Admin, Context, Lang
 from console.files import CSV, XLSX, download
 from console.qr import KINDS, qr_code
 from console.render import NavItem, page, redirect
+from console.shared import shared, time_bucket
 from reports.digest.tables import answer_label
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 router = APIRouter()
 NAV = [NavItem("nav.surveys", "/surveys", lambda staff: staff.is_admin)]
 RTL_LANGUAGES = ("fa", "ar", "ckb", "ur")
+FUNNEL_SECONDS = 10  # answers to unfinished responses move the funnel without changing the response counts
 
 
 def _language_name(lang: str) -> Callable[[str], str]:
@@ -100,10 +102,14 @@ def _results(section: SurveySection, app: AppContext, lang: str) -> list[tuple[s
 
 @router.get("/surveys/{code}")
 async def survey_page(request: Request, app: Context, staff: Admin, lang: Lang, code: str, done: str = "") -> Response:
-    """A survey: link and QR code, versions, dates, the funnel, each question's results, the export."""
+    """A survey: link and QR code, versions, dates, the funnel, each question's results, the export. The
+    results are computed again only when the survey's response counts move (shared by every reader)."""
     found = await surveys.survey_page(app, staff, code)
-    funnel = await surveys.funnel(app, staff, code)
-    section = await surveys.results(app, staff, code)
+    figures, counts = shared(request), (found.versions[-1].id, tuple(sorted(found.responses.items())))
+    funnel = await figures.get(
+        ("funnel", code), (counts, time_bucket(FUNNEL_SECONDS)), lambda: surveys.funnel(app, staff, code)
+    )
+    section = await figures.get(("results", code), counts, lambda: surveys.results(app, staff, code))
     labels = {q.name: localize(q.label, lang) or q.name for q in found.definition.questions}
     steps = _bars([(labels.get(s.question, s.question), s.reached) for s in funnel.steps])
     return page(
