@@ -17,11 +17,13 @@ import pytest
 import uvicorn
 import zxingcpp
 from PIL import Image
+from playwright.async_api import expect
 
 from backend import migrate
 from backend.context import AppContext
 from backend.db import create_engine, session_factory
 from backend.jalali import format_date, today_local
+from backend.locales import localize_number
 from backend.plan import load_plan
 from bot.runner import running_bot
 from console.app import create_app
@@ -39,6 +41,7 @@ ADMIN = 900_777
 BOT_USERNAME = "meydan_test_bot"  # the emulator's bot
 SURVEY_LINK = f"https://t.me/{BOT_USERNAME}?start=s_transit_check"
 PHONE = (400, 860)
+COMPLETED_TODAY = "#today .card[data-measure='completed'] .value"
 
 
 @dataclass
@@ -70,7 +73,7 @@ async def with_bot(settings_for, tmp_path: Path) -> AsyncIterator[Served]:  # ty
 
 
 async def _completed_today(page: Any) -> int:
-    text = await page.locator("#today .card[data-measure='completed'] .value").inner_text()
+    text = await page.locator(COMPLETED_TODAY).inner_text()
     return int(text.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")))
 
 
@@ -156,8 +159,9 @@ async def test_the_secretariat_runs_a_survey_and_an_invite_in_the_browser(  # ty
             assert "<svg" in Path(str(await (await svg.value).path())).read_text()
 
             await _answer_transit(emulator)
-            await page.goto(served.url + "/")
-            assert await _completed_today(page) == before + 1
+            await page.goto(served.url + "/")  # the figures refresh themselves: wait for the next count
+            moved = localize_number(before + 1, "fa")
+            await expect(page.locator(COMPLETED_TODAY)).to_have_text(moved, timeout=15_000)
             await page.goto(served.url + "/surveys/transit_check")
             modes = page.locator("figure.result").nth(2)  # the third counted question
             assert "قطار شهری" in await modes.inner_text()  # Metro, in Persian, chosen once
