@@ -59,6 +59,7 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     api_base: str = TELEGRAM_API_BASE
+    bot_username: str | None = None  # for the deep links and QR codes the console shows; unset: "/start <payload>"
     data_dir: Path = Path("var")
     database_url: str | None = None
     redis_url: str | None = None

@@ -49,7 +49,10 @@ def when(value: date | datetime | None, lang: str) -> str:
 def refusal(key: str, lang: str, params: dict[str, object]) -> str:
     """Why something was refused, in words; a general reason for a key the console has no text for."""
     known = key in catalog(lang) or key in catalog(DEFAULT_LANGUAGE)
+    shown = {
+        name: number(v, lang) if isinstance(v, int) and not isinstance(v, bool) else v for name, v in params.items()
+    }
     try:
-        return t(key, lang, **params) if known else t("refused.general", lang)
+        return t(key, lang, **shown) if known else t("refused.general", lang)
     except (KeyError, IndexError):  # a text naming a parameter the refusal did not give
         return t("refused.general", lang)

@@ -50,7 +50,7 @@ class Role(Timestamped, Base):
 
 
 class Invite(Timestamped, Base):
-    """A one-time invitation to a role; only the token's hash is stored."""
+    """A one-time invitation to a role; only the token's hash is stored. A revoked one cannot be used."""
 
     __tablename__ = "invites"
 
@@ -60,5 +60,6 @@ class Invite(Timestamped, Base):
     scope: Mapped[str] = mapped_column(String(80), default="")
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
     used_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("participants.id", ondelete="SET NULL"))
     created_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("participants.id", ondelete="SET NULL"))

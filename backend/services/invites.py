@@ -24,7 +24,7 @@ INVITABLE = {"facilitator": "working group", "ngo": "forum", "member": "body"}
 
 
 class InviteRefused(Refused):
-    """An invite token that cannot be used; ``reason`` is ``unknown``, ``expired`` or ``used``."""
+    """An invite token that cannot be used; ``reason`` is ``unknown``, ``revoked``, ``expired`` or ``used``."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"invites.refused.{reason}")
@@ -103,13 +103,15 @@ async def redeem(
     invite = await session.scalar(select(Invite).where(Invite.token_hash == digest))
     if invite is None or not hmac.compare_digest(invite.token_hash, digest):
         raise InviteRefused("unknown")
+    if invite.revoked_at is not None:
+        raise InviteRefused("revoked")
     if invite.used_at is not None:
         raise InviteRefused("used")
     if invite.expires_at <= now:
         raise InviteRefused("expired")
     claimed = await session.execute(
         update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
         .values(used_at=now, used_by=participant_id)
         .execution_options(synchronize_session=False)
     )

@@ -9,6 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from backend.context import AppContext
+from backend.links import SURVEY_PREFIX
 from backend.models import Participant
 from backend.participants import onboarding
 from backend.surveys.model import localize
@@ -19,7 +20,6 @@ from bot.surveys.callbacks import OpenSurvey
 from bot.surveys.render import button_rows
 from bot.surveys.starting import begin_survey
 
-SURVEY_LINK_PREFIX = "s_"
 PENDING_SURVEY = "pending_survey"
 
 
@@ -101,8 +101,8 @@ async def start(
     message: Message, command: CommandObject, bot: Bot, app: AppContext, state: FSMContext, lang: str
 ) -> None:
     """Welcome; newcomers get the language choice and the privacy notice, others their surveys."""
-    if command.args and command.args.startswith(SURVEY_LINK_PREFIX):
-        await state.update_data({PENDING_SURVEY: command.args.removeprefix(SURVEY_LINK_PREFIX)})
+    if command.args and command.args.startswith(SURVEY_PREFIX):
+        await state.update_data({PENDING_SURVEY: command.args.removeprefix(SURVEY_PREFIX)})
     participant = await onboarding.welcome(app, sender_id(message))  # unblocking a bot sends /start
     await message.answer(t("start.welcome", lang, plan=app.plan.name(lang)), reply_markup=language_keyboard())
     if participant is None:

@@ -1,28 +1,27 @@
-"""Deep links into the bot: role invites (``i_``) and NGO forums (``f_``)."""
+"""Deep links into the bot (built in backend.links) and the forum payload."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
 
-from backend.config import BALE_API_BASE
 from backend.forums.service import forum_key
+from backend.links import FORUM_PREFIX, INVITE_PREFIX, deep_link
 
 if TYPE_CHECKING:  # aiogram takes seconds to import; the CLI only needs deep_link
     from aiogram import Bot
 
-INVITE_PREFIX = "i_"
-FORUM_PREFIX = "f_"
+__all__ = [
+    "DEEP_LINK",
+    "FORUM_PREFIX",
+    "INVITE_PREFIX",
+    "bot_link",
+    "deep_link",
+    "forum_payload",
+    "parse_forum_payload",
+]
 DEEP_LINK = re.compile(r"^(i|f)_")
 _FORUM_PAYLOAD = re.compile(r"^f_(\d{1,18})_([A-Za-z0-9_-]{16})$")
-
-
-def deep_link(api_base: str, username: str | None, payload: str) -> str:
-    """``https://t.me/<bot>?start=<payload>`` (ble.ir on Bale); without a username, the /start command."""
-    if not username:
-        return f"/start {payload}"
-    host = "ble.ir" if api_base == BALE_API_BASE else "t.me"
-    return f"https://{host}/{username}?start={payload}"
 
 
 async def bot_link(bot: Bot, api_base: str, payload: str) -> str:
