@@ -23,6 +23,7 @@ from bot.commands import (
     plan,
     prioritize,
     problems,
+    progress,
     run,
     setup_logging,
     survey,
@@ -45,6 +46,7 @@ app.add_typer(problems.app, name="problems")
 app.add_typer(aggregate.app, name="aggregate")
 app.add_typer(prioritize.app, name="prioritize")
 app.add_typer(agenda.app, name="agenda")
+app.command("progress")(progress.progress)
 app.command("digest")(digest.command)
 SANDBOX = "sandbox.cli"
 """The tools that run Meydan without real people (emulator, demo, benchmarks): found by name, so the

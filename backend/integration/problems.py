@@ -24,6 +24,7 @@ from backend.integration.grouping import Pair, most_central
 from backend.integration.matching import group_complaints
 from backend.integration.reading import strip_politeness
 from backend.integration.reconcile import keep_problems
+from backend.lifecycle import stages
 from backend.models import AgendaItem, Finding, MergeDecision, Problem, ProblemFinding
 
 PROBLEM_KIND = "problem"  # the kind of finding integrated into problems
@@ -187,6 +188,7 @@ async def integrate(
                 [{"title": titles[g], "axis": axes[g], "status": PROPOSED} for g in new_groups],
             )
         ).all()
+        await stages.integrated(session, problem_of[new_groups].tolist())
     changed = []
     for group, problem_id in kept.items():
         problem_of[group] = problem_id
@@ -350,6 +352,7 @@ async def split(
     new = Problem(title="", status=CONFIRMED)
     session.add(new)
     await session.flush()
+    await stages.integrated(session, [new.id])
     await session.execute(
         update(ProblemFinding)
         .where(ProblemFinding.finding_id.in_(sorted(leaving)))
