@@ -53,6 +53,7 @@ class ProblemSummary:
 
     id: int
     title: str
+    public_title: str | None
     axis: str | None
     status: str
     findings: int
@@ -378,6 +379,7 @@ async def summaries(
         select(
             Problem.id,
             Problem.title,
+            Problem.public_title,
             Problem.axis,
             Problem.status,
             findings,
@@ -387,7 +389,7 @@ async def summaries(
         .outerjoin(ProblemFinding, ProblemFinding.problem_id == Problem.id)
         .outerjoin(Finding, and_(Finding.id == ProblemFinding.finding_id, Finding.deleted_at.is_(None)))
         .where(Problem.status != RETIRED)
-        .group_by(Problem.id, Problem.title, Problem.axis, Problem.status)
+        .group_by(Problem.id, Problem.title, Problem.public_title, Problem.axis, Problem.status)
         .order_by(findings.desc(), Problem.id)
         .offset(offset)
         .limit(limit)
