@@ -360,7 +360,7 @@ def _decision_events(body: ApprovalBody, item: AgendaItem, decision: Decision, l
     if decision.outcome not in (Outcome.APPROVED, Outcome.REJECTED):
         return []
     key, at, problem = f"decision{decision.id}", decision.created_at, item.problem_id
-    reasons = "؛ ".join(decision.tally.get("reasons", [])) or None
+    reasons = "؛ ".join(dict.fromkeys(decision.tally.get("reasons", []))) or None  # each reason once
     events = [stages.event(key, problem, decision.outcome, at=at, body=body.code, detail=reasons)]
     if decision.outcome == Outcome.APPROVED and last:
         events.append(stages.event(key, problem, "in_plan", at=at, body=body.code))
