@@ -24,6 +24,7 @@ from bot.commands import (
     prioritize,
     problems,
     progress,
+    publish,
     run,
     setup_logging,
     survey,
@@ -47,6 +48,7 @@ app.add_typer(aggregate.app, name="aggregate")
 app.add_typer(prioritize.app, name="prioritize")
 app.add_typer(agenda.app, name="agenda")
 app.command("progress")(progress.progress)
+app.command("publish")(publish.publish)
 app.command("digest")(digest.command)
 SANDBOX = "sandbox.cli"
 """The tools that run Meydan without real people (emulator, demo, benchmarks): found by name, so the

@@ -16,6 +16,8 @@ from backend.voting.agendas import next_entries
 TRAFFIC = "ترافیک سنگین در بلوار وکیل‌آباد هر روز صبح"
 GREEN = "کمبود فضای سبز در حاشیه شهر"
 WASTE = "جمع‌آوری نامنظم زباله در محلات"
+ELITE = "نبود سازوکار شفاف برای بودجه‌ریزی مشارکتی"
+TEXTS = (TRAFFIC, GREEN, WASTE, ELITE)
 BODY = "drafting_committee"
 
 
@@ -30,8 +32,17 @@ class People:
     members: list[int]
 
 
-async def _person(session, telegram_id: int, pseudonym: str, **values: object) -> Participant:  # type: ignore[no-untyped-def]
-    person = Participant(pseudonym=pseudonym, telegram_id=telegram_id, **{"stakeholder_group": "citizens", **values})
+FIRST_ID = 880_001  # participant ids no figure on a page could be (the privacy scan looks for them)
+CHAT = 600_700_000  # messenger ids: CHAT + the participant's number
+PSEUDONYM = "pseud-{}-3f9c2a"
+
+
+async def _person(session, n: int, **values: object) -> Participant:  # type: ignore[no-untyped-def]
+    person = Participant(
+        id=FIRST_ID + n,
+        pseudonym=PSEUDONYM.format(n),
+        **{"telegram_id": CHAT + n, "stakeholder_group": "citizens", **values},
+    )
     session.add(person)
     await session.flush()
     return person
@@ -40,16 +51,17 @@ async def _person(session, telegram_id: int, pseudonym: str, **values: object) -
 async def build(app: AppContext, *, reject_reason: str | None = None) -> People:
     """Findings from citizens, a meeting and imports; integrated; the first body's agenda decided."""
     async with app.sessions() as session, session.begin():
-        citizen = await _person(session, 7001, "pseud-citizen", district="district_1")
-        muted = await _person(session, 7002, "pseud-muted", district="district_1", muted_at=utcnow())
-        forgotten = await _person(session, None, "forgotten-3", forgotten_at=utcnow())  # type: ignore[arg-type]
-        facilitator = await _person(session, 7004, "pseud-facilitator", stakeholder_group="municipality_staff")
-        members = [await _person(session, 7100 + i, f"pseud-member-{i}") for i in range(3)]
+        citizen = await _person(session, 1, district="d01")
+        muted = await _person(session, 2, district="d01", muted_at=utcnow())
+        forgotten = await _person(session, 3, telegram_id=None, forgotten_at=utcnow())
+        facilitator = await _person(session, 4, stakeholder_group="municipality_staff")
+        elite = await _person(session, 5, stakeholder_group="elites")
+        members = [await _person(session, 10 + i) for i in range(3)]
         for m in members:
             session.add(Role(participant_id=m.id, role="member", scope=BODY))
         meeting = Meeting(
             source="neighborhood_council",
-            working_group="district_1:transport",
+            working_group="d01:transport",
             held_on=date(2026, 12, 1),
             facilitator_id=facilitator.id,
             status="closed",
@@ -71,12 +83,23 @@ async def build(app: AppContext, *, reject_reason: str | None = None) -> People:
                 text=text,
                 source=source,
                 axis="transport",
-                district="district_1",
+                district="d01",
                 stakeholder_group="citizens",
                 severity=4,
                 participant_id=participant,
                 meeting_id=meeting_id,
             )
+        await record_finding(  # the only elite of district 2: a cell of one person, suppressed
+            session,
+            kind="problem",
+            text=ELITE,
+            source="elite_interview",
+            axis="governance",
+            district="d02",
+            stakeholder_group="elites",
+            severity=3,
+            participant_id=elite.id,
+        )
         await problems.integrate(session)
     async with app.sessions() as session, session.begin():
         entries = await next_entries(session, app.plan, BODY)
@@ -97,6 +120,17 @@ async def build(app: AppContext, *, reject_reason: str | None = None) -> People:
                 )
         await voting.close_due(session, app.plan, now=agenda.deadline + timedelta(seconds=1))
     return People(citizen.id, muted.id, forgotten.id, facilitator.id, [m.id for m in members])
+
+
+def secrets(people: People) -> list[str]:
+    """What must never be public: participant and messenger ids, pseudonyms, the statements."""
+    numbers = [FIRST_ID + n for n in (1, 2, 3, 4, 5, 10, 11, 12)]
+    return [
+        *(str(n) for n in numbers),
+        *(str(n - FIRST_ID + CHAT) for n in numbers),
+        *(PSEUDONYM.format(n - FIRST_ID) for n in numbers),
+        *TEXTS,
+    ]
 
 
 async def problem_of(app: AppContext, text: str) -> int:

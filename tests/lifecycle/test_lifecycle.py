@@ -70,11 +70,12 @@ async def test_weekly_batch_one_message_per_person_and_never_twice(app: AppConte
     people = await scenario.build(app)
     report = await weekly_batch(app, "2026-12-05", _render)
     sent = await _outbox(app)
-    assert set(sent) == {7001, 7004}  # the citizen and the meeting's facilitator; not the muted or the forgotten
+    # the citizens, the meeting's facilitator; not the muted or the forgotten
+    assert set(sent) == {scenario.CHAT + 1, scenario.CHAT + 4, scenario.CHAT + 5}
     assert all(len(texts) == 1 for texts in sent.values())
-    assert sent[7001][0].count(":approved") == 2  # both of the citizen's items, in one message
-    assert sent[7004][0].count(":approved") == 1
-    assert (report.recipients, report.queued, report.items) == (2, 2, 3)
+    assert sent[scenario.CHAT + 1][0].count(":approved") == 2  # both of the citizen's items, in one message
+    assert sent[scenario.CHAT + 4][0].count(":approved") == 1
+    assert (report.recipients, report.queued, report.items) == (3, 3, 4)
 
     again = await weekly_batch(app, "2026-12-05", _render)  # a rerun of the same week: nothing new
     assert (again.recipients, again.queued) == (0, 0)
@@ -98,7 +99,7 @@ async def test_weekly_batch_one_message_per_person_and_never_twice(app: AppConte
 async def test_mine_lists_every_item_with_its_stage(app: AppContext) -> None:
     await scenario.build(app)
     async with app.sessions() as session:
-        items = await mine(session, 7001)
+        items = await mine(session, scenario.CHAT + 1)
         nobody = await mine(session, 9999)
     assert nobody is None
     assert items is not None and len(items) == 2
