@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     max_file_mb: int = Field(default=20, ge=1)  # the Bot API lets a bot download at most 20 MB
     public_url: str = "http://127.0.0.1:8000/public"  # where the public results are read (links in messages)
     outbox_retention_days: int = Field(default=30, ge=1)  # how long files of delivered pushes are kept
+    web_url: str = "http://127.0.0.1:8000"  # the console's public address (`meydan web`); sign-in links point here
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -126,6 +127,13 @@ class Settings(BaseSettings):
         if value is not None and not (value.startswith(("http://", "https://")) and urlsplit(value).hostname):
             raise ValueError("expected the public http(s) URL of the webhook, e.g. https://bot.example.org/webhook")
         return value
+
+    @field_validator("web_url")
+    @classmethod
+    def _web_http_url(cls, value: str) -> str:
+        if not (value.startswith(("http://", "https://")) and urlsplit(value).hostname):
+            raise ValueError("expected the console's public http(s) URL, e.g. https://meydan.example.org")
+        return value.rstrip("/")
 
     @field_validator("webhook_secret")
     @classmethod

@@ -28,6 +28,7 @@ from bot.commands import (
     run,
     setup_logging,
     survey,
+    web,
 )
 
 app = typer.Typer(
@@ -49,6 +50,7 @@ app.add_typer(prioritize.app, name="prioritize")
 app.add_typer(agenda.app, name="agenda")
 app.command("progress")(progress.progress)
 app.command("publish")(publish.publish)
+app.add_typer(web.app, name="web")
 app.command("digest")(digest.command)
 SANDBOX = "sandbox.cli"
 """The tools that run Meydan without real people (emulator, demo, benchmarks): found by name, so the
