@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0008_workbench'
-down_revision: str | None = '0005_merge_reasons'
+down_revision: str | None = '0006_console'  # chained here so the loop branch has one head (the integrator re-chains)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """The lifecycle: stage events of problems and actions, what each contributor was told, /mute
 
 Revision ID: 0009_lifecycle
-Revises: 0006_console, 0008_workbench (both merged in: the console serves the public pages, which show the public title)
+Revises: 0008_workbench (after 0006_console; both merged in: the console serves the public pages, which show the public title)
 Create Date: 2026-12-07 18:20:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import backend.models.base
 
 revision: str = '0009_lifecycle'
-down_revision: str | tuple[str, ...] | None = ('0006_console', '0008_workbench')
+down_revision: str | None = '0008_workbench'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
