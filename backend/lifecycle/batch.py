@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.context import AppContext, transaction
 from backend.lifecycle.mine import Contribution, contributions, pairs
 from backend.models import OutboxMessage, Participant, StageNotice
-from backend.services.outbox import Outgoing, enqueue_many
+from backend.services.outbox import Outgoing
 
 CHUNK = 1_000  # people per transaction
 SHOWN = 10  # items listed in one message; the rest are counted
@@ -82,15 +83,30 @@ async def news(session: AsyncSession) -> dict[Recipient, list[Contribution]]:
     return dict(moved)
 
 
-async def _told(session: AsyncSession, rows: list[dict[str, int]]) -> None:
+def _insert(session: AsyncSession, model: Any) -> Any:
+    """The dialect's INSERT (for ON CONFLICT), run as one executemany over many rows."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    for start in range(0, len(rows), 5_000):
-        statement = dialect.insert(StageNotice).values(rows[start : start + 5_000])
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["participant_id", "finding_id"], set_={"event_id": statement.excluded.event_id}
-            )
-        )
+    return dialect.insert(model.__table__)
+
+
+async def _queue(session: AsyncSession, messages: list[Outgoing]) -> int:
+    """Enqueue the messages, skipping keys present (one executemany, not one huge VALUES list)."""
+    if not messages:
+        return 0
+    statement = _insert(session, OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    result = await session.execute(statement, [m.row(None) for m in messages])
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def _told(session: AsyncSession, rows: list[dict[str, int]]) -> None:
+    """Record what each person was told (the latest event per item), replacing what they were told before."""
+    if not rows:
+        return
+    statement = _insert(session, StageNotice)
+    statement = statement.on_conflict_do_update(
+        index_elements=["participant_id", "finding_id"], set_={"event_id": statement.excluded.event_id}
+    )
+    await session.execute(statement, rows)
 
 
 async def _send_chunk(
@@ -110,7 +126,7 @@ async def _send_chunk(
         )
         for r, found in fresh
     ]
-    queued = await enqueue_many(session, messages)
+    queued = await _queue(session, messages)
     await _told(
         session,
         [

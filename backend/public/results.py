@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -177,11 +178,16 @@ async def _ranks(session: AsyncSession, plan: Plan) -> dict[int, tuple[int, floa
     return ranks
 
 
+@lru_cache(maxsize=4096)
+def _week(day: date) -> tuple[int, int]:
+    return jalali_week(day)
+
+
 def _weeks(received: Iterable[tuple[datetime, tuple[str, int]]], zone: Any) -> list[Week]:
     findings: Counter[tuple[int, int]] = Counter()
     people: dict[tuple[int, int], set[tuple[str, int]]] = defaultdict(set)
     for at, person in received:
-        key = jalali_week(to_local(at, zone).date())
+        key = _week(to_local(at, zone).date())
         findings[key] += 1
         people[key].add(person)
     return [Week(y, w, week_bounds(y, w)[0], findings[(y, w)], len(people[(y, w)])) for y, w in sorted(findings)]

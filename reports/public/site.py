@@ -7,12 +7,18 @@ served under ``/public/`` and opened from a folder. A problem's page address nev
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from markupsafe import Markup, escape
 
 from backend.jalali import format_date, format_week, to_local
 from backend.lifecycle.stages import Stage
@@ -43,11 +49,26 @@ class Site:
         return item.name(lang) if item is not None else label("public.unknown", lang)
 
     def date(self, value: Any, lang: str) -> str:
-        return format_date(to_local(value, self.zone).date(), lang) if value is not None else "—"
+        return _day(to_local(value, self.zone).date(), lang) if value is not None else "—"
+
+    @cached_property
+    def by_id(self) -> dict[int, PublicProblem]:
+        """The problems by id."""
+        return {p.id: p for p in self.results.problems}
+
+
+@lru_cache(maxsize=4096)
+def _day(day: date, lang: str) -> str:
+    return format_date(day, lang)
+
+
+@lru_cache(maxsize=1024)
+def _text(key: str, lang: str) -> str:
+    return label(f"public.{key}", lang)
 
 
 def _t(key: str, lang: str, **params: Any) -> str:
-    return label(f"public.{key}", lang, **params)
+    return label(f"public.{key}", lang, **params) if params else _text(key, lang)
 
 
 def _n(value: float | int | None, lang: str, decimals: int = 0) -> str:
@@ -123,7 +144,7 @@ def _counts(site: Site, kind: str, counts: dict[str, int], lang: str, caption: s
 
 
 def _decision_rows(site: Site, lang: str, home: str, body: str) -> list[list[dict[str, Any]]]:
-    titles = {p.id: p for p in site.results.problems}
+    titles = site.by_id
     rows = []
     for d in site.results.decisions:
         if d.body != body:
@@ -305,6 +326,51 @@ def _criterion(code: str, lang: str) -> str:
     return label(key, lang) if key in catalog(lang) else code
 
 
+def _cells_html(row: list[dict[str, Any]]) -> str:
+    out = []
+    for cell in row:
+        text = escape(cell["text"])
+        inner = f'<a href="{escape(cell["href"])}">{text}</a>' if cell.get("href") else text
+        out.append(f'<td class="num">{inner}</td>' if cell.get("num") else f"<td>{inner}</td>")
+    return "<tr>" + "".join(out) + "</tr>"
+
+
+def _block_html(block: dict[str, Any], none: str) -> str:
+    """One block of a page's main part, escaped (text is HTML-escaped; only our own markup is raw)."""
+    kind = block["kind"]
+    if kind in ("h2", "p"):
+        return f"<{kind}>{escape(block['text'])}</{kind}>"
+    if kind == "dl":
+        return "<dl>" + "".join(f"<dt>{escape(t)}</dt><dd>{escape(v)}</dd>" for t, v in block["pairs"]) + "</dl>"
+    if kind == "list":
+        items = []
+        for item in block["items"]:
+            text = escape(item["text"])
+            inner = f'<a href="{escape(item["href"])}">{text}</a>' if item.get("href") else text
+            note = f' <span class="note">{escape(item["note"])}</span>' if item.get("note") else ""
+            items.append(f"<li>{inner}{note}</li>")
+        return "<ul>" + "".join(items) + "</ul>"
+    if kind == "chart":
+        bars = "".join(
+            f'<rect x="{b["x"]}" y="{b["y"]}" width="{b["w"]}" height="{b["h"]}"></rect>' for b in block["bars"]
+        )
+        alt = escape(block["alt"])
+        return (
+            f'<figure><svg role="img" aria-labelledby="{block["id"]}" viewBox="0 0 {block["width"]} {block["height"]}" '
+            f'width="100%" preserveAspectRatio="xMidYMax meet"><title id="{block["id"]}">{alt}</title>{bars}</svg>'
+            f"<figcaption>{alt}</figcaption></figure>"
+        )
+    caption = escape(block["caption"])
+    if not block["rows"]:
+        return f'<h3>{caption}</h3><p class="none">{escape(none)}</p>'
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in block["columns"])
+    body = "\n".join(_cells_html(row) for row in block["rows"])
+    return (
+        f'<div class="scroll" role="region" aria-label="{caption}" tabindex="0"><table><caption>{caption}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table></div>"
+    )
+
+
 def _html(site: Site, path: str, lang: str, title: str, blocks: list[dict[str, Any]], current: str | None) -> str:
     depth = path.count("/")
     root = "../" * depth
@@ -326,8 +392,7 @@ def _html(site: Site, path: str, lang: str, title: str, blocks: list[dict[str, A
         language_link=_t("language_link", lang),
         other_lang=other_lang,
         other_href=other_href,
-        blocks=blocks,
-        none=_t("none", lang),
+        main=Markup("\n".join(_block_html(block, _t("none", lang)) for block in blocks)),
         generated=_t("generated", lang, date=site.date(site.results.generated_at, lang)),
     )
 
@@ -337,7 +402,7 @@ def page(site: Site, path: str) -> str | None:
     lang, inner = ("en", path[3:]) if path.startswith("en/") else ("fa", path)
     if inner.startswith("problems/") and inner.endswith(".html"):
         number = inner[len("problems/") : -len(".html")]
-        found = next((p for p in site.results.problems if str(p.id) == number), None) if number.isdigit() else None
+        found = site.by_id.get(int(number)) if number.isdigit() else None
         if found is None:
             return None
         title, blocks = _problem_blocks(site, found, lang, "../")
@@ -369,18 +434,43 @@ def data_files(results: Results) -> Iterator[tuple[str, str]]:
         yield f"data/{dataset}.csv", opendata.as_csv(results, dataset)
 
 
-def write_site(site: Site, out: Path) -> int:
-    """Write every page, the style sheet and the open data under ``out``; how many files."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "problems").mkdir(exist_ok=True)
-    (out / "en" / "problems").mkdir(parents=True, exist_ok=True)
-    (out / "data").mkdir(exist_ok=True)
-    count = 0
-    for path in paths(site):
+_FORKED: Site | None = None  # the site a forked writer renders (set only while writing)
+PARALLEL_FROM = 500  # pages: fewer are written in this process
+
+
+def _write(site: Site, out: Path, part: list[str]) -> int:
+    for path in part:
         text = page(site, path)
         assert text is not None
-        (out / path).write_text(text, encoding="utf-8")
-        count += 1
+        with open(out / path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    return len(part)
+
+
+def _write_forked(job: tuple[Path, list[str]]) -> int:
+    assert _FORKED is not None
+    return _write(_FORKED, *job)
+
+
+def write_site(site: Site, out: Path, *, workers: int | None = None) -> int:
+    """Write every page, the style sheet and the open data under ``out``; how many files.
+
+    Many pages are rendered by ``workers`` forked processes (default: one per core, at most 4), each
+    writing its share, where the platform forks."""
+    global _FORKED
+    for folder in (out, out / "problems", out / "en" / "problems", out / "data"):
+        folder.mkdir(parents=True, exist_ok=True)
+    every = list(paths(site))
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if workers > 1 and len(every) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+        _FORKED = site
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                count = sum(pool.map(_write_forked, [(out, every[i::workers]) for i in range(workers)]))
+        finally:
+            _FORKED = None
+    else:
+        count = _write(site, out, every)
     (out / "style.css").write_bytes(STYLE.read_bytes())
     for path, text in data_files(site.results):
         (out / path).write_text(text, encoding="utf-8")
