@@ -19,6 +19,7 @@ from bot.commands import (
     export,
     imports,
     invite,
+    news,
     outbox,
     plan,
     prioritize,
@@ -50,6 +51,7 @@ app.add_typer(prioritize.app, name="prioritize")
 app.add_typer(agenda.app, name="agenda")
 app.command("progress")(progress.progress)
 app.command("publish")(publish.publish)
+app.command("news")(news.news)
 app.add_typer(web.app, name="web")
 app.command("digest")(digest.command)
 SANDBOX = "sandbox.cli"
