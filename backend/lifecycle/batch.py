@@ -93,9 +93,13 @@ async def _queue(session: AsyncSession, messages: list[Outgoing]) -> int:
     """Enqueue the messages, skipping keys present (one executemany, not one huge VALUES list)."""
     if not messages:
         return 0
-    statement = _insert(session, OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    statement = (
+        _insert(session, OutboxMessage)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.__table__.c.dedupe_key)
+    )
     result = await session.execute(statement, [m.row(None) for m in messages])
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return len(result.all())
 
 
 async def _told(session: AsyncSession, rows: list[dict[str, int]]) -> None:
