@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.jalali import jalali_week, to_local, utcnow, week_bounds
@@ -111,11 +111,6 @@ def suppress(count: int) -> int | None:
     return count if count >= MIN_CELL else None
 
 
-def _person(participant_id: int | None, finding_id: int) -> tuple[str, int]:
-    """Who a finding counts as: its participant, else itself (an imported request, a meeting's note)."""
-    return ("p", participant_id) if participant_id is not None else ("f", finding_id)
-
-
 def _main(counts: Counter[str]) -> str | None:
     total = sum(counts.values())
     if not total:
@@ -183,11 +178,16 @@ def _week(day: date) -> tuple[int, int]:
     return jalali_week(day)
 
 
-def _weeks(received: Iterable[tuple[datetime, tuple[str, int]]], zone: Any) -> list[Week]:
+def _weeks(received: Iterable[tuple[datetime, int]], zone: Any) -> list[Week]:
+    """Findings and distinct people (a participant, or a finding without one) by Jalali week."""
     findings: Counter[tuple[int, int]] = Counter()
-    people: dict[tuple[int, int], set[tuple[str, int]]] = defaultdict(set)
+    people: dict[tuple[int, int], set[int]] = defaultdict(set)
+    hours: dict[int, tuple[int, int]] = {}  # the week of each UTC hour, computed once
     for at, person in received:
-        key = _week(to_local(at, zone).date())
+        hour = int(at.timestamp()) // 3600
+        key = hours.get(hour)
+        if key is None:
+            key = hours[hour] = _week(to_local(at, zone).date())
         findings[key] += 1
         people[key].add(person)
     return [Week(y, w, week_bounds(y, w)[0], findings[(y, w)], len(people[(y, w)])) for y, w in sorted(findings)]
@@ -201,34 +201,45 @@ async def results(session: AsyncSession, plan: Plan, zone: Any, now: datetime | 
         )
     ).all()
     ids = {p.id for p in problems}
-    rows = (
-        await session.execute(
-            select(
-                Finding.id,
-                Finding.participant_id,
-                Finding.source,
-                Finding.stakeholder_group,
-                Finding.district,
-                Finding.created_at,
-                ProblemFinding.problem_id,
-            )
-            .outerjoin(ProblemFinding, ProblemFinding.finding_id == Finding.id)
-            .where(Finding.deleted_at.is_(None))
-        )
-    ).all()
+    live = Finding.deleted_at.is_(None)
+    linked = select(ProblemFinding.problem_id).join(Finding, Finding.id == ProblemFinding.finding_id).where(live)
     sources: dict[int, Counter[str]] = defaultdict(Counter)
     groups: dict[int, Counter[str]] = defaultdict(Counter)
     districts: dict[int, Counter[str]] = defaultdict(Counter)
-    cells: dict[tuple[str, str], set[tuple[str, int]]] = defaultdict(set)
-    for row in rows:
-        person = _person(row.participant_id, row.id)
-        if row.district and row.stakeholder_group:
-            cells[(row.district, row.stakeholder_group)].add(person)
-        if row.problem_id in ids:
-            sources[row.problem_id][row.source] += 1
-            groups[row.problem_id][row.stakeholder_group or "unknown"] += 1
-            if row.district:
-                districts[row.problem_id][row.district] += 1
+    for counts, column in (
+        (sources, Finding.source),
+        (groups, Finding.stakeholder_group),
+        (districts, Finding.district),
+    ):
+        query = linked.add_columns(column, func.count()).group_by(ProblemFinding.problem_id, column)
+        for problem, value, n in (await session.execute(query)).all():
+            if problem in ids and (value or counts is groups):
+                counts[problem][value or "unknown"] += n
+    person = func.coalesce(Finding.participant_id, -Finding.id)  # an imported request or a note: one person
+    cell_rows = await session.execute(
+        select(Finding.district, Finding.stakeholder_group, func.count(person.distinct()))
+        .where(live, Finding.district.is_not(None), Finding.stakeholder_group.is_not(None))
+        .group_by(Finding.district, Finding.stakeholder_group)
+        .order_by(Finding.district, Finding.stakeholder_group)
+    )
+    cells = [Cell(str(d), str(g), suppress(n)) for d, g, n in cell_rows.all()]
+    received = (await session.execute(select(Finding.created_at, person).where(live))).all()
+    totals = (
+        (
+            await session.execute(
+                select(Finding.source, Finding.stakeholder_group, func.count())
+                .where(live)
+                .group_by(Finding.source, Finding.stakeholder_group)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    by_source: Counter[str] = Counter()
+    by_group: Counter[str] = Counter()
+    for source, group, n in totals:
+        by_source[source] += n
+        by_group[group or "unknown"] += n
     histories = await _histories(session, ids)
     decisions = await _decisions(session)
     by_problem: dict[int, list[PublicDecision]] = defaultdict(list)
@@ -260,8 +271,8 @@ async def results(session: AsyncSession, plan: Plan, zone: Any, now: datetime | 
         generated_at=now or utcnow(),
         problems=public,
         decisions=[d for d in decisions if d.problem_id in ids],
-        weeks=_weeks(((r.created_at, _person(r.participant_id, r.id)) for r in rows), zone),
-        cells=[Cell(d, g, suppress(len(people))) for (d, g), people in sorted(cells.items())],
-        by_source=dict(Counter(r.source for r in rows)),
-        by_group=dict(Counter(r.stakeholder_group or "unknown" for r in rows)),
+        weeks=_weeks(received, zone),
+        cells=cells,
+        by_source=dict(by_source),
+        by_group=dict(by_group),
     )

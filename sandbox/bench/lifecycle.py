@@ -7,6 +7,7 @@ problems of ``per_problem`` findings that went through integration, ranking, an 
 
 from __future__ import annotations
 
+import resource
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -130,6 +131,12 @@ async def populate(app: AppContext, contributors: int, per_problem: int = 10, pr
     return problems
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the site's forked writers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _news(lang: str, items: Any, more: int) -> str:
     return "\n".join(f"{item.finding_id}: {item.stage.stage}" for item in items) + (f"\n+{more}" if more else "")
 
@@ -142,9 +149,9 @@ async def bench_news(size: int, database_url: str | URL, progress: Progress = No
         app = context(url, Path(folder))
         try:
             problems = await populate(app, size, progress=progress)
-            started = perf_counter()
+            started, cpu = perf_counter(), _cpu()
             report = await weekly_batch(app, "bench-week", _news)
-            seconds = perf_counter() - started
+            seconds, cpu = perf_counter() - started, _cpu() - cpu
             started = perf_counter()
             again = await weekly_batch(app, "bench-week", _news)
             again_seconds = perf_counter() - started
@@ -156,6 +163,7 @@ async def bench_news(size: int, database_url: str | URL, progress: Progress = No
         "problems": problems,
         "queued": report.queued,
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "messages_per_second": round(size / seconds) if seconds else 0,
         "rerun_seconds": round(again_seconds, 2),
     }
@@ -173,12 +181,12 @@ async def bench_publish(size: int, database_url: str | URL, progress: Progress =
         app = context(url, Path(folder))
         try:
             await populate(app, size * 10, progress=progress)
-            started = perf_counter()
+            started, cpu = perf_counter(), _cpu()
             async with app.sessions() as session:
                 found = await results(session, app.plan, app.zone)
             read = perf_counter() - started
             files = write_site(Site(found, app.plan, app.zone), Path(folder) / "site")
-            seconds = perf_counter() - started
+            seconds, cpu = perf_counter() - started, _cpu() - cpu
             size_mb = sum(p.stat().st_size for p in (Path(folder) / "site").rglob("*") if p.is_file()) / 1e6
         finally:
             await app.engine.dispose()
@@ -186,6 +194,7 @@ async def bench_publish(size: int, database_url: str | URL, progress: Progress =
         "problems": size,
         "files": files,
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "read_seconds": round(read, 2),
         "megabytes": round(size_mb, 1),
     }
