@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import MeydanError
+from backend.context import AppContext, transaction
+from backend.errors import MeydanError, Refused
 from backend.jalali import utcnow
 from backend.lifecycle import stages
 from backend.models import AuditEntry, Finding, Problem
+from backend.text import parse_int
 
 DONE = 100
 
@@ -58,3 +62,38 @@ async def record_progress(
             )
         )
     return (await stages.latest(session, [subject_id], subject))[subject_id]
+
+
+PLAN_STAGES = ("in_plan", "in_execution", "done")
+
+
+@dataclass(frozen=True)
+class InPlan:
+    """A problem of the approved plan and where its execution stands."""
+
+    id: int
+    public_title: str | None
+    stage: stages.Stage
+
+
+async def in_plan(app: AppContext) -> list[InPlan]:
+    """The problems of the approved plan (in the plan, in execution or done), by number."""
+    async with app.sessions() as session:
+        latest = await stages.latest_all(session)
+        ids = sorted(p for p, s in latest.items() if s.stage in PLAN_STAGES)
+        titles = dict(
+            (await session.execute(select(Problem.id, Problem.public_title).where(Problem.id.in_(ids)))).all()
+        )
+    return [InPlan(p, titles.get(p), latest[p]) for p in ids]
+
+
+async def enter_progress(app: AppContext, actor: str, problem_id: int, percent: str, note: str | None) -> stages.Stage:
+    """Progress entered in the console: a problem of the approved plan, a percent typed in any digits."""
+    share = parse_int(percent)
+    if share is None or not 0 <= share <= DONE:
+        raise Refused("progress.bad_percent")
+    async with transaction(app) as session:
+        latest = (await stages.latest(session, [problem_id])).get(problem_id)
+        if latest is None or latest.stage not in PLAN_STAGES:
+            raise Refused("progress.not_in_plan", problem=problem_id)
+        return await record_progress(session, problem_id, percent=share, note=note, actor=actor)

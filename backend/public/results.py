@@ -225,16 +225,12 @@ async def results(session: AsyncSession, plan: Plan, zone: Any, now: datetime | 
     cells = [Cell(str(d), str(g), suppress(n)) for d, g, n in cell_rows.all()]
     received = (await session.execute(select(Finding.created_at, person).where(live))).all()
     totals = (
-        (
-            await session.execute(
-                select(Finding.source, Finding.stakeholder_group, func.count())
-                .where(live)
-                .group_by(Finding.source, Finding.stakeholder_group)
-            )
+        await session.execute(
+            select(Finding.source, Finding.stakeholder_group, func.count())
+            .where(live)
+            .group_by(Finding.source, Finding.stakeholder_group)
         )
-        .tuples()
-        .all()
-    )
+    ).all()
     by_source: Counter[str] = Counter()
     by_group: Counter[str] = Counter()
     for source, group, n in totals:
