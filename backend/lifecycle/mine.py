@@ -12,15 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Subquery, select, union
+from sqlalchemy import String, Subquery, and_, cast, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import AppContext
 from backend.lifecycle import stages
 from backend.lifecycle.stages import Stage
-from backend.models import Finding, Meeting, Note, Participant, ProblemFinding
+from backend.models import Finding, Meeting, Note, Participant, ProblemFinding, Role
 
 PROBLEM_KIND = "problem"
+NGO = "ngo"  # the role of an NGO seated in a forum (its scope: the forum's meeting id)
 INTEGRATED = Stage("integrated")  # a problem from before stages were recorded
 
 
@@ -38,14 +39,20 @@ class Contribution:
 
 
 def _given() -> Subquery:
-    """(participant, finding) pairs: the author, the NGO whose forum note it came from, the facilitator."""
+    """(participant, finding) pairs: the author, the NGO whose note it was, the facilitator, the forum's NGOs."""
     own = select(Finding.participant_id.label("participant_id"), Finding.id.label("finding_id")).where(
         Finding.participant_id.is_not(None)
     )
     noted = select(Note.participant_id, Finding.id).join(Note, Note.id == Finding.note_id)
     logged = select(Meeting.facilitator_id, Finding.id).join(Meeting, Meeting.id == Finding.meeting_id)
+    seated = select(Role.participant_id, Finding.id).join(  # an NGO: every finding of its forum
+        Role, and_(Role.role == NGO, Role.scope == cast(Finding.meeting_id, String))
+    )
     return union(
-        own, noted.where(Note.participant_id.is_not(None)), logged.where(Meeting.facilitator_id.is_not(None))
+        own,
+        noted.where(Note.participant_id.is_not(None)),
+        logged.where(Meeting.facilitator_id.is_not(None)),
+        seated.where(Finding.meeting_id.is_not(None)),
     ).subquery()
 
 

@@ -56,6 +56,7 @@ async def build(app: AppContext, *, reject_reason: str | None = None) -> People:
         forgotten = await _person(session, 3, telegram_id=None, forgotten_at=utcnow())
         facilitator = await _person(session, 4, stakeholder_group="municipality_staff")
         elite = await _person(session, 5, stakeholder_group="elites")
+        ngo = await _person(session, 6, stakeholder_group="civil_society")
         members = [await _person(session, 10 + i) for i in range(3)]
         for m in members:
             session.add(Role(participant_id=m.id, role="member", scope=BODY))
@@ -68,6 +69,7 @@ async def build(app: AppContext, *, reject_reason: str | None = None) -> People:
         )
         session.add(meeting)
         await session.flush()
+        session.add(Role(participant_id=ngo.id, role="ngo", scope=str(meeting.id)))  # seated in it, as in a forum
         said = [
             (TRAFFIC, "citizen_poll", citizen.id, None),
             (TRAFFIC, "citizen_poll", muted.id, None),
@@ -124,7 +126,7 @@ async def build(app: AppContext, *, reject_reason: str | None = None) -> People:
 
 def secrets(people: People) -> list[str]:
     """What must never be public: participant and messenger ids, pseudonyms, the statements."""
-    numbers = [FIRST_ID + n for n in (1, 2, 3, 4, 5, 10, 11, 12)]
+    numbers = [FIRST_ID + n for n in (1, 2, 3, 4, 5, 6, 10, 11, 12)]
     return [
         *(str(n) for n in numbers),
         *(str(n - FIRST_ID + CHAT) for n in numbers),

@@ -70,12 +70,12 @@ async def test_weekly_batch_one_message_per_person_and_never_twice(app: AppConte
     people = await scenario.build(app)
     report = await weekly_batch(app, "2026-12-05", _render)
     sent = await _outbox(app)
-    # the citizens, the meeting's facilitator; not the muted or the forgotten
-    assert set(sent) == {scenario.CHAT + 1, scenario.CHAT + 4, scenario.CHAT + 5}
+    # the citizens, the meeting's facilitator and its NGO; not the muted or the forgotten
+    assert set(sent) == {scenario.CHAT + n for n in (1, 4, 5, 6)}
     assert all(len(texts) == 1 for texts in sent.values())
     assert sent[scenario.CHAT + 1][0].count(":approved") == 2  # both of the citizen's items, in one message
-    assert sent[scenario.CHAT + 4][0].count(":approved") == 1
-    assert (report.recipients, report.queued, report.items) == (3, 3, 4)
+    assert sent[scenario.CHAT + 4][0].count(":approved") == sent[scenario.CHAT + 6][0].count(":approved") == 1
+    assert (report.recipients, report.queued, report.items) == (4, 4, 5)
 
     again = await weekly_batch(app, "2026-12-05", _render)  # a rerun of the same week: nothing new
     assert (again.recipients, again.queued) == (0, 0)
@@ -84,9 +84,9 @@ async def test_weekly_batch_one_message_per_person_and_never_twice(app: AppConte
     async with app.sessions() as session, session.begin():
         await record_progress(session, traffic, percent=30)
     same_week = await weekly_batch(app, "2026-12-05", _render)
-    assert (same_week.queued, same_week.already) == (0, 2)  # at most one a week: the news waits
+    assert (same_week.queued, same_week.already) == (0, 3)  # at most one a week: the news waits
     next_week = await weekly_batch(app, "2026-12-12", _render)
-    assert next_week.queued == 2
+    assert next_week.queued == 3  # the citizen, the facilitator and the NGO of the traffic problem
     async with app.sessions() as session:
         text = (
             await session.scalars(
