@@ -9,7 +9,7 @@ where its own lifecycle does.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import String, Subquery, and_, cast, select, union
@@ -33,7 +33,7 @@ class Contribution:
     kind: str
     text: str
     received_at: datetime
-    subject: str
+    subject: str  # the finding's kind: a problem finding's subject is its problem, an action is its own
     subject_id: int | None  # the problem (or the action's own finding); None while only received
     stage: Stage
 
@@ -85,18 +85,12 @@ async def contributions(session: AsyncSession, finding_ids: Sequence[int]) -> di
     action_stages: dict[int, Stage] = {}
     for kind in {found[f].kind for f in actions}:
         action_stages |= await stages.latest(session, [f for f in actions if found[f].kind == kind], kind)
-    for finding_id, item in found.items():
-        if item.kind == PROBLEM_KIND and finding_id in problems:
+    for finding_id, item in found.items():  # modifying values only: the keys stay
+        if item.kind != PROBLEM_KIND:
+            found[finding_id] = replace(item, subject_id=finding_id, stage=action_stages.get(finding_id, item.stage))
+        elif finding_id in problems:
             problem = problems[finding_id]
-            stage = problem_stages.get(problem, INTEGRATED)
-            found[finding_id] = Contribution(
-                finding_id, item.kind, item.text, item.received_at, stages.PROBLEM, problem, stage
-            )
-        elif item.kind != PROBLEM_KIND:
-            stage = action_stages.get(finding_id, item.stage)
-            found[finding_id] = Contribution(
-                finding_id, item.kind, item.text, item.received_at, item.kind, finding_id, stage
-            )
+            found[finding_id] = replace(item, subject_id=problem, stage=problem_stages.get(problem, INTEGRATED))
     return found
 
 
