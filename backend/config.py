@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     throttle_work_limit: int = Field(default=200, ge=0)  # the limit of a facilitator or NGO at an open meeting
     max_text_length: int = Field(default=MAX_TEXT_LENGTH, ge=1)  # characters of a text or caption; survey answers too
     max_file_mb: int = Field(default=20, ge=1)  # the Bot API lets a bot download at most 20 MB
+    public_url: str = "http://127.0.0.1:8000/public"  # where the public results are read (links in messages)
     outbox_retention_days: int = Field(default=30, ge=1)  # how long files of delivered pushes are kept
     web_url: str = "http://127.0.0.1:8000"  # the console's public address (`meydan web`); sign-in links point here
 

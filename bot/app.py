@@ -27,7 +27,7 @@ from bot.i18n import LANGUAGES, t
 from bot.middlewares import LanguageMiddleware
 from bot.sessions import build_state, connect_redis
 
-COMMANDS = ("start", "surveys", "back", "skip", "cancel", "language", "forget", "help")
+COMMANDS = ("start", "surveys", "back", "skip", "cancel", "language", "mine", "mute", "unmute", "forget", "help")
 
 
 def create_bot(settings: Settings) -> Bot:

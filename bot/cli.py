@@ -19,10 +19,13 @@ from bot.commands import (
     export,
     imports,
     invite,
+    news,
     outbox,
     plan,
     prioritize,
     problems,
+    progress,
+    publish,
     run,
     setup_logging,
     survey,
@@ -46,6 +49,9 @@ app.add_typer(problems.app, name="problems")
 app.add_typer(aggregate.app, name="aggregate")
 app.add_typer(prioritize.app, name="prioritize")
 app.add_typer(agenda.app, name="agenda")
+app.command("progress")(progress.progress)
+app.command("publish")(publish.publish)
+app.command("news")(news.news)
 app.add_typer(web.app, name="web")
 app.command("digest")(digest.command)
 SANDBOX = "sandbox.cli"

@@ -22,12 +22,12 @@ from backend.errors import Refused
 from console import texts
 from console.auth import Forbidden, NotSignedIn, guard, language
 from console.limits import FailedSignIns
-from console.pages import dashboard, digests, invites, meetings, people, signin, surveys
+from console.pages import dashboard, digests, invites, meetings, people, progress, public, signin, surveys
 from console.render import NavItem, page
 
 STATIC = Path(__file__).parent / "static"
 
-PAGES: list[ModuleType] = [signin, dashboard, surveys, invites, meetings, digests, people]
+PAGES: list[ModuleType] = [signin, dashboard, surveys, invites, meetings, digests, people, progress, public]
 """Every page group, in navigation order."""
 
 SECURITY_HEADERS = {

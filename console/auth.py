@@ -25,8 +25,8 @@ SESSION_COOKIE = "meydan_session"
 LANG_COOKIE = "meydan_lang"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
-PUBLIC_PATHS = ("/signin", "/healthz")  # pages anyone may open; everything else needs a session
-PUBLIC_PREFIXES = ("/lang/",)
+PUBLIC_PATHS = ("/signin", "/healthz", "/public")  # pages anyone may open; everything else needs a session
+PUBLIC_PREFIXES = ("/lang/", "/public/", "/api/public/")  # the public results: anyone may read them
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 

@@ -24,6 +24,7 @@ from backend.integration.grouping import Pair, most_central
 from backend.integration.matching import group_complaints
 from backend.integration.reading import strip_politeness
 from backend.integration.reconcile import keep_problems
+from backend.lifecycle import stages
 from backend.models import AgendaItem, Finding, MergeDecision, Problem, ProblemFinding
 
 PROBLEM_KIND = "problem"  # the kind of finding integrated into problems
@@ -52,6 +53,7 @@ class ProblemSummary:
 
     id: int
     title: str
+    public_title: str | None
     axis: str | None
     status: str
     findings: int
@@ -187,6 +189,7 @@ async def integrate(
                 [{"title": titles[g], "axis": axes[g], "status": PROPOSED} for g in new_groups],
             )
         ).all()
+        await stages.integrated(session, problem_of[new_groups].tolist())
     changed = []
     for group, problem_id in kept.items():
         problem_of[group] = problem_id
@@ -350,6 +353,7 @@ async def split(
     new = Problem(title="", status=CONFIRMED)
     session.add(new)
     await session.flush()
+    await stages.integrated(session, [new.id])
     await session.execute(
         update(ProblemFinding)
         .where(ProblemFinding.finding_id.in_(sorted(leaving)))
@@ -375,6 +379,7 @@ async def summaries(
         select(
             Problem.id,
             Problem.title,
+            Problem.public_title,
             Problem.axis,
             Problem.status,
             findings,
@@ -384,7 +389,7 @@ async def summaries(
         .outerjoin(ProblemFinding, ProblemFinding.problem_id == Problem.id)
         .outerjoin(Finding, and_(Finding.id == ProblemFinding.finding_id, Finding.deleted_at.is_(None)))
         .where(Problem.status != RETIRED)
-        .group_by(Problem.id, Problem.title, Problem.axis, Problem.status)
+        .group_by(Problem.id, Problem.title, Problem.public_title, Problem.axis, Problem.status)
         .order_by(findings.desc(), Problem.id)
         .offset(offset)
         .limit(limit)

@@ -11,6 +11,7 @@ from backend.models.findings import (
     Problem,
     ProblemFinding,
 )
+from backend.models.lifecycle import STAGES, SUBJECTS, StageEvent, StageNotice
 from backend.models.meetings import Meeting, Note
 from backend.models.operations import AuditEntry, OutboxMessage, ProcessedUpdate
 from backend.models.participants import ROLES, Invite, Participant, Role
@@ -20,6 +21,8 @@ from backend.models.voting import VOTE_CHOICES, Agenda, AgendaItem, Decision, Vo
 __all__ = [
     "FINDING_KINDS",
     "ROLES",
+    "STAGES",
+    "SUBJECTS",
     "VOTE_CHOICES",
     "Agenda",
     "AgendaItem",
@@ -43,6 +46,8 @@ __all__ = [
     "Response",
     "Role",
     "SignInLink",
+    "StageEvent",
+    "StageNotice",
     "Survey",
     "SurveyVersion",
     "Vote",

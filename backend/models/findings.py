@@ -73,6 +73,7 @@ class Problem(Timestamped, Base):
 
     id: Mapped[int] = id_column()
     title: Mapped[str] = mapped_column(Text)
+    public_title: Mapped[str | None] = mapped_column(Text)  # the committee's wording for the public pages
     axis: Mapped[str | None] = mapped_column(String(40), index=True)
     status: Mapped[str] = mapped_column(String(16), default="proposed")
 

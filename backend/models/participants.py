@@ -27,6 +27,7 @@ class Participant(Timestamped, Base):
     consent_at: Mapped[datetime | None]
     forgotten_at: Mapped[datetime | None]
     unreachable_at: Mapped[datetime | None]
+    muted_at: Mapped[datetime | None]  # /mute: no lifecycle messages until /unmute
 
     roles: Mapped[list[Role]] = relationship(back_populates="participant", cascade="all, delete-orphan")
 

@@ -77,3 +77,9 @@ async def forget(app: AppContext, messenger_id: int) -> bool:
     """Delete the participant's profile and the link to their account; False if there was none."""
     async with transaction(app) as session:
         return await participants.forget(session, messenger_id)
+
+
+async def set_muted(app: AppContext, messenger_id: int, muted: bool) -> bool:
+    """/mute or /unmute; False if the account has no participant."""
+    async with transaction(app) as session:
+        return await participants.set_muted(session, messenger_id, muted)

@@ -85,6 +85,15 @@ async def set_profile(
         participant.stakeholder_group = stakeholder_group
 
 
+async def set_muted(session: AsyncSession, messenger_id: int, muted: bool) -> bool:
+    """/mute or /unmute the weekly news of what became of one's items; False without a participant."""
+    participant = await by_messenger_id(session, messenger_id)
+    if participant is None:
+        return False
+    participant.muted_at = utcnow() if muted else None
+    return True
+
+
 async def forget(session: AsyncSession, messenger_id: int) -> bool:
     """Delete a participant's profile and the link to their messenger account (/forget).
 

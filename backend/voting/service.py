@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import MeydanError, Refused
+from backend.lifecycle import stages
 from backend.models import VOTE_CHOICES, Agenda, AgendaItem, AuditEntry, Decision, Participant, Role, Vote, utcnow
 from backend.participants import service as participants
 from backend.plan import ApprovalBody, Plan
@@ -168,10 +169,24 @@ async def open_agenda(
             )
         )
     await session.flush()
+    await stages.record(session, _agenda_events(plan, agenda, entries[: body.agenda_size]))
     audit(
         session, "agenda.opened", "agenda", agenda.id, None, body=body.code, items=min(len(entries), body.agenda_size)
     )
     return agenda
+
+
+def _agenda_events(plan: Plan, agenda: Agenda, entries: list[AgendaEntry]) -> list[dict[str, Any]]:
+    """The stages an agenda records: each problem on the body's agenda, and ranked (#n by current
+    priority) when it is the first body's."""
+    key, at = f"agenda{agenda.id}", agenda.opens_at
+    events = []
+    for position, entry in enumerate(entries, start=1):
+        if agenda.body == plan.bodies[0].code:
+            rank = int(entry.explanation.get("rank") or position)
+            events.append(stages.event(key, entry.problem_id, "ranked", at=at, rank=rank))
+        events.append(stages.event(key, entry.problem_id, "on_agenda", at=at, body=agenda.body, rank=position))
+    return events
 
 
 async def member_item(
@@ -335,7 +350,21 @@ async def _decision(
     )
     session.add(decision)
     await session.flush()
+    await stages.record(session, _decision_events(body, item, decision, nxt is None))
     return decision
+
+
+def _decision_events(body: ApprovalBody, item: AgendaItem, decision: Decision, last: bool) -> list[dict[str, Any]]:
+    """A decision's stages: approved or rejected by the body (with the reasons), and in the plan
+    once the last body approves."""
+    if decision.outcome not in (Outcome.APPROVED, Outcome.REJECTED):
+        return []
+    key, at, problem = f"decision{decision.id}", decision.created_at, item.problem_id
+    reasons = "؛ ".join(dict.fromkeys(decision.tally.get("reasons", []))) or None  # each reason once
+    events = [stages.event(key, problem, decision.outcome, at=at, body=body.code, detail=reasons)]
+    if decision.outcome == Outcome.APPROVED and last:
+        events.append(stages.event(key, problem, "in_plan", at=at, body=body.code))
+    return events
 
 
 async def comment(session: AsyncSession, *, item_id: int, participant: Participant | None, text: str) -> None:

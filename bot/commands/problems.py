@@ -10,10 +10,11 @@ from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.integration import DEFAULT_THRESHOLD
-from bot.commands import console
+from bot.commands import console, in_app, run
 from bot.commands.aggregate import TITLE_WIDTH, Lang, build, plan
 
 if TYPE_CHECKING:  # the services load numpy, scipy and scikit-learn: only when used
+    from backend.context import AppContext
     from backend.integration.evidence import Evidence
     from backend.integration.problems import IntegrationReport, ProblemSummary
     from backend.models import Problem
@@ -76,12 +77,14 @@ def list_(
     table = Table()
     table.add_column("#", justify="right")
     table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=TITLE_WIDTH)
+    table.add_column("public title", no_wrap=True, overflow="ellipsis", max_width=TITLE_WIDTH)
     for column in ("axis", "status", "findings", "sources", "groups"):
         table.add_column(column, justify="left" if column in ("axis", "status") else "right")
     for p in build(work, "listing"):
         table.add_row(
             str(p.id),
             p.title,
+            p.public_title or "—",
             str(plan_name(the_plan, "axis", p.axis, lang) or "—"),
             p.status,
             str(p.findings),
@@ -191,3 +194,19 @@ def confirm(problem_id: ProblemId, by: By = "") -> None:
         return await problems.confirm(session, problem_id, decided_by=_who(by))
 
     _decided(build(work, "confirming"), "confirmed")
+
+
+@app.command("public-title")
+def public_title(
+    problem_id: ProblemId,
+    title: Annotated[str, typer.Argument(help="The title the public pages show; empty clears it.")],
+    by: By = "",
+) -> None:
+    """Set a problem's public title (the committee's wording, separate from the citizens' words); audited."""
+    from backend.committee.titles import set_public_title
+
+    async def work(app: AppContext, _session: AsyncSession) -> Problem:
+        return await set_public_title(app, _who(by), problem_id, title)
+
+    problem = run(in_app(work))
+    console.print(f"#{problem.id} public title: {problem.public_title or '—'}", highlight=False)

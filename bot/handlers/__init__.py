@@ -2,7 +2,19 @@
 
 from aiogram import Router
 
-from bot.handlers import common, console, errors, forums, invites, meetings, more, onboarding, surveys, voting
+from bot.handlers import (
+    common,
+    console,
+    errors,
+    forums,
+    invites,
+    lifecycle,
+    meetings,
+    more,
+    onboarding,
+    surveys,
+    voting,
+)
 
 
 def routers() -> list[Router]:
@@ -16,6 +28,7 @@ def routers() -> list[Router]:
         meetings.router(),
         forums.router(),
         onboarding.router(),
+        lifecycle.router(),
         common.router(),
         surveys.router(),
         common.fallback(),

@@ -37,6 +37,7 @@ JOB_SOURCES: tuple[str, ...] = (
     "bot.scheduling.builtin:meeting_jobs",
     "bot.voting.schedule:jobs",
     "bot.digest.schedule:jobs",
+    "bot.lifecycle.schedule:jobs",
 )
 
 

@@ -134,4 +134,18 @@ BENCHMARKS: dict[str, Benchmark] = _by_name(
         "sandbox.bench.prioritization:bench_prioritization",
         sizes=(10_000, 1_000),
     ),
+    Benchmark(
+        "news",
+        "the weekly news of what became of people's items for N contributors (100,000), queued through "
+        "the outbox: seconds (aim: under 60 s), then the same week again (queues nothing)",
+        "sandbox.bench.lifecycle:bench_news",
+        sizes=(100_000, 5_000),
+    ),
+    Benchmark(
+        "publish",
+        "the public site for N problems (10,000; 10 findings each) written as static files in Persian and "
+        "English with the open data: seconds (aim: under 30 s)",
+        "sandbox.bench.lifecycle:bench_publish",
+        sizes=(10_000, 500),
+    ),
 )

@@ -11,7 +11,7 @@ from backend.console import signin
 from backend.context import transaction
 from backend.models import SignInLink, utcnow
 from console.app import PAGES
-from console.auth import SESSION_COOKIE, session_cookie
+from console.auth import PUBLIC_PATHS, PUBLIC_PREFIXES, SESSION_COOKIE, session_cookie
 from tests.console.conftest import Console, csrf_of
 
 MEMBER = ("member", "drafting_committee")
@@ -23,7 +23,7 @@ def _pages(console: Console) -> list[tuple[str, str]]:
     routes = []
     for route in [route for module in PAGES for route in module.router.routes]:
         methods = getattr(route, "methods", None)
-        if not methods or route.path in ("/signin", "/healthz") or route.path.startswith("/lang/"):
+        if not methods or route.path in PUBLIC_PATHS or route.path.startswith(PUBLIC_PREFIXES):
             continue
         path = route.path.replace("{role_id}", "1")
         for name in ("{body}", "{working_group}", "{survey_id}", "{id}"):
