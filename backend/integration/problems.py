@@ -24,7 +24,7 @@ from backend.integration.grouping import Pair, most_central
 from backend.integration.matching import group_complaints
 from backend.integration.reading import strip_politeness
 from backend.integration.reconcile import keep_problems
-from backend.models import AgendaItem, Finding, MergeDecision, Problem, ProblemFinding
+from backend.models import AgendaItem, Finding, MergeDecision, Problem, ProblemFinding, counted
 
 PROBLEM_KIND = "problem"  # the kind of finding integrated into problems
 PROPOSED, CONFIRMED, RETIRED = "proposed", "confirmed", "retired"
@@ -145,7 +145,7 @@ async def integrate(
     rows = await _rows(
         session,
         select(Finding.id, Finding.normalized_text, Finding.axis)
-        .where(Finding.kind == PROBLEM_KIND, Finding.deleted_at.is_(None))
+        .where(Finding.kind == PROBLEM_KIND, counted())
         .order_by(Finding.id),
     )
     ids = [row.id for row in rows]
@@ -255,7 +255,7 @@ async def _members(session: AsyncSession, problem_id: int) -> list[_Member]:
         await session.execute(
             select(Finding.id, Finding.normalized_text, Finding.axis)
             .join(ProblemFinding, ProblemFinding.finding_id == Finding.id)
-            .where(ProblemFinding.problem_id == problem_id, Finding.deleted_at.is_(None))
+            .where(ProblemFinding.problem_id == problem_id, counted())
             .order_by(Finding.id)
         )
     ).all()
@@ -384,7 +384,7 @@ async def summaries(
             func.count(Finding.stakeholder_group.distinct()),
         )
         .outerjoin(ProblemFinding, ProblemFinding.problem_id == Problem.id)
-        .outerjoin(Finding, and_(Finding.id == ProblemFinding.finding_id, Finding.deleted_at.is_(None)))
+        .outerjoin(Finding, and_(Finding.id == ProblemFinding.finding_id, counted()))
         .where(Problem.status != RETIRED)
         .group_by(Problem.id, Problem.title, Problem.public_title, Problem.axis, Problem.status)
         .order_by(findings.desc(), Problem.id)

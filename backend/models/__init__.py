@@ -9,6 +9,7 @@ from backend.models.findings import (
     MergeDecision,
     Problem,
     ProblemFinding,
+    counted,
 )
 from backend.models.meetings import Meeting, Note
 from backend.models.operations import AuditEntry, OutboxMessage, ProcessedUpdate
@@ -43,5 +44,6 @@ __all__ = [
     "Survey",
     "SurveyVersion",
     "Vote",
+    "counted",
     "utcnow",
 ]

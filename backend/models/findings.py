@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Integer, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.models.base import Base, BigId, Timestamped, id_column
@@ -63,6 +63,16 @@ class Finding(Timestamped, Base):
     )
     parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("findings.id", ondelete="SET NULL"), index=True)
     deleted_at: Mapped[datetime | None]
+    flags: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))  # at intake (backend.moderation.flags)
+    hidden_at: Mapped[datetime | None] = mapped_column(index=True)  # hidden by the committee (kept, not counted)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    hidden_by: Mapped[str | None] = mapped_column(String(80))
+
+
+def counted() -> ColumnElement[bool]:
+    """Findings that count in integration, aggregation and ranking: neither deleted by their author
+    nor hidden by the committee (a hidden finding is kept, shown in exports with its status)."""
+    return and_(Finding.deleted_at.is_(None), Finding.hidden_at.is_(None))
 
 
 class Problem(Timestamped, Base):
