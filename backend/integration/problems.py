@@ -19,7 +19,7 @@ from sqlalchemy import Row, Select, and_, delete, func, insert, select, text, up
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import MeydanError
-from backend.integration import DEFAULT_THRESHOLD
+from backend.integration import DEFAULT_THRESHOLD, suggestions
 from backend.integration.grouping import Pair, most_central
 from backend.integration.matching import group_complaints
 from backend.integration.reading import strip_politeness
@@ -139,7 +139,7 @@ async def integrate(
     Proposed problems get the canonical (most central) statement, normalized and without greetings or
     closings, as title and their findings' most common axis; confirmed problems keep their title. Each
     link keeps why the finding is there (``reason``), and ``confirmed`` while the finding stays in its
-    problem. Problems left without findings are removed.
+    problem. Problems left without findings are removed. The suggested merges are computed afresh.
     """
     await _lock(session)
     rows = await _rows(
@@ -233,6 +233,7 @@ async def integrate(
         await session.execute(update(ProblemFinding), closer)
     empty = sorted(set(problems) - set(problem_of.tolist()))
     await _remove(session, empty)
+    await suggestions.refresh(session, places)
     return IntegrationReport(len(ids), grouping.groups, len(new_groups), len(empty), len(moved), threshold)
 
 

@@ -9,6 +9,7 @@ from backend.models.findings import (
     MergeDecision,
     Problem,
     ProblemFinding,
+    ProblemSuggestion,
     counted,
 )
 from backend.models.meetings import Meeting, Note
@@ -38,6 +39,7 @@ __all__ = [
     "Participant",
     "Problem",
     "ProblemFinding",
+    "ProblemSuggestion",
     "ProcessedUpdate",
     "Response",
     "Role",

@@ -105,6 +105,20 @@ class ProblemFinding(Base):
     problem: Mapped[Problem] = relationship(back_populates="links")
 
 
+class ProblemSuggestion(Base):
+    """Two problems alike enough that the committee may want to merge them (computed by each
+    integration run): their similarity and the words they share. Gone with either problem."""
+
+    __tablename__ = "problem_suggestions"
+
+    problem_id: Mapped[int] = mapped_column(BigId, ForeignKey("problems.id", ondelete="CASCADE"), primary_key=True)
+    other_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("problems.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    similarity: Mapped[float]
+    shared: Mapped[list[Any]]
+
+
 class MergeDecision(Timestamped, Base):
     """A person's confirmed decision that two findings belong together or apart."""
 

@@ -1,4 +1,5 @@
-"""the committee's workbench: a problem's public title; findings' intake flags and hiding
+"""the committee's workbench: a problem's public title; findings' intake flags and hiding;
+suggested merges
 
 Revision ID: 0008_workbench
 Revises: 0005_merge_reasons
@@ -27,9 +28,21 @@ def upgrade() -> None:
         batch.add_column(sa.Column('hidden_reason', sa.Text(), nullable=True))
         batch.add_column(sa.Column('hidden_by', sa.String(length=80), nullable=True))
         batch.create_index(batch.f('ix_findings_hidden_at'), ['hidden_at'], unique=False)
+    op.create_table('problem_suggestions',
+    sa.Column('problem_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('other_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('similarity', sa.Double(), nullable=False),
+    sa.Column('shared', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['other_id'], ['problems.id'], name=op.f('fk_problem_suggestions_other_id_problems'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['problem_id'], ['problems.id'], name=op.f('fk_problem_suggestions_problem_id_problems'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('problem_id', 'other_id', name=op.f('pk_problem_suggestions'))
+    )
+    op.create_index(op.f('ix_problem_suggestions_other_id'), 'problem_suggestions', ['other_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_problem_suggestions_other_id'), table_name='problem_suggestions')
+    op.drop_table('problem_suggestions')
     with op.batch_alter_table('findings') as batch:
         batch.drop_index(batch.f('ix_findings_hidden_at'))
         for column in ('hidden_by', 'hidden_reason', 'hidden_at', 'flags'):
