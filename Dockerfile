@@ -5,6 +5,7 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY backend ./backend
 COPY bot ./bot
+COPY console ./console
 COPY reports ./reports
 RUN pip install --no-cache-dir --prefix=/install .
 
@@ -21,6 +22,6 @@ COPY --from=build /install /usr/local
 USER 10001:10001
 WORKDIR /data
 VOLUME ["/data"]
-EXPOSE 8080
+EXPOSE 8080 8000
 ENTRYPOINT ["meydan"]
 CMD ["run", "--webhook"]

@@ -1,4 +1,4 @@
-"""The audit trail: one append-only entry per console or committee action (who, what, on what)."""
+"""The audit log: one append-only entry for each vote, role change and console action."""
 
 from __future__ import annotations
 
@@ -10,5 +10,5 @@ from backend.models import AuditEntry, utcnow
 
 
 def record(session: AsyncSession, actor: str | None, action: str, entity: str, entity_id: object, **data: Any) -> None:
-    """Append an audit entry in the caller's transaction, so it stands or falls with the action."""
+    """Append who (``actor``), when (now), what (``action`` on ``entity`` ``entity_id``, with ``data``)."""
     session.add(AuditEntry(at=utcnow(), actor=actor, action=action, entity=entity, entity_id=str(entity_id), data=data))
