@@ -11,6 +11,7 @@ from backend.models.findings import (
     Problem,
     ProblemFinding,
     ProblemSuggestion,
+    WeightVersion,
     counted,
 )
 from backend.models.meetings import Meeting, Note
@@ -49,6 +50,7 @@ __all__ = [
     "Survey",
     "SurveyVersion",
     "Vote",
+    "WeightVersion",
     "counted",
     "utcnow",
 ]

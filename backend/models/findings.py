@@ -119,6 +119,21 @@ class ProblemSuggestion(Base):
     shared: Mapped[list[Any]]
 
 
+class WeightVersion(Timestamped, Base):
+    """A version of the ranking's criteria weights the committee saved, with the ranking it gave then
+    (``ranking``: [problem id, rank, score] best first). The newest version ranks from then on."""
+
+    __tablename__ = "weight_versions"
+
+    id: Mapped[int] = id_column()
+    weights: Mapped[dict[str, Any]]
+    method: Mapped[str] = mapped_column(String(16))  # "weights" (sliders) or "ahp" (pairwise matrix)
+    consistency_ratio: Mapped[float | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    ranking: Mapped[list[Any]]
+
+
 class MergeDecision(Timestamped, Base):
     """A person's confirmed decision that two findings belong together or apart."""
 

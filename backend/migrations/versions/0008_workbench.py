@@ -1,8 +1,8 @@
 """the committee's workbench: a problem's public title; findings' intake flags and hiding;
-suggested merges
+suggested merges; saved versions of the ranking's weights
 
 Revision ID: 0008_workbench
-Revises: 0005_merge_reasons
+Revises: 0006_console
 Create Date: 2026-12-07 18:15:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import backend.models.base
 
 revision: str = '0008_workbench'
-down_revision: str | None = '0005_merge_reasons'
+down_revision: str | None = '0006_console'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -38,9 +38,21 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('problem_id', 'other_id', name=op.f('pk_problem_suggestions'))
     )
     op.create_index(op.f('ix_problem_suggestions_other_id'), 'problem_suggestions', ['other_id'], unique=False)
+    op.create_table('weight_versions',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('weights', sa.JSON(), nullable=False),
+    sa.Column('method', sa.String(length=16), nullable=False),
+    sa.Column('consistency_ratio', sa.Double(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('created_by', sa.String(length=80), nullable=True),
+    sa.Column('ranking', sa.JSON(), nullable=False),
+    sa.Column('created_at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_weight_versions'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('weight_versions')
     op.drop_index(op.f('ix_problem_suggestions_other_id'), table_name='problem_suggestions')
     op.drop_table('problem_suggestions')
     with op.batch_alter_table('findings') as batch:
