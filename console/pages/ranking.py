@@ -98,9 +98,9 @@ async def ahp(request: Request, app: Context, staff: Committee) -> Response:
 
 
 def _named(params: Mapping[str, object], lang: str) -> dict[str, object]:
-    """Refusal parameters with criteria codes as the reader's words."""
+    """Refusal parameters with criteria codes as the reader's words, and the reader's digits."""
     return {
-        key: texts.t(f"workbench.criteria.{value}", lang) if value in CRITERIA else value
+        key: texts.t(f"workbench.criteria.{value}", lang) if value in CRITERIA else texts.digits(value, lang)
         for key, value in params.items()
     }
 
