@@ -22,6 +22,6 @@ COPY --from=build /install /usr/local
 USER 10001:10001
 WORKDIR /data
 VOLUME ["/data"]
-EXPOSE 8080 8000
+EXPOSE 8080
 ENTRYPOINT ["meydan"]
 CMD ["run", "--webhook"]

@@ -39,9 +39,12 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(app_context: AppContext, *, redis: object | None = None, refresh_seconds: int = 30) -> FastAPI:
+def create_app(
+    app_context: AppContext, *, redis: object | None = None, refresh_seconds: int = 30, figures_ttl: float = 5
+) -> FastAPI:
     """The console for ``app_context``; ``redis`` (a redis.asyncio client) shares the sign-in limits;
-    live figures refresh every ``refresh_seconds``."""
+    live figures refresh in the browser every ``refresh_seconds`` and are counted at most every
+    ``figures_ttl`` seconds for everyone."""
     app = FastAPI(
         title="Meydan console",
         dependencies=[Depends(guard)],
@@ -52,6 +55,7 @@ def create_app(app_context: AppContext, *, redis: object | None = None, refresh_
     app.state.meydan = app_context
     app.state.failed_signins = FailedSignIns(redis)
     app.state.refresh_seconds = refresh_seconds
+    app.state.dashboard = dashboard.Recent(figures_ttl)
     nav: list[NavItem] = []
     for module in PAGES:
         app.include_router(module.router)

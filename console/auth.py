@@ -148,17 +148,23 @@ member = _role(lambda staff: staff.is_member, "refused.members_only")
 """Admins and members of any body (read-only pages such as the dashboard)."""
 
 
-def member_of_body(body: str, staff: Annotated[Staff, Depends(signed_in)]) -> Staff:
+def _named(request: Request, kind: str, code: str) -> str:
+    """What the plan calls a body or working group in the reader's language (the code if it has none)."""
+    named = app_context(request).plan.get(kind, code)
+    return named.name(language(request)) if named else code
+
+
+def member_of_body(body: str, request: Request, staff: Annotated[Staff, Depends(signed_in)]) -> Staff:
     """Admins and members of the body named by the route's ``{body}``."""
     if not staff.member_of(body):
-        raise Forbidden("refused.not_member", body=body)
+        raise Forbidden("refused.not_member", body=_named(request, "body", body))
     return staff
 
 
-def facilitator_of(working_group: str, staff: Annotated[Staff, Depends(signed_in)]) -> Staff:
+def facilitator_of(working_group: str, request: Request, staff: Annotated[Staff, Depends(signed_in)]) -> Staff:
     """Admins and facilitators of the working group named by the route's ``{working_group}``."""
     if not staff.facilitates(working_group):
-        raise Forbidden("refused.not_facilitator", working_group=working_group)
+        raise Forbidden("refused.not_facilitator", working_group=_named(request, "working_group", working_group))
     return staff
 
 

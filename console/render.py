@@ -37,8 +37,8 @@ def _nav(request: Request, staff: Staff | None) -> list[NavItem]:
     return [item for item in items if staff is not None and item.visible(staff)]
 
 
-def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """Render ``template`` for this request."""
+def render(request: Request, template: str, **context: Any) -> str:
+    """``template`` rendered for this request, as text."""
     lang = language(request)
     staff: Staff | None = getattr(request.state, "staff", None)
     names = dict(
@@ -58,7 +58,12 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         path=request.url.path,
     )
     names.update(context)
-    return HTMLResponse(environment.get_template(template).render(names), status_code=status)
+    return environment.get_template(template).render(names)
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render ``template`` for this request as a page."""
+    return HTMLResponse(render(request, template, **context), status_code=status)
 
 
 def redirect(path: str) -> RedirectResponse:

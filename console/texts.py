@@ -28,8 +28,10 @@ def t(key: str, lang: str, **params: object) -> str:
 
 
 def number(value: int | float, lang: str, *, signed: bool = False) -> str:
-    """A count or figure as the reader writes numbers (Persian digits in Persian)."""
-    return localize_number(value, lang, signed=signed, trim=True)
+    """A count or figure as the reader writes numbers (Persian digits in Persian); a signed one is kept
+    left to right (Unicode isolates) so its sign stays in front of it inside right-to-left text."""
+    text = localize_number(value, lang, signed=signed, trim=True)
+    return f"\u2066{text}\u2069" if signed else text
 
 
 def digits(value: object, lang: str) -> str:

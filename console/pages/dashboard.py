@@ -4,15 +4,21 @@ refresh themselves (htmx polls ``/dashboard/figures``)."""
 
 from __future__ import annotations
 
+import asyncio
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from time import monotonic
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
+from backend.context import AppContext
 from backend.dashboard.figures import DIMENSIONS, MEASURE_DIMENSIONS, MEASURES, UNKNOWN, Counts, Dashboard, dashboard
 from backend.plan import Plan
 from console.auth import Context, Member, language
-from console.render import NavItem, page
+from console.render import NavItem, page, render
 from console.texts import t
 
 router = APIRouter()
@@ -59,30 +65,62 @@ def breakdown(figures: Dashboard, plan: Plan, dimension: str, lang: str, unknown
     return rows
 
 
-async def _figures(request: Request, app: Context, template: str) -> Response:
+class Recent:
+    """The figures last counted and their rendering in each language, shared by everyone looking at the
+    dashboard for ``ttl`` seconds: twenty staff polling at once cost one count and one rendering, not
+    twenty (one request counts while the others wait for it)."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._counted = -math.inf
+        self._rendered: dict[str, str] = {}
+        self._lock = asyncio.Lock()
+
+    async def html(self, app: AppContext, lang: str, draw: Callable[[Dashboard], str]) -> str:
+        """The figures drawn in ``lang``, counted again once ``ttl`` has passed."""
+        async with self._lock:
+            if monotonic() - self._counted >= self.ttl:
+                self._figures = await dashboard(app)
+                self._counted = monotonic()
+                self._rendered = {}
+            if lang not in self._rendered:
+                self._rendered[lang] = draw(self._figures)
+            return self._rendered[lang]
+
+
+def _draw(request: Request, app: AppContext, figures: Dashboard) -> str:
     lang = language(request)
-    figures = await dashboard(app)
-    unknown = t("dashboard.unknown", lang)
-    return page(
+    sources = [(s.code, s.name(lang)) for s in app.plan.sources]
+    coverage = [
+        (wg.name(lang), [figures.coverage.count(wg.code, code) for code, _ in sources])
+        for wg in app.plan.working_groups
+    ]
+    return render(
         request,
-        template,
+        "_dashboard_figures.html",
         figures=figures,
         measures=MEASURES,
         dimensions=DIMENSIONS,
-        breakdowns={d: breakdown(figures, app.plan, d, lang, unknown) for d in DIMENSIONS},
-        working_groups=[(wg.code, wg.name(lang)) for wg in app.plan.working_groups],
-        sources=[(s.code, s.name(lang)) for s in app.plan.sources],
+        breakdowns={d: breakdown(figures, app.plan, d, lang, t("dashboard.unknown", lang)) for d in DIMENSIONS},
+        sources=sources,
+        coverage=coverage,
+        gaps=sum(count == 0 for _, row in coverage for count in row),
         refresh=request.app.state.refresh_seconds,
     )
+
+
+async def _figures(request: Request, app: AppContext) -> Markup:
+    recent: Recent = request.app.state.dashboard
+    return Markup(await recent.html(app, language(request), lambda figures: _draw(request, app, figures)))
 
 
 @router.get("/")
 async def dashboard_page(request: Request, app: Context, staff: Member) -> Response:
     """The whole dashboard."""
-    return await _figures(request, app, "dashboard.html")
+    return page(request, "dashboard.html", figures=await _figures(request, app))
 
 
 @router.get("/dashboard/figures")
 async def dashboard_figures(request: Request, app: Context, staff: Member) -> Response:
     """The figures alone, for the page's periodic refresh."""
-    return await _figures(request, app, "_dashboard_figures.html")
+    return HTMLResponse(await _figures(request, app))

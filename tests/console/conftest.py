@@ -93,7 +93,7 @@ async def make_console(
     await migrate.upgrade(engine)
     context = AppContext(settings=settings, plan=load_plan(), engine=engine, sessions=session_factory(engine))
     try:
-        yield Console(context, create_app(context, redis=redis, refresh_seconds=2), settings.web_url)
+        yield Console(context, create_app(context, redis=redis, refresh_seconds=2, figures_ttl=0), settings.web_url)
     finally:
         await engine.dispose()
 

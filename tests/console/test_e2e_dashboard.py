@@ -55,7 +55,10 @@ async def test_sign_in_through_the_bot_and_watch_a_citizen_move_the_dashboard(
     engine = create_engine(settings.db_url)
     context = AppContext(settings=settings, plan=load_plan(), engine=engine, sessions=session_factory(engine))
     try:
-        async with running_bot(settings), serving(create_app(context, refresh_seconds=1), settings.web_url):
+        async with (
+            running_bot(settings),
+            serving(create_app(context, refresh_seconds=1, figures_ttl=0), settings.web_url),
+        ):
             admin = emulator.user(TOKEN, user_id=ADMIN, first_name="دبیرخانه", language_code="fa")
             link = await _console_link(admin)
             stranger = emulator.user(TOKEN, user_id=7002, first_name="شهروند", language_code="fa")

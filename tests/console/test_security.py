@@ -152,3 +152,16 @@ async def test_pages_send_security_headers_and_the_cookie_is_http_only(console: 
         page = await client.get("/")
         assert "default-src 'self'" in page.headers["content-security-policy"]
         assert page.headers["referrer-policy"] == "no-referrer" and page.headers["cache-control"] == "no-store"
+
+
+async def test_what_a_visitor_types_into_the_address_is_escaped(console: Console) -> None:
+    attack = '"><script>alert(1)</script>'
+    async with console.client() as client:
+        page = await client.get("/signin", params={"token": attack})
+        assert attack not in page.text and "&#34;&gt;&lt;script&gt;" in page.text
+        away = await client.get("/lang/en", params={"next": "//evil.example/"})
+        assert away.status_code == 303 and away.headers["location"] == "/"
+        back = await client.get("/lang/en", params={"next": "/people"})
+        assert back.headers["location"] == "/people" and back.cookies["meydan_lang"] == "en"
+        missing = await client.get(f"/no-such-page/{attack}")
+        assert missing.status_code == 404 and "<script>alert(1)" not in missing.text

@@ -18,6 +18,15 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+DASHBOARD_INDEXES = [
+    ('responses', 'started_at'),
+    ('responses', 'completed_at'),
+    ('participants', 'created_at'),
+    ('findings', 'created_at'),
+    ('meetings', 'held_on'),
+]
+
+
 def upgrade() -> None:
     op.create_table(
         'console_links',
@@ -42,9 +51,14 @@ def upgrade() -> None:
         sa.UniqueConstraint('token_hash', name=op.f('uq_console_sessions_token_hash')),
     )
     op.create_index(op.f('ix_console_sessions_messenger_id'), 'console_sessions', ['messenger_id'])
+    # the dashboard counts each of these by time over the last fortnight
+    for table, column in DASHBOARD_INDEXES:
+        op.create_index(f'ix_{table}_{column}', table, [column])
 
 
 def downgrade() -> None:
+    for table, column in DASHBOARD_INDEXES:
+        op.drop_index(f'ix_{table}_{column}', table_name=table)
     op.drop_index(op.f('ix_console_sessions_messenger_id'), table_name='console_sessions')
     op.drop_table('console_sessions')
     op.drop_table('console_links')
