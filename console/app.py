@@ -20,12 +20,12 @@ from backend.errors import Refused
 from console import texts
 from console.auth import Forbidden, NotSignedIn, guard, language
 from console.limits import FailedSignIns
-from console.pages import dashboard, moderation, people, ranking, review, signin
+from console.pages import agendas, dashboard, moderation, people, ranking, review, signin
 from console.render import NavItem, page
 
 STATIC = Path(__file__).parent / "static"
 
-PAGES: list[ModuleType] = [signin, dashboard, people, moderation, review, ranking]
+PAGES: list[ModuleType] = [signin, dashboard, people, moderation, review, ranking, agendas]
 """Every page group, in navigation order."""
 
 SECURITY_HEADERS = {

@@ -32,7 +32,7 @@ async def _seed(console: Console) -> list[int]:
 async def test_pages_are_for_the_committee_and_escape_text(console: Console, client_as) -> None:
     await _seed(console)
     committee = await client_as(COMMITTEE)
-    other_body = await client_as(("member", "commission"))
+    other_body = await client_as(("member", "strategic_commission"))
     facilitator = await client_as(("facilitator", "hq.transport"))
     anonymous = console.client()
     for path in PAGES:
