@@ -12,7 +12,7 @@ from tests.workbench.helpers import integrate
 
 COMMITTEE = ("member", "drafting_committee")
 ATTACK = "<script>alert(1)</script> ترافیک سنگین در بلوار وکیل‌آباد"
-PAGES = ("/moderation", "/review", "/ranking")
+PAGES = ("/moderation", "/review", "/ranking", "/agendas")
 
 
 async def _seed(console: Console) -> list[int]:
