@@ -233,7 +233,9 @@ async def integrate(
         await session.execute(update(ProblemFinding), closer)
     empty = sorted(set(problems) - set(problem_of.tolist()))
     await _remove(session, empty)
-    await suggestions.refresh(session, places)
+    canonical = grouping.canonical[first].tolist()
+    read = {int(problem_of[g]): grouping.readings[canonical[g]] for g in range(grouping.groups)}
+    await suggestions.refresh(session, places, read)
     return IntegrationReport(len(ids), grouping.groups, len(new_groups), len(empty), len(moved), threshold)
 
 

@@ -4,7 +4,7 @@ by each integration run over the live problems' titles, with the cosine and the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,16 +23,22 @@ def shared_words(a: Reading, b: Reading) -> list[str]:
     return places + [i for i in a.issues if i in b.issues] + [t for t in dict.fromkeys(a.terms) if t in b.terms]
 
 
-async def refresh(session: AsyncSession, places: Sequence[str] = ()) -> int:
-    """Recompute every suggestion (``places``: the plan's place names); how many there are now."""
+async def refresh(
+    session: AsyncSession, places: Sequence[str] = (), readings: Mapping[int, Reading] | None = None
+) -> int:
+    """Recompute every suggestion (``places``: the plan's place names); how many there are now.
+    ``readings`` of problems already read (integration's canonical statements) are not read again."""
     from backend.integration.problems import RETIRED
 
     rows = (await session.execute(select(Problem.id, Problem.title).where(Problem.status != RETIRED))).all()
     await session.execute(delete(ProblemSuggestion))
     if len(rows) < 2:
         return 0
-    readings = Reader().read_all([title for _, title in rows], places)
-    vectors, _ = reading_vectors(readings)
+    known = readings or {}
+    unread = [title for problem_id, title in rows if problem_id not in known]
+    read = iter(Reader().read_all(unread, places) if unread else [])
+    readings_now = [known[problem_id] if problem_id in known else next(read) for problem_id, _ in rows]
+    vectors, _ = reading_vectors(readings_now)
     left, right, strength = similar_pairs(vectors, vectors, SUGGEST_THRESHOLD)
     order = strength.argsort()[::-1]
     kept: dict[int, int] = {}
@@ -47,7 +53,7 @@ async def refresh(session: AsyncSession, places: Sequence[str] = ()) -> int:
                 "problem_id": rows[a].id,
                 "other_id": rows[b].id,
                 "similarity": round(float(strength[i]), 4),
-                "shared": shared_words(readings[a], readings[b]),
+                "shared": shared_words(readings_now[a], readings_now[b]),
             }
         )
     if suggestions:
