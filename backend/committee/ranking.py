@@ -18,7 +18,7 @@ from backend.errors import Refused
 from backend.models import Problem, WeightVersion
 from backend.plan import Plan
 from backend.plan.model import CRITERIA
-from backend.prioritize.priorities import Priorities, current_weights, explain, prioritize
+from backend.prioritize.priorities import Priorities, explain, prioritize
 from backend.prioritize.scoring import Explanation
 from backend.prioritize.weights import MAX_CONSISTENCY_RATIO, ahp, most_inconsistent_pair
 from backend.text import parse_decimal
@@ -219,11 +219,6 @@ def _version(v: WeightVersion) -> Version:
 async def versions(session: AsyncSession) -> list[Version]:
     """Every saved version, newest first."""
     return [_version(v) for v in (await session.scalars(select(WeightVersion).order_by(WeightVersion.id.desc())))]
-
-
-async def in_force(session: AsyncSession, plan: Plan) -> dict[str, float]:
-    """The weights the ranking uses now."""
-    return await current_weights(session, plan)
 
 
 async def compare(session: AsyncSession, first: int, second: int, *, top: int = 20) -> list[Compared]:
