@@ -8,6 +8,7 @@ from typing import Any
 
 LIMIT = 10  # failed sign-ins one address may make per window
 WINDOW = 15 * 60  # seconds
+MEMORY_ADDRESSES = 10_000  # without Redis: past this many addresses, those of earlier windows are dropped
 
 
 class FailedSignIns:
@@ -38,5 +39,7 @@ class FailedSignIns:
             async with self.redis.pipeline(transaction=True) as pipe:
                 await pipe.incr(key).expire(key, self.window).execute()
             return
+        if len(self._memory) > MEMORY_ADDRESSES:  # forget the addresses of earlier windows
+            self._memory = {a: seen for a, seen in self._memory.items() if seen[0] == window}
         seen_window, count = self._memory.get(address, (window, 0))
         self._memory[address] = (window, count + 1 if seen_window == window else 1)

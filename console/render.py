@@ -4,6 +4,7 @@ the signed-in staff and the navigation they may use."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -29,7 +30,7 @@ class NavItem:
 
     key: str  # the console text of its label
     path: str
-    visible: Any  # Callable[[Staff], bool]
+    visible: Callable[[Staff], bool]
 
 
 def _nav(request: Request, staff: Staff | None) -> list[NavItem]:

@@ -67,25 +67,35 @@ def breakdown(figures: Dashboard, plan: Plan, dimension: str, lang: str, unknown
 
 class Recent:
     """The figures last counted and their rendering in each language, shared by everyone looking at the
-    dashboard for ``ttl`` seconds: twenty staff polling at once cost one count and one rendering, not
-    twenty (one request counts while the others wait for it)."""
+    dashboard: older than ``ttl`` seconds, they are counted again in the background while the last ones
+    are still served, so twenty staff polling at once cost one count and nobody waits for it (only the
+    very first request counts in its turn). ``ttl`` 0 counts in every request."""
 
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
+        self._figures: Dashboard | None = None
         self._counted = -math.inf
         self._rendered: dict[str, str] = {}
         self._lock = asyncio.Lock()
+        self._recount: asyncio.Task[None] | None = None
+
+    async def _count(self, app: AppContext) -> None:
+        figures = await dashboard(app)
+        self._figures, self._rendered, self._counted = figures, {}, monotonic()
 
     async def html(self, app: AppContext, lang: str, draw: Callable[[Dashboard], str]) -> str:
-        """The figures drawn in ``lang``, counted again once ``ttl`` has passed."""
-        async with self._lock:
-            if monotonic() - self._counted >= self.ttl:
-                self._figures = await dashboard(app)
-                self._counted = monotonic()
-                self._rendered = {}
-            if lang not in self._rendered:
-                self._rendered[lang] = draw(self._figures)
-            return self._rendered[lang]
+        """The figures drawn in ``lang``."""
+        if self._figures is None or self.ttl == 0:
+            async with self._lock:
+                if self._figures is None or self.ttl == 0:
+                    await self._count(app)
+        elif monotonic() - self._counted >= self.ttl and (self._recount is None or self._recount.done()):
+            self._recount = asyncio.create_task(self._count(app))
+        figures, rendered = self._figures, self._rendered
+        assert figures is not None
+        if lang not in rendered:
+            rendered[lang] = draw(figures)
+        return rendered[lang]
 
 
 def _draw(request: Request, app: AppContext, figures: Dashboard) -> str:

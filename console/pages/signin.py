@@ -10,11 +10,11 @@ from fastapi.responses import PlainTextResponse, Response
 from backend.console import signin
 from backend.errors import Refused
 from console.auth import LANG_COOKIE, Context, clear_session_cookie, set_session_cookie
-from console.render import page, redirect
+from console.render import NavItem, page, redirect
 from console.texts import LANGUAGES
 
 router = APIRouter()
-NAV: list[object] = []
+NAV: list[NavItem] = []  # reached by links, not the navigation
 
 
 def _address(request: Request) -> str:

@@ -110,3 +110,24 @@ async def test_the_dashboard_page_shows_counts_and_gaps_and_escapes_what_people_
     figures = await member.get("/dashboard/figures", headers={"HX-Request": "true"})
     assert figures.status_code == 200 and figures.text.lstrip().startswith('<div id="figures"')
     assert ATTACK not in figures.text
+
+
+async def test_the_figures_are_shared_and_counted_again_in_the_background(console: Console) -> None:
+    from backend.models import utcnow
+    from console.pages.dashboard import Recent
+
+    recent, drawn = Recent(ttl=3600), []
+
+    def draw(figures) -> str:  # type: ignore[no-untyped-def]
+        drawn.append(figures)
+        return str(figures.measures["findings"].total["today"])
+
+    assert await recent.html(console.context, "fa", draw) == "0"
+    async with transaction(console.context) as session:
+        session.add(Finding(kind="problem", text="x", normalized_text="x", source="citizen_poll", created_at=utcnow()))
+    assert await recent.html(console.context, "fa", draw) == "0" and len(drawn) == 1  # shared, drawn once
+    recent.ttl = 1e-9  # the figures are now old: served once more while they are counted again
+    assert await recent.html(console.context, "fa", draw) == "0"
+    assert recent._recount is not None
+    await recent._recount
+    assert await recent.html(console.context, "en", draw) == "1"
