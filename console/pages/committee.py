@@ -3,12 +3,14 @@ approval chain, and admins), paging, and reading a form's repeated fields."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from backend.console.staff import Staff
+from backend.plan import Plan
 from backend.text import parse_int
 from console.auth import Forbidden, app_context, signed_in
 
@@ -52,3 +54,16 @@ async def form_ids(request: Request, name: str) -> list[int]:
     form = await request.form()
     numbers = [parse_int(str(value)) for value in form.getlist(name)]
     return [n for n in numbers if n is not None]
+
+
+def names(plan: Plan, lang: str) -> Callable[[str, str | None], str]:
+    """``name_of(kind, code)`` for templates: a plan code (axis, source, working group, district, body)
+    as the reader's words, the code itself if the plan does not know it, — for none."""
+
+    def name_of(kind: str, code: str | None) -> str:
+        if code is None:
+            return "—"
+        named = plan.get(kind, code)
+        return named.name(lang) if named is not None else code
+
+    return name_of

@@ -12,8 +12,8 @@ from backend.context import transaction
 from backend.errors import Refused
 from backend.moderation import actions
 from backend.moderation.queue import Show, queue
-from console.auth import Context
-from console.pages.committee import Committee, Paging, form_ids, page_number
+from console.auth import Context, language
+from console.pages.committee import Committee, Paging, form_ids, names, page_number
 from console.render import NavItem, page, redirect
 
 router = APIRouter()
@@ -44,6 +44,7 @@ async def moderation_page(request: Request, app: Context, staff: Committee) -> R
         fields=actions.CORRECTABLE,
         plan=app.plan,
         done=done.split(",") if done else None,
+        name_of=names(app.plan, language(request)),
     )
 
 

@@ -14,7 +14,7 @@ from backend.committee.titles import set_public_title
 from backend.context import transaction
 from backend.integration.reading import fold, stem
 from console.auth import Context, language
-from console.pages.committee import Committee, Paging, form_ids, page_number
+from console.pages.committee import Committee, Paging, form_ids, names, page_number
 from console.render import NavItem, page, redirect
 
 router = APIRouter()
@@ -60,7 +60,7 @@ async def review_page(request: Request, app: Context, staff: Committee) -> Respo
         paging=Paging(number, PAGE_SIZE, found.total),
         query=f"page={number}" + ("&suggested=1" if suggested else ""),
         highlight=highlight,
-        axes={axis.code: axis.name(language(request)) for axis in app.plan.axes},
+        name_of=names(app.plan, language(request)),
     )
 
 

@@ -162,3 +162,18 @@ async def test_an_inconsistent_ahp_matrix_is_refused_with_its_ratio(served: Cons
         await page.page.locator("#weight-source_breadth").input_value()
     )
     assert page.errors == [] or all("400" in e for e in page.errors)
+
+
+async def test_the_workbench_pages_fit_a_phone_and_the_desktop(served: Console, page_as) -> None:
+    await _record(served, (PHONE, "citizen_poll"), (WASTE, "elite_interview"), (WASTE_2, "citizen_poll"))
+    await integrate(served.context)
+    for width, height in ((1280, 900), (400, 860)):
+        page = await page_as(COMMITTEE, size=(width, height))
+        for path in ("/moderation", "/review", "/ranking", "/agendas"):
+            await page.page.goto(served.url + path)
+            await page.page.wait_for_selector("h1")
+            assert await page.page.locator("html").get_attribute("dir") == "rtl"
+            scrolled = await page.page.evaluate("document.documentElement.scrollWidth")
+            assert scrolled <= width, f"{path} is {scrolled} px wide in a {width} px window"
+            await page.screenshot(ARTIFACTS / f"workbench{path.replace('/', '-')}-{width}.png")
+        assert page.errors == []
