@@ -22,12 +22,40 @@ from backend.errors import Refused
 from console import texts
 from console.auth import Forbidden, NotSignedIn, guard, language
 from console.limits import FailedSignIns
-from console.pages import dashboard, digests, invites, meetings, people, progress, public, signin, surveys
+from console.pages import (
+    agendas,
+    dashboard,
+    digests,
+    invites,
+    meetings,
+    moderation,
+    people,
+    progress,
+    public,
+    ranking,
+    review,
+    signin,
+    surveys,
+)
 from console.render import NavItem, page
 
 STATIC = Path(__file__).parent / "static"
 
-PAGES: list[ModuleType] = [signin, dashboard, surveys, invites, meetings, digests, people, progress, public]
+PAGES: list[ModuleType] = [
+    signin,
+    dashboard,
+    surveys,
+    invites,
+    meetings,
+    digests,
+    moderation,
+    review,
+    ranking,
+    agendas,
+    people,
+    progress,
+    public,
+]
 """Every page group, in navigation order."""
 
 SECURITY_HEADERS = {

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.aggregation.sql import for_analysis, read_frame
-from backend.models import Finding
+from backend.models import Finding, counted
 from backend.plan import Plan
 
 
@@ -20,7 +20,7 @@ async def coverage(session: AsyncSession, plan: Plan, *, until: datetime | None 
     codes of those without, comma-separated). Findings of groups not in the plan are left out;
     with ``until``, so are findings recorded from then on."""
     await for_analysis(session)
-    query = select(Finding.working_group, Finding.source, func.count()).where(Finding.deleted_at.is_(None))
+    query = select(Finding.working_group, Finding.source, func.count()).where(counted())
     if until is not None:
         query = query.where(Finding.created_at < until)
     counts = await read_frame(

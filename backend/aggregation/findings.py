@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.aggregation.sql import as_date, for_analysis, local_date, read_frame
 from backend.errors import MeydanError
 from backend.jalali import TEHRAN, format_week, jalali_week
-from backend.models import Finding
+from backend.models import Finding, counted
 
 DIMENSIONS = ("axis", "working_group", "source", "stakeholder_group", "district", "kind", "week")
 
@@ -51,7 +51,7 @@ async def count_findings(
         local_date(Finding.created_at, zone, dialect).label("week") if name == "week" else getattr(Finding, name)
         for name in by
     ]
-    query = select(*columns, func.count().label("findings")).where(Finding.deleted_at.is_(None)).group_by(*columns)
+    query = select(*columns, func.count().label("findings")).where(counted()).group_by(*columns)
     if kind is not None:
         query = query.where(Finding.kind == kind)
     if since is not None:

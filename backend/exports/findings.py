@@ -1,4 +1,5 @@
-"""Findings as one table: a row per (not deleted) finding with its meeting, participant and origin."""
+"""Findings as one table: a row per (not deleted) finding with its meeting, participant and origin,
+and its moderation status: a finding the committee hid is kept here, ``hidden`` with its reason."""
 
 from __future__ import annotations
 
@@ -29,7 +30,10 @@ FINDING_COLUMNS = {
     "parent": "Int64",
     "problem": "Int64",
     "created_at": "object",
+    "hidden_at": "object",
+    "hidden_reason": "object",
 }
+VISIBLE, HIDDEN = "visible", "hidden"
 ORDER = (
     "id",
     "kind",
@@ -50,6 +54,8 @@ ORDER = (
     "origin",
     "parent",
     "problem",
+    "status",
+    "hidden_reason",
     "created_at",
 )
 
@@ -72,7 +78,8 @@ async def findings_frame(session: AsyncSession, *, kind: str | None = None, sour
     """One row per finding not deleted, oldest first, optionally only of one ``kind`` (an unknown
     kind is a MeydanError) or ``source``: its texts and tags, its meeting (id, source, ISO and
     Jalali date), the participant's pseudonym, its origin (see ``origin``), its parent finding, the
-    problem integration put it in (None before integration) and when it was recorded (ISO UTC)."""
+    problem integration put it in (None before integration), its status (visible or hidden, with the
+    hidden reason) and when it was recorded (ISO UTC)."""
     chosen: list[ColumnElement[bool]] = [Finding.deleted_at.is_(None)]
     if kind is not None:
         if kind not in FINDING_KINDS:
@@ -102,6 +109,8 @@ async def findings_frame(session: AsyncSession, *, kind: str | None = None, sour
                 Finding.parent_id,
                 ProblemFinding.problem_id,
                 Finding.created_at,
+                Finding.hidden_at,
+                Finding.hidden_reason,
                 Finding.answer_id,
                 Finding.meeting_id.label("origin_meeting"),
                 Finding.note_id,
@@ -124,5 +133,6 @@ async def findings_frame(session: AsyncSession, *, kind: str | None = None, sour
         held_on_jalali=jalali_date(frame["held_on"]),
         origin=pd.Series(origins, index=frame.index, dtype=object),
         created_at=utc_iso(frame["created_at"]),
+        status=frame["hidden_at"].isna().map({True: VISIBLE, False: HIDDEN}).astype(object),
     )
     return frame[list(ORDER)]

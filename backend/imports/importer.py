@@ -36,6 +36,7 @@ FINDING_FIELDS = (
     "district",
     "import_row_id",
     "created_at",
+    "flags",
 )
 
 Progress = Callable[[int], None]

@@ -23,6 +23,7 @@ from backend.models import (
     Response,
     Survey,
     SurveyVersion,
+    counted,
 )
 
 DIMENSIONS = ("source", "stakeholder_group", "working_group", "district")
@@ -83,7 +84,7 @@ async def counts(session: AsyncSession, problem_id: int) -> tuple[int, dict[str,
         session,
         select(*columns, func.count())
         .join(ProblemFinding, ProblemFinding.finding_id == Finding.id)
-        .where(ProblemFinding.problem_id == problem_id, Finding.deleted_at.is_(None))
+        .where(ProblemFinding.problem_id == problem_id, counted())
         .group_by(*columns),
         [*DIMENSIONS, "findings"],
     )
@@ -127,7 +128,7 @@ async def evidence(session: AsyncSession, problem: Problem, *, limit: int | None
         .outerjoin(Survey, Survey.id == SurveyVersion.survey_id)
         .outerjoin(ImportRow, ImportRow.id == Finding.import_row_id)
         .outerjoin(ImportBatch, ImportBatch.id == ImportRow.batch_id)
-        .where(ProblemFinding.problem_id == problem.id, Finding.deleted_at.is_(None))
+        .where(ProblemFinding.problem_id == problem.id, counted())
         .order_by(Finding.id)
         .limit(limit)
     )

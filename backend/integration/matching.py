@@ -51,7 +51,7 @@ class Integration(Grouping):
     reasons: list[dict[str, Any]]
 
 
-def _vectors(readings: Sequence[Reading]) -> tuple[sparse.csr_matrix, np.ndarray]:
+def reading_vectors(readings: Sequence[Reading]) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Unit TF-IDF rows of (place, feature) columns, and which columns are issues."""
     rows, features, weights = [], [], []
     for row, reading in enumerate(readings):
@@ -242,7 +242,7 @@ def group_complaints(
         dtype=np.int64,
     )
     distinct = np.flatnonzero(same == np.arange(len(readings)))
-    vectors, issue_columns = _vectors([readings[i] for i in distinct])
+    vectors, issue_columns = reading_vectors([readings[i] for i in distinct])
     candidates = _candidate_matrix(vectors, issue_columns, [readings[i].places[:1] for i in distinct])
     near_left, near_right, _ = similar_pairs(vectors, candidates, threshold)
     units = pd.factorize(

@@ -19,13 +19,13 @@ from sqlalchemy import Row, Select, and_, delete, func, insert, select, text, up
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import MeydanError
-from backend.integration import DEFAULT_THRESHOLD
+from backend.integration import DEFAULT_THRESHOLD, suggestions
 from backend.integration.grouping import Pair, most_central
 from backend.integration.matching import group_complaints
 from backend.integration.reading import strip_politeness
 from backend.integration.reconcile import keep_problems
 from backend.lifecycle import stages
-from backend.models import AgendaItem, Finding, MergeDecision, Problem, ProblemFinding
+from backend.models import AgendaItem, Finding, MergeDecision, Problem, ProblemFinding, counted
 
 PROBLEM_KIND = "problem"  # the kind of finding integrated into problems
 PROPOSED, CONFIRMED, RETIRED = "proposed", "confirmed", "retired"
@@ -140,13 +140,13 @@ async def integrate(
     Proposed problems get the canonical (most central) statement, normalized and without greetings or
     closings, as title and their findings' most common axis; confirmed problems keep their title. Each
     link keeps why the finding is there (``reason``), and ``confirmed`` while the finding stays in its
-    problem. Problems left without findings are removed.
+    problem. Problems left without findings are removed. The suggested merges are computed afresh.
     """
     await _lock(session)
     rows = await _rows(
         session,
         select(Finding.id, Finding.normalized_text, Finding.axis)
-        .where(Finding.kind == PROBLEM_KIND, Finding.deleted_at.is_(None))
+        .where(Finding.kind == PROBLEM_KIND, counted())
         .order_by(Finding.id),
     )
     ids = [row.id for row in rows]
@@ -235,6 +235,9 @@ async def integrate(
         await session.execute(update(ProblemFinding), closer)
     empty = sorted(set(problems) - set(problem_of.tolist()))
     await _remove(session, empty)
+    canonical = grouping.canonical[first].tolist()
+    read = {int(problem_of[g]): grouping.readings[canonical[g]] for g in range(grouping.groups)}
+    await suggestions.refresh(session, places, read)
     return IntegrationReport(len(ids), grouping.groups, len(new_groups), len(empty), len(moved), threshold)
 
 
@@ -257,7 +260,7 @@ async def _members(session: AsyncSession, problem_id: int) -> list[_Member]:
         await session.execute(
             select(Finding.id, Finding.normalized_text, Finding.axis)
             .join(ProblemFinding, ProblemFinding.finding_id == Finding.id)
-            .where(ProblemFinding.problem_id == problem_id, Finding.deleted_at.is_(None))
+            .where(ProblemFinding.problem_id == problem_id, counted())
             .order_by(Finding.id)
         )
     ).all()
@@ -387,7 +390,7 @@ async def summaries(
             func.count(Finding.stakeholder_group.distinct()),
         )
         .outerjoin(ProblemFinding, ProblemFinding.problem_id == Problem.id)
-        .outerjoin(Finding, and_(Finding.id == ProblemFinding.finding_id, Finding.deleted_at.is_(None)))
+        .outerjoin(Finding, and_(Finding.id == ProblemFinding.finding_id, counted()))
         .where(Problem.status != RETIRED)
         .group_by(Problem.id, Problem.title, Problem.public_title, Problem.axis, Problem.status)
         .order_by(findings.desc(), Problem.id)

@@ -10,6 +10,9 @@ from backend.models.findings import (
     MergeDecision,
     Problem,
     ProblemFinding,
+    ProblemSuggestion,
+    WeightVersion,
+    counted,
 )
 from backend.models.lifecycle import STAGES, SUBJECTS, StageEvent, StageNotice
 from backend.models.meetings import Meeting, Note
@@ -42,6 +45,7 @@ __all__ = [
     "Participant",
     "Problem",
     "ProblemFinding",
+    "ProblemSuggestion",
     "ProcessedUpdate",
     "Response",
     "Role",
@@ -51,5 +55,7 @@ __all__ = [
     "Survey",
     "SurveyVersion",
     "Vote",
+    "WeightVersion",
+    "counted",
     "utcnow",
 ]

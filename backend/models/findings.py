@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.models.base import Base, BigId, Timestamped, id_column
@@ -64,6 +64,16 @@ class Finding(Timestamped, Base):
     )
     parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("findings.id", ondelete="SET NULL"), index=True)
     deleted_at: Mapped[datetime | None]
+    flags: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))  # at intake (backend.moderation.flags)
+    hidden_at: Mapped[datetime | None] = mapped_column(index=True)  # hidden by the committee (kept, not counted)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    hidden_by: Mapped[str | None] = mapped_column(String(80))
+
+
+def counted() -> ColumnElement[bool]:
+    """Findings that count in integration, aggregation and ranking: neither deleted by their author
+    nor hidden by the committee (a hidden finding is kept, shown in exports with its status)."""
+    return and_(Finding.deleted_at.is_(None), Finding.hidden_at.is_(None))
 
 
 class Problem(Timestamped, Base):
@@ -94,6 +104,35 @@ class ProblemFinding(Base):
     confirmed: Mapped[bool] = mapped_column(default=False)
 
     problem: Mapped[Problem] = relationship(back_populates="links")
+
+
+class ProblemSuggestion(Base):
+    """Two problems alike enough that the committee may want to merge them (computed by each
+    integration run): their similarity and the words they share. Gone with either problem."""
+
+    __tablename__ = "problem_suggestions"
+
+    problem_id: Mapped[int] = mapped_column(BigId, ForeignKey("problems.id", ondelete="CASCADE"), primary_key=True)
+    other_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("problems.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    similarity: Mapped[float]
+    shared: Mapped[list[Any]]
+
+
+class WeightVersion(Timestamped, Base):
+    """A version of the ranking's criteria weights the committee saved, with the ranking it gave then
+    (``ranking``: [problem id, rank, score] best first). The newest version ranks from then on."""
+
+    __tablename__ = "weight_versions"
+
+    id: Mapped[int] = id_column()
+    weights: Mapped[dict[str, Any]]
+    method: Mapped[str] = mapped_column(String(16))  # "weights" (sliders) or "ahp" (pairwise matrix)
+    consistency_ratio: Mapped[float | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    ranking: Mapped[list[Any]]
 
 
 class MergeDecision(Timestamped, Base):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from backend.aggregation.sql import read_frame
 from backend.errors import MeydanError
 from backend.integration.grouping import group_statements
-from backend.models import Finding, ProblemFinding
+from backend.models import Finding, ProblemFinding, counted
 from backend.plan import Plan
 from backend.prioritize.priorities import Priorities
 from backend.prioritize.scoring import normalize, score
@@ -41,7 +41,7 @@ async def _actions(session: AsyncSession, kind: str) -> pd.DataFrame:
         )
         .join(parent, parent.id == Finding.parent_id)
         .join(ProblemFinding, ProblemFinding.finding_id == parent.id)
-        .where(Finding.kind == kind, Finding.deleted_at.is_(None), parent.deleted_at.is_(None))
+        .where(Finding.kind == kind, counted(), parent.deleted_at.is_(None))
         .order_by(Finding.id),
         ["finding_id", "text", "source", "stakeholder_group", "district", "severity", "problem_id"],
     )

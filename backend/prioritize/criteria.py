@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from backend.aggregation.sql import for_analysis, json_text, read_frame
 from backend.aggregation.surveys import COMPLETED
 from backend.integration.problems import RETIRED
-from backend.models import Answer, Finding, Problem, ProblemFinding, Response
+from backend.models import Answer, Finding, Problem, ProblemFinding, Response, counted
 
 RATING_PREFIX = "rate_"
 LOW_RATINGS = ("1", "2")
@@ -32,8 +32,8 @@ def _completed(until: datetime | None) -> ColumnElement[bool]:
 
 
 def _live(until: datetime | None) -> ColumnElement[bool]:
-    """Findings not deleted (and recorded before ``until`` if given)."""
-    live = Finding.deleted_at.is_(None)
+    """Findings that count, neither deleted nor hidden (and recorded before ``until`` if given)."""
+    live = counted()
     return live if until is None else and_(live, Finding.created_at < until)
 
 
@@ -131,7 +131,7 @@ async def in_working_group(session: AsyncSession, working_group: str) -> set[int
             await session.scalars(
                 select(ProblemFinding.problem_id)
                 .join(Finding, Finding.id == ProblemFinding.finding_id)
-                .where(Finding.working_group == working_group, Finding.deleted_at.is_(None))
+                .where(Finding.working_group == working_group, counted())
                 .distinct()
             )
         ).all()

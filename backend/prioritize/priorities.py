@@ -3,16 +3,19 @@ the explanation of any item and the stability of the top K."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.integration.evidence import counts
+from backend.models import WeightVersion
 from backend.plan import Plan
+from backend.plan.model import CRITERIA
 from backend.prioritize.criteria import in_working_group, load_criteria
 from backend.prioritize.scoring import Explanation, normalize, parts, rank
 from backend.prioritize.stability import DRAWS, SPREAD, top_k_probability
@@ -39,6 +42,15 @@ class Priorities:
         return top_k_probability(self.normalized, self.weights, k, draws=draws, spread=spread, seed=seed)
 
 
+async def current_weights(session: AsyncSession, plan: Plan, until: datetime | None = None) -> dict[str, float]:
+    """The weights in force: the committee's newest saved version (before ``until`` if given), else the plan's."""
+    query = select(WeightVersion.weights).order_by(WeightVersion.id.desc()).limit(1)
+    if until is not None:
+        query = query.where(WeightVersion.created_at < until)
+    saved = await session.scalar(query)
+    return {c: float(saved[c]) for c in CRITERIA} if saved else criteria_weights(plan.spec.ranking)
+
+
 async def prioritize(
     session: AsyncSession,
     plan: Plan,
@@ -46,12 +58,14 @@ async def prioritize(
     axis: str | None = None,
     working_group: str | None = None,
     until: datetime | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> Priorities:
-    """Every live problem scored with the plan's weights and ranked; with ``axis`` or
-    ``working_group``, only its problems (those with a finding from the group), ranked among
-    themselves on the same scores. With ``until``, the ranking as it stood then (see ``load_criteria``)."""
+    """Every live problem scored with the weights in force (``current_weights``, or ``weights`` if given)
+    and ranked; with ``axis`` or ``working_group``, only its problems (those with a finding from the
+    group), ranked among themselves on the same scores. With ``until``, the ranking as it stood then
+    (see ``load_criteria``)."""
     criteria = await load_criteria(session, until)
-    weights = criteria_weights(plan.spec.ranking)
+    weights = dict(weights) if weights is not None else await current_weights(session, plan, until)
     normalized = normalize(criteria, plan)
     ranked = rank(criteria, normalized, weights)
     priorities = Priorities(ranked, normalized.loc[ranked.index], weights)

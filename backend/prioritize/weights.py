@@ -60,3 +60,14 @@ def criteria_weights(ranking: Ranking) -> dict[str, float]:
     assert ranking.weights is not None
     total = sum(ranking.weights.values())
     return {criterion: ranking.weights.get(criterion, 0.0) / total for criterion in CRITERIA}
+
+
+def most_inconsistent_pair(matrix: Sequence[Sequence[float]], weights: Sequence[float]) -> tuple[int, int]:
+    """The comparison ``(i, j)`` (i < j) that departs most from what the weights imply (``a[i][j]`` against
+    ``w[i] / w[j]``, on a log scale): the judgement to revisit first when the matrix is inconsistent."""
+    a = np.asarray(matrix, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    departure = np.abs(np.log(a * w[None, :] / w[:, None]))
+    upper = np.triu(departure, k=1)
+    i, j = np.unravel_index(int(np.argmax(upper)), upper.shape)
+    return int(i), int(j)

@@ -36,6 +36,7 @@ async def serve(context: AppContext, host: str, port: int) -> None:
     """Serve the console until Ctrl-C or SIGTERM (Redis, when configured, keeps the sign-in limits)."""
     import uvicorn
 
+    from bot.voting.agendas import open_next_agenda
     from console.app import create_app
 
     redis = None
@@ -44,9 +45,9 @@ async def serve(context: AppContext, host: str, port: int) -> None:
 
         redis = Redis.from_url(context.settings.redis_url)
     try:
-        config = uvicorn.Config(
-            create_app(context, redis=redis), host=host, port=port, log_level="info", proxy_headers=True
-        )
+        console = create_app(context, redis=redis)
+        console.state.push_agenda = open_next_agenda  # the agendas page pushes through the bot's rendering
+        config = uvicorn.Config(console, host=host, port=port, log_level="info", proxy_headers=True)
         await uvicorn.Server(config).serve()
     finally:
         if redis is not None:

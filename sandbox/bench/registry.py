@@ -107,6 +107,12 @@ BENCHMARKS: dict[str, Benchmark] = _by_name(
         "sandbox.bench.console:run",
     ),
     Benchmark(
+        "workbench",
+        "the console's committee workbench: the integration review page over N problems (10,000) and ten "
+        "times as many findings, paginated, and a re-rank after a weight change, as rendered pages",
+        "sandbox.bench.workbench:run",
+    ),
+    Benchmark(
         "aggregation",
         "findings by six dimensions, survey results and coverage over N survey answers "
         "(1,000,000): seconds and peak memory",

@@ -445,9 +445,12 @@ async def test_findings(sessions: async_sessionmaker[AsyncSession], built: Built
         "origin",
         "parent",
         "problem",
+        "status",
+        "hidden_reason",
         "created_at",
     ]
     assert frame["kind"].tolist() == ["problem", "strategy", "problem", "problem"]
+    assert set(frame["status"]) == {"visible"} and frame["hidden_reason"].isna().all()
     from_answer, from_meeting, from_import, by_hand = (frame.iloc[i].to_dict() for i in range(4))
     assert from_answer["id"] == built.first_finding and from_answer["text"] == PROBLEM_TEXT
     assert from_answer["origin"] == f"answer:{built.problem_answer}"
