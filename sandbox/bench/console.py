@@ -29,6 +29,7 @@ from backend.context import AppContext
 from backend.dashboard.figures import dashboard
 from backend.db import create_engine, session_factory
 from backend.jalali import utcnow
+from sandbox.bench import workbench
 from sandbox.bench.aggregation import seeded
 from sandbox.bench.databases import each_database
 from sandbox.bench.options import BenchOptions, Figures
@@ -139,5 +140,7 @@ async def _measure(options: BenchOptions, variant: str, url: URL) -> Figures:
 
 
 async def run(options: BenchOptions) -> Figures:
-    """The dashboard over N answers (1,000,000) and page latency with 20 staff, on SQLite and PostgreSQL."""
-    return await each_database(options, lambda variant, url: _measure(options, variant, url))
+    """The dashboard over N answers (1,000,000) and page latency with 20 staff, on SQLite and PostgreSQL;
+    then the committee's workbench (its review page and a re-rank, ``meydan bench workbench`` alone)."""
+    figures = await each_database(options, lambda variant, url: _measure(options, variant, url))
+    return {**figures, "workbench": await workbench.run(options)}

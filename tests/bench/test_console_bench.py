@@ -16,3 +16,6 @@ async def test_the_console_benchmark_times_the_dashboard_and_staff_browsing(tmp_
     latency = sqlite["page_latency_ms"]
     assert 0 < latency["p50"] <= latency["p99"] <= latency["max"]
     assert "skipped" in figures["postgres"]  # no server given
+    workbench = figures["workbench"]["sqlite"]  # the committee's pages over as many problems
+    assert workbench["problems"] == 1_200 and workbench["findings"] == 12_000
+    assert 0 < workbench["review_first_page_seconds"] and 0 < workbench["rerank_seconds"]
