@@ -15,7 +15,7 @@ from backend.text import parse_int
 from bot.guard import claim_of, guarded, sender_id
 from bot.i18n import t
 from bot.meetings import links
-from bot.meetings.menu import show_facilitator_commands
+from bot.meetings.menu import show_role_commands
 
 
 @guarded
@@ -26,8 +26,7 @@ async def open_invite(
     token = (command.args or "").removeprefix(links.INVITE_PREFIX)
     role = await invites.redeem_link(app, claim_of(bot, event_update), sender_id(message), lang, token)
     await message.answer(_welcome(app, role, lang))
-    if role.role == "facilitator":
-        await show_facilitator_commands(bot, message.chat.id, lang)
+    await show_role_commands(bot, message.chat.id, lang, role.role)
 
 
 def _welcome(app: AppContext, role: Role, lang: str) -> str:
