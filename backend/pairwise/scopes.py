@@ -1,0 +1,134 @@
+"""The fitted models the bot chooses pairs from: one per district and one for the whole city,
+kept in memory per database and refitted in the background when answers have come in.
+
+A district's problems are those with a live finding from the district or from no district (the
+city's); its strengths come from the answers given for it. The city's problems are all live
+problems; its strengths come from every answer. Choosing a pair never waits for a refit: it uses
+the model at hand (and counts what it shows at once), while a refit runs at most every
+``REFIT_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from backend.pairwise import store
+from backend.pairwise.model import Strengths, fit
+
+REFIT_SECONDS = 2.0
+CITY = ""  # the scope of the whole city
+WINS = {"low": 1.0, "high": 0.0, "equal": 0.5}  # how much the lower-id problem won, per choice
+
+
+@dataclass
+class Scope:
+    """The problems of a district (or the city, ``CITY``) with their fitted strengths and how often
+    each has been shown; ``problems`` (index ``id``: ``title``, ``axis``) in the order of ``strengths``."""
+
+    district: str
+    problems: pd.DataFrame
+    strengths: Strengths
+    shown: np.ndarray
+    version: store.Version
+    fitted_at: float = field(default_factory=time.monotonic)
+
+    def position(self, problem_id: int) -> int | None:
+        """The index of a problem in this scope, or None when it is not one of its problems."""
+        found = self.problems.index.get_indexer([problem_id])[0]
+        return None if found < 0 else int(found)
+
+    def ranked(self) -> pd.DataFrame:
+        """The problems strongest first with ``strength``, ``se`` and ``comparisons`` (answers on them)."""
+        table = self.problems.assign(
+            strength=self.strengths.value, se=self.strengths.se, comparisons=self.strengths.comparisons
+        )
+        return table.iloc[self.strengths.order()]
+
+
+def in_district(problems: pd.DataFrame, district: str) -> pd.DataFrame:
+    """The problems of ``district`` (those raised there or city-wide); every problem for ``CITY``."""
+    if district == CITY:
+        return problems
+    return problems[[bool(ds & {district, ""}) for ds in problems.districts]]
+
+
+def strengths_of(problems: pd.DataFrame, answers: pd.DataFrame) -> tuple[Strengths, np.ndarray]:
+    """The strengths of ``problems`` (in their order) from ``answers`` (``low``, ``high``, ``choice``),
+    and how often each problem was shown (every answer, skipped ones included)."""
+    index = pd.Index(problems.index)
+    low, high = index.get_indexer(answers.low), index.get_indexer(answers.high)
+    inside = (low >= 0) & (high >= 0)
+    shown = np.bincount(np.concatenate([low[inside], high[inside]]), minlength=len(index)).astype(np.float64)
+    wins = answers.choice.map(WINS).to_numpy(dtype=np.float64)
+    counted = inside & ~np.isnan(wins)
+    return fit(len(index), low[counted], high[counted], wins[counted]), shown
+
+
+async def build(session: AsyncSession, district: str) -> Scope:
+    """A freshly fitted scope (the fit runs in a thread, off the event loop)."""
+    version = await store.version(session)
+    problems = in_district(await store.live_problems(session), district)
+    answers = await store.answers(session, None if district == CITY else district)
+    strengths, shown = await asyncio.to_thread(strengths_of, problems, answers)
+    return Scope(district, problems[["title", "axis"]], strengths, shown, version)
+
+
+class Scopes:
+    """The scopes of one database, refitted in the background."""
+
+    def __init__(self) -> None:
+        self._scopes: dict[str, Scope] = {}
+        self._refits: dict[str, asyncio.Task[None]] = {}
+        self._first: dict[str, asyncio.Lock] = {}
+
+    async def get(self, sessions: async_sessionmaker[AsyncSession], district: str) -> Scope:
+        """The scope of ``district``: fitted now if there is none yet, else the one at hand (and a
+        refit started in the background when it is older than ``REFIT_SECONDS``)."""
+        scope = self._scopes.get(district)
+        if scope is None:
+            async with self._first.setdefault(district, asyncio.Lock()):
+                if district not in self._scopes:
+                    async with sessions() as session:
+                        self._scopes[district] = await build(session, district)
+            return self._scopes[district]
+        if time.monotonic() - scope.fitted_at > REFIT_SECONDS and district not in self._refits:
+            task = asyncio.create_task(self._refit(sessions, scope))
+            self._refits[district] = task
+            task.add_done_callback(lambda _: self._refits.pop(district, None))
+        return scope
+
+    async def _refit(self, sessions: async_sessionmaker[AsyncSession], scope: Scope) -> None:
+        async with sessions() as session:
+            if await store.version(session) == scope.version:
+                scope.fitted_at = time.monotonic()
+                return
+            self._scopes[scope.district] = await build(session, scope.district)
+
+
+_by_engine: weakref.WeakKeyDictionary[AsyncEngine, Scopes] = weakref.WeakKeyDictionary()
+
+
+def scopes_of(engine: AsyncEngine) -> Scopes:
+    """The scopes kept for one database (one engine)."""
+    found = _by_engine.get(engine)
+    if found is None:
+        found = _by_engine[engine] = Scopes()
+    return found
+
+
+async def strengths_now(session: AsyncSession, district: str = CITY, until: datetime | None = None) -> pd.DataFrame:
+    """The fitted strengths of ``district``'s problems (index ``id``: ``title``, ``axis``,
+    ``strength``, ``se``, ``comparisons``; strongest first), fitted now from the answers given
+    (before ``until`` if given)."""
+    problems = in_district(await store.live_problems(session), district)
+    answers = await store.answers(session, None if district == CITY else district, until)
+    strengths, shown = strengths_of(problems, answers)
+    return Scope(district, problems[["title", "axis"]], strengths, shown, (0, None, 0, None)).ranked()

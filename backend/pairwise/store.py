@@ -1,0 +1,96 @@
+"""The pairwise answers and the problems they are about, in the database."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.aggregation.sql import read_frame
+from backend.integration.problems import RETIRED
+from backend.models import Finding, PairAnswer, Problem, ProblemFinding
+
+
+def shown_title(problem: Any) -> str:
+    """The title citizens see: the committee's public title when the problem has one, else its title."""
+    return getattr(problem, "public_title", None) or problem.title
+
+
+async def record(
+    session: AsyncSession, participant_id: int, district: str, low: int, high: int, choice: str, at: datetime
+) -> str | None:
+    """Store the participant's answer on the pair, replacing an earlier one; the choice it replaced
+    (None: a first answer)."""
+    before = await session.scalar(
+        select(PairAnswer.choice)
+        .where(
+            PairAnswer.participant_id == participant_id, PairAnswer.problem_low == low, PairAnswer.problem_high == high
+        )
+        .with_for_update()
+    )
+    row = dict(participant_id=participant_id, problem_low=low, problem_high=high, choice=choice, district=district)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(PairAnswer).values(**row, answered_at=at)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["participant_id", "problem_low", "problem_high"],
+            set_=dict(choice=choice, district=district, answered_at=at),
+        )
+    )
+    return before
+
+
+async def answered_pairs(session: AsyncSession, participant_id: int) -> list[tuple[int, int]]:
+    """The pairs (low, high problem id) the participant has answered, any way."""
+    rows = await session.execute(
+        select(PairAnswer.problem_low, PairAnswer.problem_high).where(PairAnswer.participant_id == participant_id)
+    )
+    return [(low, high) for low, high in rows]
+
+
+async def answers(session: AsyncSession, district: str | None = None, until: datetime | None = None) -> pd.DataFrame:
+    """Answers (``low``, ``high``, ``choice``) given for ``district`` (None: every district),
+    answered before ``until`` if given."""
+    query = select(PairAnswer.problem_low, PairAnswer.problem_high, PairAnswer.choice)
+    if district is not None:
+        query = query.where(PairAnswer.district == district)
+    if until is not None:
+        query = query.where(PairAnswer.answered_at < until)
+    return await read_frame(session, query, ["low", "high", "choice"])
+
+
+Version = tuple[int, datetime | None, int, int | None]
+
+
+async def version(session: AsyncSession) -> Version:
+    """Changes whenever an answer is given or changed, or a problem added: how many answers there
+    are and the latest time, how many problems and the newest."""
+    count, latest = (await session.execute(select(func.count(), func.max(PairAnswer.answered_at)))).one()
+    problems, newest = (await session.execute(select(func.count(), func.max(Problem.id)))).one()
+    return int(count), latest, int(problems), newest
+
+
+async def live_problems(session: AsyncSession, ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Problems with live findings, not retired (index ``id``; only ``ids`` if given): ``title`` (as
+    shown), ``axis`` and ``districts`` (the set of districts their findings come from; the empty
+    string for findings of no district)."""
+    query = (
+        select(Problem, Finding.district)
+        .join(ProblemFinding, ProblemFinding.problem_id == Problem.id)
+        .join(Finding, and_(Finding.id == ProblemFinding.finding_id, Finding.deleted_at.is_(None)))
+        .where(Problem.status != RETIRED)
+        .distinct()
+        .order_by(Problem.id)
+    )
+    if ids is not None:
+        query = query.where(Problem.id.in_(list(ids)))
+    problems: dict[int, tuple[str, str | None, set[str]]] = {}
+    for problem, district in await session.execute(query):
+        problems.setdefault(problem.id, (shown_title(problem), problem.axis, set()))[2].add(district or "")
+    frame = pd.DataFrame(list(problems.values()), index=list(problems), columns=["title", "axis", "districts"])
+    return frame.rename_axis("id")
