@@ -89,10 +89,15 @@ class Scopes:
         self._refits: dict[str, asyncio.Task[None]] = {}
         self._first: dict[str, asyncio.Lock] = {}
 
-    async def get(self, sessions: async_sessionmaker[AsyncSession], district: str) -> Scope:
-        """The scope of ``district``: fitted now if there is none yet, else the one at hand (and a
-        refit started in the background when it is older than ``REFIT_SECONDS``)."""
+    async def get(self, sessions: async_sessionmaker[AsyncSession], district: str, *, fresh: bool = False) -> Scope:
+        """The scope of ``district``: fitted now if there is none yet (or, ``fresh``, if answers came
+        in since), else the one at hand (and a refit started in the background when it is older
+        than ``REFIT_SECONDS``)."""
         scope = self._scopes.get(district)
+        if scope is not None and fresh:
+            async with sessions() as session:
+                if await store.version(session) != scope.version:
+                    self._scopes[district] = scope = await build(session, district)
         if scope is None:
             async with self._first.setdefault(district, asyncio.Lock()):
                 if district not in self._scopes:

@@ -21,6 +21,7 @@ ROUND = 10  # pairs asked before offering "more"
 TOP_SHOWN = 5
 PICKS = ("first", "second", "equal", "skip", "unknown")  # what a citizen can answer on a shown pair
 STALE = "errors.stale_button"
+NEW, CHANGED, SAME = "new", "changed", "same"
 
 _rng = np.random.default_rng(secrets.randbits(64))
 
@@ -72,9 +73,11 @@ async def district_for(app: AppContext, messenger_id: int, code: str | None) -> 
 
 async def next_pair(app: AppContext, messenger_id: int, district: str) -> Pair | None:
     """The next pair for the citizen (chosen by ``choose_pair`` on the district's model), or None
-    when they have answered every pair of it."""
+    when they have answered every pair of it; a district with fewer than two problems is refused."""
     participant = await _participant(app, messenger_id)
     scope = await scopes_of(app.engine).get(app.sessions, district)
+    if len(scope.problems) < 2:
+        raise Refused("pairwise.too_few")
     async with app.sessions() as session:
         answered = await store.answered_pairs(session, participant.id)
     positions = [(scope.position(low), scope.position(high)) for low, high in answered]
@@ -94,10 +97,10 @@ def _shown(scope: Scope, position: int) -> Shown:
 
 async def answer(
     app: AppContext, claim: Claim, messenger_id: int, pair: tuple[int, int], pick: str, district: str
-) -> bool:
-    """Record the citizen's ``pick`` on the pair (first, second as shown), replacing an earlier answer;
-    whether it changed anything (False: the same answer again, a double tap). A problem no longer
-    ranked, or a pick not known, is a stale button."""
+) -> str:
+    """Record the citizen's ``pick`` on the pair (first, second as shown), replacing an earlier answer:
+    ``NEW``, ``CHANGED`` (another answer replaced) or ``SAME`` (the same answer again, as a double tap:
+    nothing changes). A problem no longer ranked, or a pick not known, is a stale button."""
     first, second = pair
     if pick not in PICKS or first == second or app.plan.get("district", district) is None:
         raise Refused(STALE)
@@ -110,7 +113,7 @@ async def answer(
             raise Refused(STALE)
         before = await store.record(session, participant.id, district, low, high, choice, utcnow())
         if before == choice:
-            return False
+            return SAME
         session.add(
             AuditEntry(
                 at=utcnow(),
@@ -121,7 +124,7 @@ async def answer(
                 data={"choice": choice, "replaced": before, "district": district},
             )
         )
-        return True
+        return NEW if before is None else CHANGED
 
 
 async def top(app: AppContext, district: str, k: int = TOP_SHOWN) -> Top:
@@ -129,8 +132,8 @@ async def top(app: AppContext, district: str, k: int = TOP_SHOWN) -> Top:
     problems citizens have compared count."""
     scopes = scopes_of(app.engine)
     return Top(
-        _best(await scopes.get(app.sessions, district), k),
-        _best(await scopes.get(app.sessions, CITY), k),
+        _best(await scopes.get(app.sessions, district, fresh=True), k),
+        _best(await scopes.get(app.sessions, CITY, fresh=True), k),
     )
 
 

@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from bot.handlers import common, errors, forums, invites, meetings, more, onboarding, surveys, voting
+from bot.handlers import common, errors, forums, invites, meetings, more, onboarding, pairwise, surveys, voting
 
 
 def routers() -> list[Router]:
@@ -12,6 +12,7 @@ def routers() -> list[Router]:
         invites.router(),
         voting.router(),
         more.router(),
+        pairwise.router(),  # before onboarding: it takes /start rank
         meetings.router(),
         forums.router(),
         onboarding.router(),
