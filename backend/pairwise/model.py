@@ -111,8 +111,8 @@ def top_tau(true: np.ndarray, estimated: np.ndarray, k: int) -> float:
 
 
 def tau(a: np.ndarray, b: np.ndarray) -> float:
-    """Kendall's tau-b between two scorings (0 when there are fewer than two items or no variation)."""
+    """Kendall's tau-b between two scorings; NaN when it is not defined (fewer than two items, or
+    one scoring ties them all)."""
     if len(a) < 2:
-        return 0.0
-    value = kendalltau(a, b).statistic
-    return 0.0 if np.isnan(value) else float(value)
+        return float("nan")
+    return float(kendalltau(a, b).statistic)
