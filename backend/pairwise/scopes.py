@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from backend.pairwise import store
 from backend.pairwise.model import Strengths, fit
 
-REFIT_SECONDS = 2.0
+REFIT_SECONDS = 30.0
 CITY = ""  # the scope of the whole city
 WINS = {"low": 1.0, "high": 0.0, "equal": 0.5}  # how much the lower-id problem won, per choice
 

@@ -74,11 +74,13 @@ async def district_for(app: AppContext, messenger_id: int, code: str | None) -> 
 async def next_pair(app: AppContext, messenger_id: int, district: str) -> Pair | None:
     """The next pair for the citizen (chosen by ``choose_pair`` on the district's model), or None
     when they have answered every pair of it; a district with fewer than two problems is refused."""
-    participant = await _participant(app, messenger_id)
     scope = await scopes_of(app.engine).get(app.sessions, district)
     if len(scope.problems) < 2:
         raise Refused("pairwise.too_few")
     async with app.sessions() as session:
+        participant = await participants.by_messenger_id(session, messenger_id)
+        if participant is None:
+            raise Refused("pairwise.join_first")
         answered = await store.answered_pairs(session, participant.id)
     positions = [(scope.position(low), scope.position(high)) for low, high in answered]
     pair = choose_pair(
@@ -106,7 +108,7 @@ async def answer(
         raise Refused(STALE)
     low, high = sorted(pair)
     choice = {"first": "low" if first == low else "high", "second": "high" if first == low else "low"}.get(pick, pick)
-    async with transaction(app, claim) as session:
+    async with app.write_turn(), transaction(app, claim) as session:
         participant = await participants.by_messenger_id(session, messenger_id)
         live = set((await store.live_problems(session, ids=(low, high))).index)
         if participant is None or live != {low, high}:
