@@ -74,11 +74,16 @@ def strengths_of(problems: pd.DataFrame, answers: pd.DataFrame) -> tuple[Strengt
 
 async def build(session: AsyncSession, district: str) -> Scope:
     """A freshly fitted scope (the fit runs in a thread, off the event loop)."""
-    version = await store.version(session)
+    version = await store.version(session, _answered_for(district))
     problems = in_district(await store.live_problems(session), district)
-    answers = await store.answers(session, None if district == CITY else district)
+    answers = await store.answers(session, _answered_for(district))
     strengths, shown = await asyncio.to_thread(strengths_of, problems, answers)
     return Scope(district, problems[["title", "axis"]], strengths, shown, version)
+
+
+def _answered_for(district: str) -> str | None:
+    """The answers that count in a scope: those given for its district, or all for the city."""
+    return None if district == CITY else district
 
 
 class Scopes:
@@ -96,7 +101,7 @@ class Scopes:
         scope = self._scopes.get(district)
         if scope is not None and fresh:
             async with sessions() as session:
-                if await store.version(session) != scope.version:
+                if await store.version(session, _answered_for(district)) != scope.version:
                     self._scopes[district] = scope = await build(session, district)
         if scope is None:
             async with self._first.setdefault(district, asyncio.Lock()):
@@ -112,7 +117,7 @@ class Scopes:
 
     async def _refit(self, sessions: async_sessionmaker[AsyncSession], scope: Scope) -> None:
         async with sessions() as session:
-            if await store.version(session) == scope.version:
+            if await store.version(session, _answered_for(scope.district)) == scope.version:
                 scope.fitted_at = time.monotonic()
                 return
             self._scopes[scope.district] = await build(session, scope.district)
@@ -134,6 +139,6 @@ async def strengths_now(session: AsyncSession, district: str = CITY, until: date
     ``strength``, ``se``, ``comparisons``; strongest first), fitted now from the answers given
     (before ``until`` if given)."""
     problems = in_district(await store.live_problems(session), district)
-    answers = await store.answers(session, None if district == CITY else district, until)
+    answers = await store.answers(session, _answered_for(district), until)
     strengths, shown = strengths_of(problems, answers)
     return Scope(district, problems[["title", "axis"]], strengths, shown, (0, None, 0, None)).ranked()

@@ -110,8 +110,7 @@ async def answer(
     choice = {"first": "low" if first == low else "high", "second": "high" if first == low else "low"}.get(pick, pick)
     async with app.write_turn(), transaction(app, claim) as session:
         participant = await participants.by_messenger_id(session, messenger_id)
-        live = set((await store.live_problems(session, ids=(low, high))).index)
-        if participant is None or live != {low, high}:
+        if participant is None or await store.ranked(session, (low, high)) != {low, high}:
             raise Refused(STALE)
         before = await store.record(session, participant.id, district, low, high, choice, utcnow())
         if before == choice:

@@ -67,30 +67,44 @@ async def answers(session: AsyncSession, district: str | None = None, until: dat
 Version = tuple[int, datetime | None, int, int | None]
 
 
-async def version(session: AsyncSession) -> Version:
-    """Changes whenever an answer is given or changed, or a problem added: how many answers there
-    are and the latest time, how many problems and the newest."""
-    count, latest = (await session.execute(select(func.count(), func.max(PairAnswer.answered_at)))).one()
+async def version(session: AsyncSession, district: str | None = None) -> Version:
+    """Changes whenever an answer for ``district`` (None: any) is given or changed, or a problem is
+    added: how many answers there are and the latest time, how many problems and the newest."""
+    answers = select(func.count(), func.max(PairAnswer.answered_at))
+    if district is not None:
+        answers = answers.where(PairAnswer.district == district)
+    count, latest = (await session.execute(answers)).one()
     problems, newest = (await session.execute(select(func.count(), func.max(Problem.id)))).one()
     return int(count), latest, int(problems), newest
 
 
-async def live_problems(session: AsyncSession, ids: Collection[int] | None = None) -> pd.DataFrame:
-    """Problems with live findings, not retired (index ``id``; only ``ids`` if given): ``title`` (as
-    shown), ``axis`` and ``districts`` (the set of districts their findings come from; the empty
-    string for findings of no district)."""
+def _title_columns() -> list[Any]:
+    """The columns ``shown_title`` reads: the public title too, once problems have one."""
+    public = getattr(Problem, "public_title", None)
+    return [Problem.title] if public is None else [Problem.title, public]
+
+
+async def live_problems(session: AsyncSession) -> pd.DataFrame:
+    """Problems with live findings, not retired (index ``id``): ``title`` (as shown), ``axis`` and
+    ``districts`` (the set of districts their findings come from; the empty string for findings of
+    no district)."""
     query = (
-        select(Problem, Finding.district)
+        select(Problem.id, Problem.axis, Finding.district, *_title_columns())
         .join(ProblemFinding, ProblemFinding.problem_id == Problem.id)
         .join(Finding, and_(Finding.id == ProblemFinding.finding_id, Finding.deleted_at.is_(None)))
         .where(Problem.status != RETIRED)
         .distinct()
         .order_by(Problem.id)
     )
-    if ids is not None:
-        query = query.where(Problem.id.in_(list(ids)))
     problems: dict[int, tuple[str, str | None, set[str]]] = {}
-    for problem, district in await session.execute(query):
-        problems.setdefault(problem.id, (shown_title(problem), problem.axis, set()))[2].add(district or "")
+    for row in await session.execute(query):
+        problems.setdefault(row.id, (shown_title(row), row.axis, set()))[2].add(row.district or "")
     frame = pd.DataFrame(list(problems.values()), index=list(problems), columns=["title", "axis", "districts"])
     return frame.rename_axis("id")
+
+
+async def ranked(session: AsyncSession, ids: Collection[int]) -> set[int]:
+    """Which of ``ids`` are problems still ranked (not retired)."""
+    return set(
+        (await session.scalars(select(Problem.id).where(Problem.id.in_(list(ids)), Problem.status != RETIRED))).all()
+    )
