@@ -74,6 +74,8 @@ async def district_for(app: AppContext, messenger_id: int, code: str | None) -> 
 async def next_pair(app: AppContext, messenger_id: int, district: str) -> Pair | None:
     """The next pair for the citizen (chosen by ``choose_pair`` on the district's model), or None
     when they have answered every pair of it; a district with fewer than two problems is refused."""
+    if app.plan.get("district", district) is None:  # a forged button: no scope is made for it
+        raise Refused(STALE)
     scope = await scopes_of(app.engine).get(app.sessions, district)
     if len(scope.problems) < 2:
         raise Refused("pairwise.too_few")

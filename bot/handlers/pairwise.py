@@ -126,8 +126,8 @@ async def linked(
 async def started(query: CallbackQuery, callback_data: RankStart, bot: Bot, app: AppContext, lang: str) -> None:
     """The ranking button: pairs for the participant's own district."""
     district = await pairwise.district_for(app, sender_id(query), callback_data.d or None)
+    await send_pair(bot, app, sender_id(query), district, 1, lang)  # a refusal answers the press instead
     await query.answer()
-    await send_pair(bot, app, sender_id(query), district, 1, lang)
 
 
 @guarded
@@ -170,9 +170,9 @@ def _marked(markup: InlineKeyboardMarkup | None, pressed: str | None) -> InlineK
 @guarded
 async def more(query: CallbackQuery, callback_data: RankMore, bot: Bot, app: AppContext, lang: str) -> None:
     """ "More": the next round of pairs."""
+    await send_pair(bot, app, sender_id(query), callback_data.d, callback_data.n + 1, lang)
     await query.answer()
     await pressed_on(query).edit_reply_markup(reply_markup=None)
-    await send_pair(bot, app, sender_id(query), callback_data.d, callback_data.n + 1, lang)
 
 
 def router() -> Router:

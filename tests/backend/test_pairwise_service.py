@@ -93,6 +93,8 @@ async def test_stale_and_unknown_are_refused(sessions) -> None:  # type: ignore[
     with pytest.raises(Refused) as refused:
         await service.district_for(app, CITIZEN, "d99")
     assert refused.value.key == "pairwise.unknown_district"
+    with pytest.raises(Refused, match="stale_button"):
+        await service.next_pair(app, CITIZEN, "forged")  # a district not in the plan
     with pytest.raises(Refused) as refused:
         await service.next_pair(app, CITIZEN, "d05")  # no problems raised there
     assert refused.value.key == "pairwise.too_few"
