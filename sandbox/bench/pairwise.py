@@ -35,6 +35,7 @@ PROBLEMS, ANSWERS = 5_000, 1_000_000
 QUICK_PROBLEMS, QUICK_ANSWERS = 500, 50_000
 PER_CITIZEN = 20  # answers of each seeded citizen
 CITIZENS_AT_ONCE, PAIRS_EACH = 50, 20
+READING = (2.0, 6.0)  # seconds a paced citizen takes to read a pair and tap (uniform)
 _CHUNK = 50_000
 UNIQUE = ["participant_id", "problem_low", "problem_high"]
 
@@ -127,71 +128,67 @@ async def _seed(sessions: Any, problems: int, answers: int, rng: random.Random) 
 
 
 async def bench_database(database_url: URL, problems: int, answers: int, scratch: Any) -> Figures:
-    """Seed the answers, fit the city's strengths from the database, then 50 citizens answer 20 pairs
-    each at once: the latency of each next pair through the use case (database reads and waiting
-    for the event loop included), of the choice alone, and of each answer."""
+    """Seed the answers, fit the city's strengths from the database and every district's, then 50
+    citizens answer 20 pairs each at once, paced as people (2-6 s to read a pair and tap), then 50
+    others without pauses: the latency of each next pair through the use case (database reads and
+    waiting for the event loop included), of the choice alone, and of each answer."""
     engine = create_engine(database_url)
     try:
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
         started = perf_counter()
         await _seed(sessions, problems, answers, random.Random(0))
-        seeded = perf_counter() - started
+        figures: Figures = {"seed_seconds": round(perf_counter() - started, 1)}
         async with sessions() as session:
-            counted = int(len((await session.execute(select(PairAnswer.id))).all()))
+            figures["answers_stored"] = int(len((await session.execute(select(PairAnswer.id))).all()))
             started = perf_counter()
             await strengths_now(session, CITY)
-            load_and_fit = perf_counter() - started
+            figures["load_and_fit_city_seconds"] = round(perf_counter() - started, 2)
         settings = load_settings(secret_key="bench-pairwise-key-of-32-characters", data_dir=scratch)
         app = AppContext(settings=settings, plan=load_plan(), engine=engine, sessions=sessions)
         districts = [d.code for d in app.plan.districts]
-        async with transaction(sessions) as session:
-            for n in range(CITIZENS_AT_ONCE):
-                session.add(
-                    Participant(
-                        pseudonym=f"now-{n}",
-                        telegram_id=900_000 + n,
-                        district=districts[n % len(districts)],
-                        consent_at=utcnow(),
-                    )
-                )
         started = perf_counter()
-        for district in districts:  # the bot has them at hand after the first citizen of each
-            await scopes_of(engine).get(sessions, district)
-        warm = perf_counter() - started
-        choosing: list[float] = []
-        answering: list[float] = []
-
-        async def citizen(n: int) -> None:
-            district = districts[n % len(districts)]
-            for k in range(PAIRS_EACH):
-                began = perf_counter()
-                pair = await service.next_pair(app, 900_000 + n, district)
-                choosing.append(perf_counter() - began)
-                assert pair is not None
-                began = perf_counter()
-                await service.answer(
-                    app, (1, n * 1000 + k), 900_000 + n, (pair.first.id, pair.second.id), "first", district
-                )
-                answering.append(perf_counter() - began)
-
-        started = perf_counter()
-        await asyncio.gather(*(citizen(n) for n in range(CITIZENS_AT_ONCE)))
-        wall = perf_counter() - started
-        computing = _choice_alone([await scopes_of(engine).get(sessions, d) for d in districts])
-        return {
-            "answers_stored": counted,
-            "seed_seconds": round(seeded, 1),
-            "load_and_fit_city_seconds": round(load_and_fit, 2),
-            "fit_all_districts_seconds": round(warm, 2),
-            "citizens_at_once": CITIZENS_AT_ONCE,
-            "next_pair_ms": latency_ms(choosing),
-            "choice_alone_ms": latency_ms(computing),
-            "answer_ms": latency_ms(answering),
-            "answers_per_second": round(len(answering) / wall, 1),
-        }
+        scopes = [await scopes_of(engine).get(sessions, d) for d in districts]  # as the bot has them at hand
+        figures["fit_all_districts_seconds"] = round(perf_counter() - started, 2)
+        figures["choice_alone_ms"] = latency_ms(_choice_alone(scopes))
+        figures["paced"] = await _citizens(app, districts, first_id=900_000, think=True)
+        figures["without_pauses"] = await _citizens(app, districts, first_id=800_000, think=False)
+        return figures
     finally:
         await engine.dispose()
+
+
+async def _citizens(app: AppContext, districts: list[str], *, first_id: int, think: bool) -> Figures:
+    """``CITIZENS_AT_ONCE`` new citizens answer ``PAIRS_EACH`` pairs each at once, taking ``READING``
+    seconds per pair when ``think``: the latency of each next pair and each answer."""
+    async with transaction(app.sessions) as session:
+        for n in range(CITIZENS_AT_ONCE):
+            district = districts[n % len(districts)]
+            session.add(Participant(pseudonym=f"now-{first_id + n}", telegram_id=first_id + n, district=district))
+    choosing: list[float] = []
+    answering: list[float] = []
+
+    async def citizen(n: int) -> None:
+        district, pace = districts[n % len(districts)], random.Random(n)
+        for k in range(PAIRS_EACH):
+            await asyncio.sleep(pace.uniform(*READING) if think else 0)
+            began = perf_counter()
+            pair = await service.next_pair(app, first_id + n, district)
+            choosing.append(perf_counter() - began)
+            assert pair is not None
+            began = perf_counter()
+            shown = (pair.first.id, pair.second.id)
+            await service.answer(app, (1, (first_id + n) * 100 + k), first_id + n, shown, "first", district)
+            answering.append(perf_counter() - began)
+
+    started = perf_counter()
+    await asyncio.gather(*(citizen(n) for n in range(CITIZENS_AT_ONCE)))
+    return {
+        "citizens_at_once": CITIZENS_AT_ONCE,
+        "next_pair_ms": latency_ms(choosing),
+        "answer_ms": latency_ms(answering),
+        "answers_per_second": round(len(answering) / (perf_counter() - started), 1),
+    }
 
 
 def _choice_alone(scopes: list[Scope], rounds: int = 100) -> list[float]:
