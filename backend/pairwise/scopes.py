@@ -5,7 +5,11 @@ A district's problems are those with a live finding from the district or from no
 city's); its strengths come from the answers given for it. The city's problems are all live
 problems; its strengths come from every answer. Choosing a pair never waits for a refit: it uses
 the model at hand (and counts what it shows at once), while a refit runs at most every
-``REFIT_SECONDS``.
+``REFIT_SECONDS``. A fit reads its answers (tens of thousands of rows a district, every answer for
+the city) and fits them in a thread of its own, with its own connection and event loop, so the
+bot's event loop never holds still while rows become a table (it did: next pairs then waited up to
+a second at p99). Only a database in memory, which another connection cannot see, is read on the
+caller's loop.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from backend.pairwise import store
 from backend.pairwise.model import Strengths, fit
@@ -73,12 +79,33 @@ def strengths_of(problems: pd.DataFrame, answers: pd.DataFrame) -> tuple[Strengt
 
 
 async def build(session: AsyncSession, district: str) -> Scope:
-    """A freshly fitted scope (the fit runs in a thread, off the event loop)."""
+    """A freshly fitted scope, read through ``session`` (the fit runs in a thread)."""
     version = await store.version(session, _answered_for(district))
     problems = in_district(await store.live_problems(session), district)
     answers = await store.answers(session, _answered_for(district))
     strengths, shown = await asyncio.to_thread(strengths_of, problems, answers)
     return Scope(district, problems[["title", "axis"]], strengths, shown, version)
+
+
+async def build_apart(engine: AsyncEngine, district: str) -> Scope:
+    """A freshly fitted scope, read and fitted in a thread with its own connection (see above)."""
+    if _in_memory(engine.url):
+        async with AsyncSession(engine) as session:
+            return await build(session, district)
+    return await asyncio.to_thread(asyncio.run, _build_with_own_engine(engine.url, district))
+
+
+async def _build_with_own_engine(url: URL, district: str) -> Scope:
+    engine = create_async_engine(url, poolclass=NullPool)  # its connection lives and dies in this thread's loop
+    try:
+        async with AsyncSession(engine) as session:
+            return await build(session, district)
+    finally:
+        await engine.dispose()
+
+
+def _in_memory(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
 def _answered_for(district: str) -> str | None:
@@ -89,7 +116,8 @@ def _answered_for(district: str) -> str | None:
 class Scopes:
     """The scopes of one database, refitted in the background."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
         self._scopes: dict[str, Scope] = {}
         self._refits: dict[str, asyncio.Task[None]] = {}
         self._first: dict[str, asyncio.Lock] = {}
@@ -99,15 +127,12 @@ class Scopes:
         in since), else the one at hand (and a refit started in the background when it is older
         than ``REFIT_SECONDS``)."""
         scope = self._scopes.get(district)
-        if scope is not None and fresh:
-            async with sessions() as session:
-                if await store.version(session, _answered_for(district)) != scope.version:
-                    self._scopes[district] = scope = await build(session, district)
+        if scope is not None and fresh and await _version(sessions, district) != scope.version:
+            self._scopes[district] = scope = await build_apart(self._engine, district)
         if scope is None:
             async with self._first.setdefault(district, asyncio.Lock()):
                 if district not in self._scopes:
-                    async with sessions() as session:
-                        self._scopes[district] = await build(session, district)
+                    self._scopes[district] = await build_apart(self._engine, district)
             return self._scopes[district]
         if time.monotonic() - scope.fitted_at > REFIT_SECONDS and district not in self._refits:
             task = asyncio.create_task(self._refit(sessions, scope))
@@ -116,11 +141,15 @@ class Scopes:
         return scope
 
     async def _refit(self, sessions: async_sessionmaker[AsyncSession], scope: Scope) -> None:
-        async with sessions() as session:
-            if await store.version(session, _answered_for(scope.district)) == scope.version:
-                scope.fitted_at = time.monotonic()
-                return
-            self._scopes[scope.district] = await build(session, scope.district)
+        if await _version(sessions, scope.district) == scope.version:
+            scope.fitted_at = time.monotonic()
+            return
+        self._scopes[scope.district] = await build_apart(self._engine, scope.district)
+
+
+async def _version(sessions: async_sessionmaker[AsyncSession], district: str) -> store.Version:
+    async with sessions() as session:
+        return await store.version(session, _answered_for(district))
 
 
 _by_engine: weakref.WeakKeyDictionary[AsyncEngine, Scopes] = weakref.WeakKeyDictionary()
@@ -130,7 +159,7 @@ def scopes_of(engine: AsyncEngine) -> Scopes:
     """The scopes kept for one database (one engine)."""
     found = _by_engine.get(engine)
     if found is None:
-        found = _by_engine[engine] = Scopes()
+        found = _by_engine[engine] = Scopes(engine)
     return found
 
 
