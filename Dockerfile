@@ -5,6 +5,7 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY backend ./backend
 COPY bot ./bot
+COPY console ./console
 COPY reports ./reports
 RUN pip install --no-cache-dir --prefix=/install .
 

@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     max_text_length: int = Field(default=MAX_TEXT_LENGTH, ge=1)  # characters of a text or caption; survey answers too
     max_file_mb: int = Field(default=20, ge=1)  # the Bot API lets a bot download at most 20 MB
     outbox_retention_days: int = Field(default=30, ge=1)  # how long files of delivered pushes are kept
+    web_url: str = "http://127.0.0.1:8000"  # the console's public address (`meydan web`); sign-in links point here
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -125,6 +126,13 @@ class Settings(BaseSettings):
         if value is not None and not (value.startswith(("http://", "https://")) and urlsplit(value).hostname):
             raise ValueError("expected the public http(s) URL of the webhook, e.g. https://bot.example.org/webhook")
         return value
+
+    @field_validator("web_url")
+    @classmethod
+    def _web_http_url(cls, value: str) -> str:
+        if not (value.startswith(("http://", "https://")) and urlsplit(value).hostname):
+            raise ValueError("expected the console's public http(s) URL, e.g. https://meydan.example.org")
+        return value.rstrip("/")
 
     @field_validator("webhook_secret")
     @classmethod

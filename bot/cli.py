@@ -26,6 +26,7 @@ from bot.commands import (
     run,
     setup_logging,
     survey,
+    web,
 )
 
 app = typer.Typer(
@@ -45,6 +46,7 @@ app.add_typer(problems.app, name="problems")
 app.add_typer(aggregate.app, name="aggregate")
 app.add_typer(prioritize.app, name="prioritize")
 app.add_typer(agenda.app, name="agenda")
+app.add_typer(web.app, name="web")
 app.command("digest")(digest.command)
 SANDBOX = "sandbox.cli"
 """The tools that run Meydan without real people (emulator, demo, benchmarks): found by name, so the

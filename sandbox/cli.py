@@ -31,12 +31,17 @@ def demo(
     citizens: Annotated[
         int, typer.Option(min=1, max=5000, help="How many simulated citizens answer the survey.")
     ] = 300,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Afterwards keep the emulator and the web console running (Ctrl-C stops).")
+    ] = False,
+    host: Annotated[str, typer.Option(help="With --serve: the console's address.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="With --serve: the console's port.")] = 8000,
 ) -> None:
     """Run Meydan end to end on the embedded default: SQLite, in-memory state, the emulator."""
     from sandbox.demo import run_demo
 
     setup_logging(False)
-    run(run_demo(data_dir, console, citizens=citizens))
+    run(run_demo(data_dir, console, citizens=citizens, serve=(host, port) if serve else None))
 
 
 def register(app: typer.Typer) -> None:

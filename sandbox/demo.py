@@ -48,6 +48,7 @@ from sandbox.emulator.users import Message, SimulatedUser
 
 DEMO_TOKEN = "700000:meydan-demo"
 CITIZENS = 300
+DEMO_ADMIN = 700_001  # the admin the console's sign-in link is for (``meydan demo --serve``)
 SAMPLE_137_ROWS = 500
 AT_ONCE = 50
 FIRST_CITIZEN = 910_000
@@ -142,13 +143,18 @@ async def _stage(console: Console, title: str, work: Callable[[], Awaitable[str]
     console.print(f"[green]✓[/] {title}: {outcome}")
 
 
-async def run_demo(data_dir: str | Path, console: Console, *, citizens: int = CITIZENS) -> Settings:
-    """Run every stage and print a summary; returns the settings of the database it leaves behind."""
+async def run_demo(
+    data_dir: str | Path, console: Console, *, citizens: int = CITIZENS, serve: tuple[str, int] | None = None
+) -> Settings:
+    """Run every stage and print a summary; returns the settings of the database it leaves behind.
+    With ``serve`` (host, port) the emulator and the console then stay up, with a sign-in link printed,
+    until Ctrl-C."""
     data = Path(data_dir)
     shutil.rmtree(data, ignore_errors=True)
     async with running_emulator() as emu:
+        web = {} if serve is None else {"admin_ids": [DEMO_ADMIN], "web_url": f"http://{serve[0]}:{serve[1]}"}
         settings = load_settings(
-            bot_token=DEMO_TOKEN, api_base=emu.base_url, data_dir=data, database_url=None, redis_url=None
+            bot_token=DEMO_TOKEN, api_base=emu.base_url, data_dir=data, database_url=None, redis_url=None, **web
         )
         console.print(f"[bold]Meydan demo[/] — emulator {emu.base_url}, database {settings.db_url.database}")
         engine = create_engine(settings.db_url)
@@ -216,19 +222,40 @@ async def run_demo(data_dir: str | Path, console: Console, *, citizens: int = CI
             for label, value in (await _counts(app)).items():
                 summary.add_row(label, str(value))
             console.print(summary)
+            for files in written:
+                console.print(f"Digest: {files.html}\n        {files.xlsx}", highlight=False, soft_wrap=True)
+            console.print(
+                f"The demo database is {settings.db_url.database}; try `meydan prioritize --explain` or "
+                f"`meydan export responses --survey mashhad_citizen --format xlsx` with "
+                f"MEYDAN_DATA_DIR={data}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            if serve is not None:
+                await _serve_console(console, app, emu, *serve)
         finally:
             await bot.session.close()
             await engine.dispose()
-    for files in written:
-        console.print(f"Digest: {files.html}\n        {files.xlsx}", highlight=False, soft_wrap=True)
+    return settings
+
+
+async def _serve_console(console: Console, app: AppContext, emu: RunningEmulator, host: str, port: int) -> None:
+    """Keep the emulator up and serve the console on the demo's database until Ctrl-C; print a sign-in link."""
+    import uvicorn
+
+    from backend.console import signin
+    from console.app import create_app
+
+    server = uvicorn.Server(uvicorn.Config(create_app(app), host=host, port=port, log_level="warning"))
+    link = signin.link_url(app, await signin.create_link(app, DEMO_ADMIN))
     console.print(
-        f"The demo database is {settings.db_url.database}; try `meydan prioritize --explain` or "
-        f"`meydan export responses --survey mashhad_citizen --format xlsx` with "
-        f"MEYDAN_DATA_DIR={data}",
+        f"Console: {link}\n  (a one-time sign-in link as the demo's admin, valid 10 minutes; for another: "
+        f"MEYDAN_DATA_DIR={app.settings.data_dir} MEYDAN_ADMIN_IDS={DEMO_ADMIN} meydan web link --user {DEMO_ADMIN})\n"
+        f"Emulator: {emu.base_url}. Ctrl-C stops both.",
         highlight=False,
         soft_wrap=True,
     )
-    return settings
+    await server.serve()
 
 
 async def _ranking(console: Console, app: AppContext) -> None:

@@ -1,6 +1,7 @@
 """Meydan's data model (SQLAlchemy 2); names follow the glossary in DESIGN.md."""
 
 from backend.models.base import Base, utcnow  # the one clock: backend.jalali.utcnow
+from backend.models.console import ConsoleSession, SignInLink
 from backend.models.findings import (
     FINDING_KINDS,
     Finding,
@@ -27,6 +28,7 @@ __all__ = [
     "Answer",
     "AuditEntry",
     "Base",
+    "ConsoleSession",
     "Decision",
     "Finding",
     "ImportBatch",
@@ -43,6 +45,7 @@ __all__ = [
     "ProcessedUpdate",
     "Response",
     "Role",
+    "SignInLink",
     "Survey",
     "SurveyVersion",
     "Vote",

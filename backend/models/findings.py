@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.models.base import Base, BigId, Timestamped, id_column
@@ -42,6 +42,7 @@ class Finding(Timestamped, Base):
     """One raw statement (problem, strategy, policy or project) with where it came from."""
 
     __tablename__ = "findings"
+    __table_args__ = (Index("ix_findings_created_at", "created_at"),)  # the dashboard counts new findings
 
     id: Mapped[int] = id_column()
     kind: Mapped[str] = mapped_column(String(16), index=True)

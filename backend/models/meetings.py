@@ -25,7 +25,7 @@ class Meeting(Timestamped, Base):
     source: Mapped[str] = mapped_column(String(40))
     working_group: Mapped[str] = mapped_column(String(80), index=True)
     axes: Mapped[list[Any]] = mapped_column(default=list)
-    held_on: Mapped[date]
+    held_on: Mapped[date] = mapped_column(index=True)
     district: Mapped[str | None] = mapped_column(String(40))
     stakeholder_groups: Mapped[list[Any]] = mapped_column(default=list)
     attendees: Mapped[int | None] = mapped_column(Integer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.models.base import Base, BigId, Timestamped, id_column
@@ -16,6 +16,7 @@ class Participant(Timestamped, Base):
     """A messenger user. ``pseudonym`` is a keyed hash; ``telegram_id`` is cleared by /forget."""
 
     __tablename__ = "participants"
+    __table_args__ = (Index("ix_participants_created_at", "created_at"),)  # new participants on the dashboard
 
     id: Mapped[int] = id_column()
     pseudonym: Mapped[str] = mapped_column(String(64), unique=True)

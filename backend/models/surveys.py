@@ -54,8 +54,8 @@ class Response(Base):
     language: Mapped[str] = mapped_column(String(8), default="fa")
     district: Mapped[str | None] = mapped_column(String(40))
     stakeholder_group: Mapped[str | None] = mapped_column(String(40))
-    started_at: Mapped[datetime]
-    completed_at: Mapped[datetime | None]
+    started_at: Mapped[datetime] = mapped_column(index=True)  # the dashboard counts by these two
+    completed_at: Mapped[datetime | None] = mapped_column(index=True)
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 

@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from bot.handlers import common, errors, forums, invites, meetings, more, onboarding, pairwise, surveys, voting
+from bot.handlers import common, console, errors, forums, invites, meetings, more, onboarding, pairwise, surveys, voting
 
 
 def routers() -> list[Router]:
@@ -10,6 +10,7 @@ def routers() -> list[Router]:
     return [
         errors.router(),
         invites.router(),
+        console.router(),
         voting.router(),
         more.router(),
         pairwise.router(),  # before onboarding: it takes /start rank

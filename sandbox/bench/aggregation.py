@@ -95,24 +95,31 @@ async def _bulk(session: AsyncSession, model: Any, rows: list[dict[str, Any]], r
     return ids
 
 
-async def seed_responses(session: AsyncSession, plan: Plan, responses: int, rng: random.Random) -> None:
+async def seed_responses(
+    session: AsyncSession, plan: Plan, responses: int, rng: random.Random, start: datetime = START
+) -> None:
     """``responses`` completed responses to the bundled citizen survey, each with every answer,
-    their citizen-poll findings, and a fifth as many facilitators' findings, over a year."""
+    their citizen-poll findings, and a fifth as many facilitators' findings, over a year from ``start``."""
     registration = await surveys.register(session, surveys.load_definition(BUNDLED_DIR / CITIZEN_SURVEY))
     definition = registration.version.definition
     axes, districts = [a.code for a in plan.axes], [d.code for d in plan.districts]
     texts = generate(2_000, seed=rng.randrange(1 << 30)).texts
     profiles = [(rng.choice(districts), rng.choice(AGE_BANDS)) for _ in range(responses)]
+    times = [start + timedelta(minutes=rng.randrange(365 * 24 * 60)) for _ in range(responses)]
     people = await _bulk(
         session,
         Participant,
         [
-            {"pseudonym": f"bench-{i}-{rng.getrandbits(64):x}", "stakeholder_group": "citizens", "district": district}
-            for i, (district, _) in enumerate(profiles)
+            {
+                "pseudonym": f"bench-{i}-{rng.getrandbits(64):x}",
+                "stakeholder_group": "citizens",
+                "district": district,
+                "created_at": at,  # joined when they answered
+            }
+            for i, ((district, _), at) in enumerate(zip(profiles, times, strict=True))
         ],
         Participant.id,
     )
-    times = [START + timedelta(minutes=rng.randrange(365 * 24 * 60)) for _ in range(responses)]
     made = await _bulk(
         session,
         Response,
@@ -183,7 +190,7 @@ async def seed_responses(session: AsyncSession, plan: Plan, responses: int, rng:
                     axis=group.axis,
                     district=rng.choice(districts),
                     severity=rng.randint(1, 5),
-                    created_at=START + timedelta(minutes=rng.randrange(365 * 24 * 60)),
+                    created_at=start + timedelta(minutes=rng.randrange(365 * 24 * 60)),
                 )
             )
         )
@@ -206,6 +213,7 @@ async def seeded(
     database_url: str | URL,
     seed: int,
     more: Callable[[AsyncSession], Awaitable[object]] | None = None,
+    start: datetime = START,
 ) -> AsyncIterator[tuple[Plan, async_sessionmaker[AsyncSession]]]:
     """The bundled plan and sessions on ``database_url`` (migrated first) holding ``answers``
     survey answers in completed responses and their findings, plus what ``more`` adds in the
@@ -216,7 +224,7 @@ async def seeded(
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
         async with transaction(sessions) as session:
-            await seed_responses(session, plan, answers // ANSWERS_PER_RESPONSE, random.Random(seed))
+            await seed_responses(session, plan, answers // ANSWERS_PER_RESPONSE, random.Random(seed), start)
             if more is not None:
                 await more(session)
         yield plan, sessions

@@ -101,6 +101,12 @@ BENCHMARKS: dict[str, Benchmark] = _by_name(
         sizes=(100_000, 5_000),
     ),
     Benchmark(
+        "console",
+        "the web console: the dashboard's figures over N survey answers (1,000,000) and page latency "
+        "(p50/p95/p99) while 20 signed-in staff browse at once, on SQLite and PostgreSQL",
+        "sandbox.bench.console:run",
+    ),
+    Benchmark(
         "aggregation",
         "findings by six dimensions, survey results and coverage over N survey answers "
         "(1,000,000): seconds and peak memory",
