@@ -1,7 +1,7 @@
 """pair_answers: citizens' answers on which of two problems matters more
 
 Revision ID: 0007_pairwise
-Revises: 0005_merge_reasons
+Revises: 0006_console
 Create Date: 2026-12-07 18:20:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import backend.models.base
 
 revision: str = '0007_pairwise'
-down_revision: str | None = '0005_merge_reasons'
+down_revision: str | None = '0006_console'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
