@@ -22,12 +22,12 @@ from backend.errors import Refused
 from console import texts
 from console.auth import Forbidden, NotSignedIn, guard, language
 from console.limits import FailedSignIns
-from console.pages import dashboard, people, signin
+from console.pages import citizens_order, dashboard, people, signin
 from console.render import NavItem, page
 
 STATIC = Path(__file__).parent / "static"
 
-PAGES: list[ModuleType] = [signin, dashboard, people]
+PAGES: list[ModuleType] = [signin, dashboard, citizens_order, people]
 """Every page group, in navigation order."""
 
 SECURITY_HEADERS = {
