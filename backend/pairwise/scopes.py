@@ -9,7 +9,9 @@ the model at hand (and counts what it shows at once), while a refit runs at most
 the city) and fits them in a thread of its own, with its own connection and event loop, so the
 bot's event loop never holds still while rows become a table (it did: next pairs then waited up to
 a second at p99). Only a database in memory, which another connection cannot see, is read on the
-caller's loop.
+caller's loop. A refit reads only the answers given or changed since the one before (less
+``LATE``), unless that leaves a different count than the database holds (answers deleted with a
+participant, or moved to another district): then it reads them all.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import asyncio
 import time
 import weakref
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -31,6 +33,7 @@ from backend.pairwise.model import Strengths, fit
 
 REFIT_SECONDS = 30.0
 CITY = ""  # the scope of the whole city
+LATE = timedelta(minutes=1)  # an answer committed up to this long after its time is still read
 WINS = {"low": 1.0, "high": 0.0, "equal": 0.5}  # how much the lower-id problem won, per choice
 
 
@@ -44,6 +47,7 @@ class Scope:
     strengths: Strengths
     shown: np.ndarray
     version: store.Version
+    answers: pd.DataFrame  # the answers fitted (index ``id``: ``low``, ``high``, ``choice``)
     fitted_at: float = field(default_factory=time.monotonic)
 
     def position(self, problem_id: int) -> int | None:
@@ -78,28 +82,40 @@ def strengths_of(problems: pd.DataFrame, answers: pd.DataFrame) -> tuple[Strengt
     return fit(len(index), low[counted], high[counted], wins[counted]), shown
 
 
-async def build(session: AsyncSession, district: str) -> Scope:
-    """A freshly fitted scope, read through ``session`` (the fit runs in a thread)."""
+async def build(session: AsyncSession, district: str, before: Scope | None = None) -> Scope:
+    """A freshly fitted scope, read through ``session`` (the fit runs in a thread); with ``before``,
+    the same scope fitted earlier, only answers since it are read."""
     version = await store.version(session, _answered_for(district))
     problems = in_district(await store.live_problems(session), district)
-    answers = await store.answers(session, _answered_for(district))
+    answers = await _answers(session, district, before, version[0])
     strengths, shown = await asyncio.to_thread(strengths_of, problems, answers)
-    return Scope(district, problems[["title", "axis"]], strengths, shown, version)
+    return Scope(district, problems[["title", "axis"]], strengths, shown, version, answers)
 
 
-async def build_apart(engine: AsyncEngine, district: str) -> Scope:
-    """A freshly fitted scope, read and fitted in a thread with its own connection (see above)."""
+async def _answers(session: AsyncSession, district: str, before: Scope | None, count: int) -> pd.DataFrame:
+    """The scope's answers now: ``before``'s with those since it merged in, when that makes ``count``."""
+    since = before.version[1] if before is not None else None
+    if before is not None and since is not None:
+        recent = await store.answers(session, _answered_for(district), since=since - LATE)
+        merged = pd.concat([before.answers.drop(recent.index, errors="ignore"), recent])
+        if len(merged) == count:
+            return merged
+    return await store.answers(session, _answered_for(district))
+
+
+async def build_apart(engine: AsyncEngine, district: str, before: Scope | None = None) -> Scope:
+    """``build``, read and fitted in a thread with its own connection (see above)."""
     if _in_memory(engine.url):
         async with AsyncSession(engine) as session:
-            return await build(session, district)
-    return await asyncio.to_thread(asyncio.run, _build_with_own_engine(engine.url, district))
+            return await build(session, district, before)
+    return await asyncio.to_thread(asyncio.run, _build_with_own_engine(engine.url, district, before))
 
 
-async def _build_with_own_engine(url: URL, district: str) -> Scope:
+async def _build_with_own_engine(url: URL, district: str, before: Scope | None) -> Scope:
     engine = create_async_engine(url, poolclass=NullPool)  # its connection lives and dies in this thread's loop
     try:
         async with AsyncSession(engine) as session:
-            return await build(session, district)
+            return await build(session, district, before)
     finally:
         await engine.dispose()
 
@@ -128,7 +144,7 @@ class Scopes:
         than ``REFIT_SECONDS``)."""
         scope = self._scopes.get(district)
         if scope is not None and fresh and await _version(sessions, district) != scope.version:
-            self._scopes[district] = scope = await build_apart(self._engine, district)
+            self._scopes[district] = scope = await build_apart(self._engine, district, scope)
         if scope is None:
             async with self._first.setdefault(district, asyncio.Lock()):
                 if district not in self._scopes:
@@ -144,7 +160,7 @@ class Scopes:
         if await _version(sessions, scope.district) == scope.version:
             scope.fitted_at = time.monotonic()
             return
-        self._scopes[scope.district] = await build_apart(self._engine, scope.district)
+        self._scopes[scope.district] = await build_apart(self._engine, scope.district, scope)
 
 
 async def _version(sessions: async_sessionmaker[AsyncSession], district: str) -> store.Version:
@@ -170,4 +186,4 @@ async def strengths_now(session: AsyncSession, district: str = CITY, until: date
     problems = in_district(await store.live_problems(session), district)
     answers = await store.answers(session, _answered_for(district), until)
     strengths, shown = strengths_of(problems, answers)
-    return Scope(district, problems[["title", "axis"]], strengths, shown, (0, None, 0, None)).ranked()
+    return Scope(district, problems[["title", "axis"]], strengths, shown, (0, None, 0, None), answers).ranked()

@@ -53,15 +53,19 @@ async def answered_pairs(session: AsyncSession, participant_id: int) -> list[tup
     return [(low, high) for low, high in rows]
 
 
-async def answers(session: AsyncSession, district: str | None = None, until: datetime | None = None) -> pd.DataFrame:
-    """Answers (``low``, ``high``, ``choice``) given for ``district`` (None: every district),
-    answered before ``until`` if given."""
-    query = select(PairAnswer.problem_low, PairAnswer.problem_high, PairAnswer.choice)
+async def answers(
+    session: AsyncSession, district: str | None = None, until: datetime | None = None, since: datetime | None = None
+) -> pd.DataFrame:
+    """Answers (index ``id``: ``low``, ``high``, ``choice``) given for ``district`` (None: every
+    district), answered before ``until`` and from ``since`` on, if given."""
+    query = select(PairAnswer.id, PairAnswer.problem_low, PairAnswer.problem_high, PairAnswer.choice)
     if district is not None:
         query = query.where(PairAnswer.district == district)
     if until is not None:
         query = query.where(PairAnswer.answered_at < until)
-    return await read_frame(session, query, ["low", "high", "choice"])
+    if since is not None:
+        query = query.where(PairAnswer.answered_at >= since)
+    return (await read_frame(session, query, ["id", "low", "high", "choice"])).set_index("id")
 
 
 Version = tuple[int, datetime | None, int, int | None]
