@@ -5,15 +5,16 @@ citizens' order beside the committee's."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from backend.config import load_settings
 from backend.context import AppContext
 from backend.errors import Refused
 from backend.integration import problems
-from backend.models import AuditEntry, PairAnswer
-from backend.pairwise import service
+from backend.models import AuditEntry, PairAnswer, Participant
+from backend.pairwise import scopes, service
 from backend.pairwise.agreement import citizens_order
 from backend.participants import service as participants
 from backend.plan import load_plan
@@ -116,3 +117,39 @@ async def test_citizens_order_beside_the_committees(sessions) -> None:  # type: 
     assert order.problems.tolist() == [3, 3] and order.answers.tolist() == [3, 3]
     assert all(len(titles) == 3 and set(titles) == set(TEXTS) for titles in order.citizens_top)
     assert order.tau.isna().all()  # the committee's scores tie (one finding each): agreement is undefined
+
+
+async def test_a_refit_merges_the_answers_since_and_reads_all_when_some_went(sessions) -> None:  # type: ignore[no-untyped-def]
+    app = await _app(sessions)
+    other = CITIZEN + 1
+    async with sessions() as session, session.begin():
+        joined = await participants.join(session, app.secret, other, "fa")
+        await participants.set_profile(session, joined, district="d03")
+    pairs = []
+    for update, citizen in enumerate([CITIZEN, other, other, CITIZEN]):
+        pair = await service.next_pair(app, citizen, "d03")
+        assert pair is not None
+        pairs.append((citizen, (pair.first.id, pair.second.id)))
+        await service.answer(app, (BOT, update), citizen, (pair.first.id, pair.second.id), "first", "d03")
+        if update == 0:
+            async with sessions() as session:
+                before = await scopes.build(session, "d03")
+    citizen, shown = pairs[0]  # a changed answer is read again and replaces the one fitted
+    await service.answer(app, (BOT, 9), citizen, shown[::-1], "first", "d03")
+
+    async with sessions() as session:
+        merged, full = await scopes.build(session, "d03", before), await scopes.build(session, "d03")
+    assert len(before.answers) == 1 and len(merged.answers) == 4
+    assert merged.answers.sort_index().equals(full.answers.sort_index())
+    assert np.allclose(merged.strengths.value, full.strengths.value)
+
+    async with sessions() as session, session.begin():  # the other citizen leaves: their answers go with them
+        await session.execute(delete(Participant).where(Participant.telegram_id == other))
+    async with sessions() as session:
+        after = await scopes.build(session, "d03", merged)
+    assert len(after.answers) == 2 and after.answers.sort_index().equals((await _full(sessions)).answers.sort_index())
+
+
+async def _full(sessions) -> scopes.Scope:  # type: ignore[no-untyped-def]
+    async with sessions() as session:
+        return await scopes.build(session, "d03")
