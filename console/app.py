@@ -24,6 +24,7 @@ from console.auth import Forbidden, NotSignedIn, guard, language
 from console.limits import FailedSignIns
 from console.pages import (
     agendas,
+    citizens_order,
     dashboard,
     digests,
     invites,
@@ -51,6 +52,7 @@ PAGES: list[ModuleType] = [
     moderation,
     review,
     ranking,
+    citizens_order,
     agendas,
     people,
     progress,

@@ -18,6 +18,7 @@ from backend.digest.points import survey_points
 from backend.digest.rankings import TOP, top_problems
 from backend.jalali import utcnow
 from backend.models import Survey
+from backend.pairwise.agreement import citizens_order
 from backend.plan import Plan
 from backend.prioritize.priorities import prioritize
 from backend.services import surveys
@@ -46,6 +47,7 @@ class Digest:
     top: pd.DataFrame
     approvals: pd.DataFrame
     surveys: list[SurveySection]
+    citizens: pd.DataFrame  # citizens' own order by district and axis beside the committee's (``citizens_order``)
 
 
 async def _survey_sections(session: AsyncSession, period: Period) -> list[SurveySection]:
@@ -68,7 +70,8 @@ async def build_digest(
     session: AsyncSession, plan: Plan, period: Period, *, top: int = TOP, now: datetime | None = None
 ) -> Digest:
     """The digest of ``period``: participation against the period before, the coverage matrix and
-    the top ``top`` problems at its end, the approval chain at ``now``, and the open surveys' results."""
+    the top ``top`` problems at its end, the approval chain at ``now``, the open surveys' results, and
+    citizens' own order of the problems beside the committee's."""
     now = now or utcnow()
     ranked = list((await prioritize(session, plan)).ranked.index)
     return Digest(
@@ -80,4 +83,5 @@ async def build_digest(
         top=await top_problems(session, plan, period, top),
         approvals=await approvals(session, plan, period, ranked, now),
         surveys=await _survey_sections(session, period),
+        citizens=await citizens_order(session, plan, until=period.end),
     )

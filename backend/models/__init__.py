@@ -17,12 +17,14 @@ from backend.models.findings import (
 from backend.models.lifecycle import STAGES, SUBJECTS, StageEvent, StageNotice
 from backend.models.meetings import Meeting, Note
 from backend.models.operations import AuditEntry, OutboxMessage, ProcessedUpdate
+from backend.models.pairwise import PAIR_CHOICES, PairAnswer
 from backend.models.participants import ROLES, Invite, Participant, Role
 from backend.models.surveys import Answer, Response, Survey, SurveyVersion
 from backend.models.voting import VOTE_CHOICES, Agenda, AgendaItem, Decision, Vote
 
 __all__ = [
     "FINDING_KINDS",
+    "PAIR_CHOICES",
     "ROLES",
     "STAGES",
     "SUBJECTS",
@@ -42,6 +44,7 @@ __all__ = [
     "MergeDecision",
     "Note",
     "OutboxMessage",
+    "PairAnswer",
     "Participant",
     "Problem",
     "ProblemFinding",

@@ -16,7 +16,10 @@ CRITERIA = (
     "district_spread",
     "citizen_salience",
     "severity",
+    "citizen_preference",
 )
+# An AHP matrix may leave out the citizens' own pairwise ranking (``citizen_preference`` then weighs 0).
+AHP_CRITERIA = CRITERIA[:-1]
 
 
 class _Strict(BaseModel):
@@ -102,6 +105,17 @@ class Ranking(_Strict):
                 raise ValueError(f"unknown criteria {sorted(unknown)}; known: {', '.join(CRITERIA)}")
             if any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) <= 0:
                 raise ValueError("weights must be non-negative and not all zero")
-        if self.ahp is not None and (len(self.ahp) != len(CRITERIA) or any(len(r) != len(CRITERIA) for r in self.ahp)):
-            raise ValueError(f"ahp must be a {len(CRITERIA)}x{len(CRITERIA)} matrix over {', '.join(CRITERIA)}")
+        if self.ahp is not None and self.ahp_criteria() is None:
+            raise ValueError(
+                f"ahp must be a {len(CRITERIA)}x{len(CRITERIA)} matrix over {', '.join(CRITERIA)}, "
+                f"or {len(AHP_CRITERIA)}x{len(AHP_CRITERIA)} without {CRITERIA[-1]}"
+            )
         return self
+
+    def ahp_criteria(self) -> tuple[str, ...] | None:
+        """The criteria the AHP matrix compares (by its size), or None if it fits neither."""
+        matrix = self.ahp or []
+        for criteria in (CRITERIA, AHP_CRITERIA):
+            if len(matrix) == len(criteria) and all(len(row) == len(criteria) for row in matrix):
+                return criteria
+        return None

@@ -3,13 +3,15 @@
 An action finding (kind strategy, policy or project) belongs to the problem of the finding it
 answers (its ``parent_id``). Near-duplicate actions of one problem are grouped like problems
 are, and each group is scored on the same criteria as problems (actions are not asked about in
-surveys, so their citizen salience is 0). ``within_rank`` orders a problem's actions of one
-kind; ``across_rank`` orders all actions of a kind by ``across_score``: the action's score
-times its problem's, so the actions of the most pressing problems come first.
+surveys, so their citizen salience is 0, nor compared by citizens, so their citizen preference is
+the middle one). ``within_rank`` orders a problem's actions of one kind; ``across_rank`` orders
+all actions of a kind by ``across_score``: the action's score times its problem's, so the actions
+of the most pressing problems come first.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,7 +69,9 @@ async def rank_actions(session: AsyncSession, plan: Plan, priorities: Priorities
         district_spread=("district", "nunique"),
         severity=("severity", "mean"),
     )
-    grouped = grouped.assign(citizen_salience=0.0, severity=grouped.severity.astype("float64")).set_index("id")
+    grouped = grouped.assign(
+        citizen_salience=0.0, citizen_preference=np.nan, severity=grouped.severity.astype("float64")
+    ).set_index("id")
     grouped["title"] = actions.set_index("finding_id").text.reindex(grouped.index)
     grouped["score"] = score(normalize(grouped, plan), priorities.weights)
     grouped["within_rank"] = grouped.groupby("problem_id").score.rank(method="first", ascending=False).astype("int64")

@@ -20,6 +20,7 @@ from backend.aggregation.sql import for_analysis, json_text, read_frame
 from backend.aggregation.surveys import COMPLETED
 from backend.integration.problems import RETIRED
 from backend.models import Answer, Finding, Problem, ProblemFinding, Response, counted
+from backend.pairwise.scopes import strengths_now
 
 RATING_PREFIX = "rate_"
 LOW_RATINGS = ("1", "2")
@@ -80,9 +81,11 @@ async def load_criteria(session: AsyncSession, until: datetime | None = None) ->
     """One row per live problem with findings (index ``id``): ``title``, ``axis``, ``status``,
     ``mentions`` (live findings), ``source_breadth``, ``stakeholder_breadth``,
     ``district_spread`` (distinct sources, stakeholder groups, districts), ``respondents`` (who
-    raised or rated it), ``citizen_salience`` (their share of completed responses) and
-    ``severity`` (the facilitators' mean, NaN if none gave one). With ``until``, only findings
-    recorded and responses completed before it count (the ranking as it stood then)."""
+    raised or rated it), ``citizen_salience`` (their share of completed responses),
+    ``severity`` (the facilitators' mean, NaN if none gave one) and ``citizen_preference`` (its
+    Bradley-Terry strength from citizens' pairwise answers, city-wide; NaN if never compared). With
+    ``until``, only findings recorded, responses completed and pairs answered before it count (the
+    ranking as it stood then)."""
     await for_analysis(session)
     live = and_(Finding.id == ProblemFinding.finding_id, _live(until))
     criteria = (
@@ -121,6 +124,8 @@ async def load_criteria(session: AsyncSession, until: datetime | None = None) ->
     respondents = raised.reindex(criteria.index, fill_value=0) + criteria.axis.map(rated).fillna(0).astype("int64")
     criteria["respondents"] = respondents
     criteria["citizen_salience"] = respondents / completed if completed else 0.0
+    preference = await strengths_now(session, until=until)
+    criteria["citizen_preference"] = preference.strength.where(preference.comparisons > 0).reindex(criteria.index)
     return criteria
 
 

@@ -9,7 +9,10 @@ Normalization (documented for the committee):
   groups and districts over how many the plan has (9, 6 and 14 for Mashhad);
 - ``citizen_salience``: already a share of survey respondents (see ``criteria``);
 - ``severity``: the facilitators' mean severity on the 1-5 scale mapped to 0..1; a problem no
-  facilitator rated counts at mid-scale (0.5).
+  facilitator rated counts at mid-scale (0.5);
+- ``citizen_preference``: the chance citizens prefer the problem to one of average strength, from
+  its Bradley-Terry strength s (``backend.pairwise``): 1 / (1 + exp(-s)); a problem citizens never
+  compared counts at 0.5.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from backend.plan import Plan
 from backend.plan.model import CRITERIA
 
 SEVERITY_SCALE = (1, 5)
 UNRATED_SEVERITY = 0.5
+UNCOMPARED = 0.5
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ def normalize(criteria: pd.DataFrame, plan: Plan) -> pd.DataFrame:
             "district_spread": criteria.district_spread / len(plan.districts),
             "citizen_salience": criteria.citizen_salience,
             "severity": ((criteria.severity - low) / (high - low)).fillna(UNRATED_SEVERITY),
+            "citizen_preference": expit(criteria.citizen_preference.astype("float64")).fillna(UNCOMPARED),
         },
         index=criteria.index,
     )

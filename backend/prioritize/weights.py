@@ -50,13 +50,15 @@ def criteria_weights(ranking: Ranking) -> dict[str, float]:
     """Every criterion's weight (summing to 1) from the plan's ``ranking``; an AHP matrix whose
     consistency ratio is over 0.10 is refused with a MeydanError."""
     if ranking.ahp is not None:
-        found = ahp(ranking.ahp)
+        compared = ranking.ahp_criteria()
+        assert compared is not None
+        found = ahp(ranking.ahp, compared)
         if found.consistency_ratio > MAX_CONSISTENCY_RATIO:
             raise MeydanError(
                 f"the plan's AHP matrix (ranking.ahp) is inconsistent: consistency ratio "
                 f"{found.consistency_ratio:.3f} is over {MAX_CONSISTENCY_RATIO:.2f}; revise the pairwise comparisons"
             )
-        return found.weights
+        return {criterion: found.weights.get(criterion, 0.0) for criterion in CRITERIA}
     assert ranking.weights is not None
     total = sum(ranking.weights.values())
     return {criterion: ranking.weights.get(criterion, 0.0) / total for criterion in CRITERIA}

@@ -39,12 +39,14 @@ SHOWN = [
     "district_spread",
     "citizen_salience",
     "severity",
+    "citizen_preference",
 ]
 SHORT = {
     "source_breadth": "sources",
     "stakeholder_breadth": "groups",
     "district_spread": "districts",
     "citizen_salience": "salience",
+    "citizen_preference": "preference",
 }
 ACTION_SHOWN = [
     "across_rank",

@@ -12,6 +12,7 @@ from bot.handlers import (
     meetings,
     more,
     onboarding,
+    pairwise,
     surveys,
     voting,
 )
@@ -25,6 +26,7 @@ def routers() -> list[Router]:
         console.router(),
         voting.router(),
         more.router(),
+        pairwise.router(),  # before onboarding: it takes /start rank
         meetings.router(),
         forums.router(),
         onboarding.router(),

@@ -16,6 +16,7 @@ from backend.surveys.model import localize
 from bot.guard import guarded, pressed_on, sender_id
 from bot.i18n import t
 from bot.keyboards import language_keyboard
+from bot.pairwise import start_button
 from bot.surveys.callbacks import OpenSurvey
 from bot.surveys.render import button_rows
 from bot.surveys.starting import begin_survey
@@ -69,17 +70,16 @@ async def send_district_prompt(bot: Bot, app: AppContext, chat_id: int, lang: st
 
 
 async def send_home(bot: Bot, app: AppContext, chat_id: int, participant: Participant, lang: str) -> None:
-    """Open surveys as buttons; an unfinished one is offered as "continue"."""
+    """Open surveys as buttons (an unfinished one is offered as "continue"), and ranking the problems."""
     open_now = await onboarding.open_surveys(app, participant.id)
-    if not open_now:
-        await bot.send_message(chat_id, t("home.none_open", lang))
-        return
     rows: list[list[InlineKeyboardButton]] = []
     for found in open_now:
         name = localize(found.survey.title, lang)
         label = t("home.continue", lang, title=name) if found.unfinished else name
         rows.append([InlineKeyboardButton(text=label, callback_data=OpenSurvey(s=found.survey.id).pack())])
-    await bot.send_message(chat_id, t("home.surveys", lang), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    rows.append([start_button(lang)])
+    text = t("home.surveys" if open_now else "home.none_open", lang)
+    await bot.send_message(chat_id, text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 async def next_step(

@@ -19,6 +19,7 @@ from backend.surveys.engine import Raw
 from bot.guard import claim_of, guarded, pressed_on, sender_id
 from bot.i18n import t
 from bot.meetings import access
+from bot.pairwise import offer as ranking_offer
 from bot.surveys import files, flow
 from bot.surveys.callbacks import Done, Edit, Nav, OpenSurvey, Pick, Submit, Toggle
 from bot.surveys.render import options
@@ -227,6 +228,8 @@ async def submit(
         return
     await query.answer(t("surveys.recorded", lang))
     await pressed_on(query).answer(t("surveys.thanks", lang))
+    text, markup = ranking_offer(lang)
+    await pressed_on(query).answer(text, reply_markup=markup)
 
 
 def router() -> Router:

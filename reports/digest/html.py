@@ -116,6 +116,12 @@ def render_digest(digest: Digest, tables: list[Table], charts: list[Chart], lang
             "charts": [],
         },
         {
+            "title": by_key["citizens"].title,
+            "hint": label("digest.sections.citizens_hint", lang),
+            "tables": [_table(by_key["citizens"], lang, digest.plan, titled=False)],
+            "charts": [],
+        },
+        {
             "title": by_key["approvals"].title,
             "hint": label("digest.approvals_at", lang),
             "tables": [_table(by_key["approvals"], lang, digest.plan, titled=False)],

@@ -85,6 +85,24 @@ def _top(digest: Digest, lang: str) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def _citizens(digest: Digest, lang: str) -> pd.DataFrame:
+    table, separator = digest.citizens, label("digest.separator", lang)
+    return pd.DataFrame(
+        {
+            column("district", lang): [
+                name_of(digest.plan, "district", d, lang) if d else label("digest.whole_city", lang)
+                for d in table.district
+            ],
+            column("axis", lang): [name_of(digest.plan, "axis", a, lang) for a in table.axis],
+            column("problems", lang): table.problems.astype("int64"),
+            column("answers", lang): table.answers.astype("int64"),
+            column("citizens_top", lang): [separator.join(titles) for titles in table.citizens_top],
+            column("committee_top", lang): [separator.join(titles) for titles in table.committee_top],
+            column("tau", lang): table.tau.astype("float64").round(3),
+        }
+    )
+
+
 def _approvals(digest: Digest, lang: str) -> pd.DataFrame:
     table = digest.approvals
     frame = table.reset_index(drop=True).rename(columns={c: column(c, lang) for c in table.columns})
@@ -151,6 +169,12 @@ def digest_tables(digest: Digest, lang: str) -> list[Table]:
             _coverage(digest, lang),
         ),
         Table("top", label("digest.sections.top", lang), label("digest.sheets.top", lang), _top(digest, lang)),
+        Table(
+            "citizens",
+            label("digest.sections.citizens", lang),
+            label("digest.sheets.citizens", lang),
+            _citizens(digest, lang),
+        ),
         Table(
             "approvals",
             label("digest.sections.approvals", lang),

@@ -154,4 +154,10 @@ BENCHMARKS: dict[str, Benchmark] = _by_name(
         "sandbox.bench.lifecycle:bench_publish",
         sizes=(10_000, 500),
     ),
+    Benchmark(
+        "pairwise",
+        "citizens' pairwise ranking: Bradley-Terry strengths of 5,000 problems from 1,000,000 answers "
+        "(aim: under 10 s), and choosing the next pair while 50 citizens answer at once (aim: p99 under 20 ms)",
+        "sandbox.bench.pairwise:run",
+    ),
 )

@@ -190,20 +190,21 @@ async def test_actions_ranked_within_and_across_problems(built: tuple[Sessions, 
 
 def test_stability_shows_which_ranks_are_solid() -> None:
     normalized = pd.DataFrame(
-        [[0.9] * 6, [0.8, 0, 0.4, 0, 0, 0], [0, 0.8, 0, 0.4, 0, 0], [0.0] * 6], columns=list(CRITERIA)
+        [[0.9] * 7, [0.8, 0, 0.4, 0, 0, 0, 0], [0, 0.8, 0, 0.4, 0, 0, 0], [0.0] * 7], columns=list(CRITERIA)
     )
-    probability = top_k_probability(normalized, dict.fromkeys(CRITERIA, 1 / 6), 2, draws=1000, spread=0.2)
+    probability = top_k_probability(normalized, dict.fromkeys(CRITERIA, 1 / 7), 2, draws=1000, spread=0.2)
     assert probability[0] == 1.0 and probability[3] == 0.0
     assert 0.2 < probability[1] < 0.8 and probability[1] + probability[2] == pytest.approx(1.0)
-    assert top_k_probability(normalized, dict.fromkeys(CRITERIA, 1 / 6), 4).tolist() == [1.0] * 4
+    assert top_k_probability(normalized, dict.fromkeys(CRITERIA, 1 / 7), 4).tolist() == [1.0] * 4
 
 
 def test_ahp_weights_and_consistency() -> None:
     saaty = ahp([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]], ["a", "b", "c"])
     assert list(saaty.weights.values()) == pytest.approx([0.637, 0.258, 0.105], abs=0.001)
     assert saaty.consistency_ratio == pytest.approx(0.033, abs=0.002)
-    equal = criteria_weights(Ranking(ahp=[[1.0] * 6 for _ in range(6)]))
-    assert list(equal.values()) == pytest.approx([1 / 6] * 6)
+    equal = criteria_weights(Ranking(ahp=[[1.0] * 6 for _ in range(6)]))  # without citizen_preference: it weighs 0
+    assert list(equal.values()) == pytest.approx([1 / 6] * 6 + [0.0])
+    assert list(criteria_weights(Ranking(ahp=[[1.0] * 7 for _ in range(7)])).values()) == pytest.approx([1 / 7] * 7)
     matrix = np.ones((6, 6))
     matrix[0, 1:], matrix[1:, 0] = 9, 1 / 9
     matrix[1, 2], matrix[2, 1] = 1 / 9, 9

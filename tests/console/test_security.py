@@ -35,6 +35,7 @@ def _pages(console: Console) -> list[tuple[str, str]]:
 async def test_no_page_or_json_without_a_session(console: Console) -> None:
     pages = _pages(console)
     assert ("GET", "/") in pages and ("GET", "/people") in pages and ("GET", "/dashboard/figures") in pages
+    assert ("GET", "/citizens-order") in pages
     async with console.client() as client:
         for method, path in pages:
             response = await client.request(method, path)

@@ -30,6 +30,8 @@ async def test_citizen_completes_bundled_survey_in_persian(settings_for, emulato
         await user.press("ارسال نهایی ✅")
         thanks = await user.wait_for_message(contains="سپاس")
         assert "کمیته" in thanks["text"]
+        offer = await user.wait_for_message(contains="کدام مسائل برای منطقهٔ شما مهم‌ترند")  # ranking, offered next
+        assert offer["reply_markup"]["inline_keyboard"][0][0]["text"] == "⚖️ اولویت‌بندی مسائل شهر"
 
     engine = create_engine(stack.database_url)
     try:

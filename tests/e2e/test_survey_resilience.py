@@ -50,7 +50,7 @@ async def test_restart_and_flushed_state_resume_at_the_same_question(settings_fo
         await user.start()
         home = await user.wait_for_message(contains="پرسشنامه‌های باز")
         labels = [b["text"] for row in home["reply_markup"]["inline_keyboard"] for b in row]
-        assert labels == [f"▶ ادامه: {SURVEY}"]
+        assert labels == [f"▶ ادامه: {SURVEY}", "⚖️ اولویت‌بندی مسائل شهر"]  # and ranking the problems
         await user.press(f"▶ ادامه: {SURVEY}")
         resumed = await user.wait_for_message(contains="ترتیب اهمیت")
         assert "گزینه شماره ۲" in resumed["text"]

@@ -14,7 +14,7 @@ from alembic import op
 import backend.models.base
 
 revision: str = '0008_workbench'
-down_revision: str | None = '0006b_console_pages'
+down_revision: str | None = '0007_pairwise'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Simulated citizens answering pairs, for the simulation test and the benchmark."""
