@@ -147,15 +147,19 @@ async def test_an_inconsistent_ahp_matrix_is_refused_with_its_ratio(served: Cons
     await integrate(served.context)
     page = await page_as(COMMITTEE)
     await page.page.goto(served.url + "/ranking")
-    await page.page.locator("#ahp select[name='0-2']").select_option("9")
+    await page.page.locator("#ahp select[name='0-2']").select_option("9")  # mentions far above stakeholders,
+    await page.page.locator("#ahp select[name='1-2']").select_option(
+        "1/9"
+    )  # sources far below them, yet sources = mentions
     await page.page.locator("#ahp button").click()
     error = page.page.locator("#ahp-error")
     await error.wait_for()
     text = await error.inner_text()
-    assert "۰.۱۰۴" in text and "تعداد اشاره" in text and "گستره ذی‌نفعان" in text, text
+    assert "۰.۲۲۳" in text and "تعداد اشاره" in text and "گستره ذی‌نفعان" in text, text
     async with transaction(served.context) as session:
         assert (await session.scalars(select(AuditEntry).where(AuditEntry.action == "weights.save"))).all() == []
     await page.page.locator("#ahp select[name='0-2']").select_option("2")  # mild: accepted
+    await page.page.locator("#ahp select[name='1-2']").select_option("1")
     await page.page.locator("#ahp button").click()
     await page.page.wait_for_selector("p.notice")
     assert float(await page.page.locator("#weight-mentions").input_value()) > float(

@@ -70,6 +70,7 @@ async def test_actions_need_the_csrf_token_and_are_audited(console: Console, cli
             "district_spread": "0",
             "citizen_salience": "0",
             "severity": "۰",
+            "citizen_preference": "0",
             "note": "test",
         },
     )

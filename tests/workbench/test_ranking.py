@@ -77,7 +77,7 @@ def test_ahp_consistent_matrix_gives_weights_and_inconsistent_one_is_refused() -
     found = ranking.ahp_from(_matrix(**{"0_1": "3", "0_2": "۳", "1_2": "1"}))
     assert found.consistency_ratio < 0.1 and found.weights["mentions"] > found.weights["source_breadth"]
     with pytest.raises(Refused) as refused:
-        ranking.ahp_from(_matrix(**{"0_2": "9"}))  # one judgement at odds with all the equal others
+        ranking.ahp_from(_matrix(**{"0_2": "9", "1_2": "1/9"}))  # 0 = 1 yet 0 far above 2 and 1 far below it
     assert refused.value.key == "workbench.ahp.inconsistent"
     assert float(str(refused.value.params["ratio"])) > 0.1
     assert (refused.value.params["first"], refused.value.params["second"]) == (CRITERIA[0], CRITERIA[2])
