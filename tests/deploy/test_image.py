@@ -20,10 +20,10 @@ def _copied_sources() -> list[str]:
 
 
 def _package_files() -> set[str]:
-    """Every file of the three packages, as the wheel names them."""
+    """Every file of the four packages, as the wheel names them."""
     return {
         str(path.relative_to(ROOT))
-        for package in ("backend", "bot", "reports")
+        for package in ("backend", "bot", "console", "reports")
         for path in (ROOT / package).rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     }
