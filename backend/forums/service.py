@@ -50,7 +50,10 @@ async def seat_of_account(session: AsyncSession, messenger_id: int) -> tuple[Rol
 
 
 async def record_feedback(session: AsyncSession, meeting: Meeting, seat_role: Role, text: str) -> Finding:
-    """One NGO's message in a forum: a civil-society finding with the organization they named."""
+    """One NGO's message in a forum: a civil-society finding with the organization they named. The forum's
+    row is locked until the transaction ends (PostgreSQL; SQLite writes one at a time anyway), so findings
+    sent at once are recorded and counted one after another and each count the facilitator sees is its own."""
+    await session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
     return await record_finding(
         session,
         kind="problem",
