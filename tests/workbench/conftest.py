@@ -8,23 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL
 
-from backend import migrate
-from backend.config import load_settings
 from backend.context import AppContext
-from backend.db import create_engine, session_factory
-from backend.plan import load_plan
+from tests.apps import migrated_app
 
 
 @pytest.fixture
 async def app(database_url: URL, tmp_path: Path) -> AsyncIterator[AppContext]:
     """The application context on a fresh, migrated database."""
-    engine = create_engine(database_url)
-    await migrate.upgrade(engine)
-    settings = load_settings(
-        bot_token="4242:workbench",
-        data_dir=tmp_path,
-        secret_key="workbench-tests-secret-key-32-chars!",
-        database_url=database_url.render_as_string(hide_password=False),
-    )
-    yield AppContext(settings=settings, plan=load_plan(), engine=engine, sessions=session_factory(engine))
-    await engine.dispose()
+    async with migrated_app(database_url, tmp_path, "workbench") as context:
+        yield context
