@@ -6,6 +6,8 @@ Page groups register here: each module under ``console/pages/`` has a ``router``
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from types import ModuleType
 
@@ -79,6 +81,7 @@ def create_app(
     ``figures_ttl`` seconds for everyone."""
     app = FastAPI(
         title="Meydan console",
+        lifespan=_lifespan,
         dependencies=[Depends(guard)],
         docs_url=None,
         redoc_url=None,
@@ -98,6 +101,13 @@ def create_app(
 
     app.add_middleware(SecurityHeaders)
     return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Nothing to start; at shutdown a dashboard recount still running is stopped."""
+    yield
+    await app.state.dashboard.close()
 
 
 class SecurityHeaders:

@@ -247,15 +247,25 @@ async def _serve_console(console: Console, app: AppContext, emu: RunningEmulator
     from console.app import create_app
 
     server = uvicorn.Server(uvicorn.Config(create_app(app), host=host, port=port, log_level="warning"))
-    link = signin.link_url(app, await signin.create_link(app, DEMO_ADMIN))
-    console.print(
-        f"Console: {link}\n  (a one-time sign-in link as the demo's admin, valid 10 minutes; for another: "
-        f"MEYDAN_DATA_DIR={app.settings.data_dir} MEYDAN_ADMIN_IDS={DEMO_ADMIN} meydan web link --user {DEMO_ADMIN})\n"
-        f"Emulator: {emu.base_url}. Ctrl-C stops both.",
-        highlight=False,
-        soft_wrap=True,
-    )
-    await server.serve()
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:  # the link is printed only once the console answers
+            if serving.done():
+                await serving  # it could not start (the port is taken): say why
+                return
+            await asyncio.sleep(0.05)
+        link = signin.link_url(app, await signin.create_link(app, DEMO_ADMIN))
+        console.print(
+            f"Console: {link}\n  (a one-time sign-in link as the demo's admin, valid 10 minutes; for another: "
+            f"MEYDAN_DATA_DIR={app.settings.data_dir} MEYDAN_ADMIN_IDS={DEMO_ADMIN} "
+            f"meydan web link --user {DEMO_ADMIN})\n"
+            f"Emulator: {emu.base_url}. Ctrl-C stops both.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        await serving
+    finally:
+        serving.cancel()
 
 
 async def _ranking(console: Console, app: AppContext) -> None:

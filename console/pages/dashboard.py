@@ -5,6 +5,8 @@ refresh themselves (htmx polls ``/dashboard/figures``)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from console.auth import Context, Member, language
 from console.render import NavItem, page, render
 from console.texts import t
 
+log = logging.getLogger(__name__)
 router = APIRouter()
 NAV = [NavItem("nav.dashboard", "/", lambda staff: staff.is_member)]
 
@@ -83,6 +86,20 @@ class Recent:
         figures = await dashboard(app)
         self._figures, self._rendered, self._counted = figures, {}, monotonic()
 
+    async def _count_in_background(self, app: AppContext) -> None:
+        """A recount nobody waits for: if the database fails it, the last figures stay and it is logged."""
+        try:
+            await self._count(app)
+        except Exception:
+            log.warning("the dashboard's figures could not be counted again; the last ones stay", exc_info=True)
+
+    async def close(self) -> None:
+        """Stop a recount still running (the console shuts down)."""
+        if self._recount is not None:
+            self._recount.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._recount
+
     async def html(self, app: AppContext, lang: str, draw: Callable[[Dashboard], str]) -> str:
         """The figures drawn in ``lang``."""
         if self._figures is None or self.ttl == 0:
@@ -90,7 +107,7 @@ class Recent:
                 if self._figures is None or self.ttl == 0:
                     await self._count(app)
         elif monotonic() - self._counted >= self.ttl and (self._recount is None or self._recount.done()):
-            self._recount = asyncio.create_task(self._count(app))
+            self._recount = asyncio.create_task(self._count_in_background(app))
         figures, rendered = self._figures, self._rendered
         assert figures is not None
         if lang not in rendered:
