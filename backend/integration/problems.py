@@ -26,9 +26,9 @@ from backend.integration.reading import strip_politeness
 from backend.integration.reconcile import keep_problems
 from backend.lifecycle import stages
 from backend.models import AgendaItem, Finding, MergeDecision, Problem, ProblemFinding, counted
+from backend.models.findings import CONFIRMED, PROPOSED, RETIRED
 
 PROBLEM_KIND = "problem"  # the kind of finding integrated into problems
-PROPOSED, CONFIRMED, RETIRED = "proposed", "confirmed", "retired"
 _LOCK_KEY = 0x4D45594441  # "MEYDA": serializes integration runs and decisions on PostgreSQL
 _CHUNK = 5_000  # ids per IN (...) list
 _PROBLEMS, _LINKS = Problem.__table__, ProblemFinding.__table__

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.integration.matching import reading_vectors, similar_pairs
 from backend.integration.reading import Reader, Reading
 from backend.models import Problem, ProblemSuggestion
+from backend.models.findings import RETIRED
 
 SUGGEST_THRESHOLD = 0.3  # title cosine (issues and words, at one place) from which a merge is suggested
 MOST_PER_PROBLEM = 5  # suggestions kept for each problem, the closest
@@ -28,8 +29,6 @@ async def refresh(
 ) -> int:
     """Recompute every suggestion (``places``: the plan's place names); how many there are now.
     ``readings`` of problems already read (integration's canonical statements) are not read again."""
-    from backend.integration.problems import RETIRED
-
     rows = (await session.execute(select(Problem.id, Problem.title).where(Problem.status != RETIRED))).all()
     await session.execute(delete(ProblemSuggestion))
     if len(rows) < 2:

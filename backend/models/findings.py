@@ -76,6 +76,9 @@ def counted() -> ColumnElement[bool]:
     return and_(Finding.deleted_at.is_(None), Finding.hidden_at.is_(None))
 
 
+PROPOSED, CONFIRMED, RETIRED = "proposed", "confirmed", "retired"  # a problem's status
+
+
 class Problem(Timestamped, Base):
     """A merged, canonical problem supported by many findings."""
 
@@ -85,7 +88,7 @@ class Problem(Timestamped, Base):
     title: Mapped[str] = mapped_column(Text)
     public_title: Mapped[str | None] = mapped_column(Text)  # the committee's wording for the public pages
     axis: Mapped[str | None] = mapped_column(String(40), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    status: Mapped[str] = mapped_column(String(16), default=PROPOSED)
 
     links: Mapped[list[ProblemFinding]] = relationship(back_populates="problem", cascade="all, delete-orphan")
 

@@ -12,8 +12,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.aggregation.sql import read_frame
-from backend.integration.problems import RETIRED
 from backend.models import Finding, PairAnswer, Problem, ProblemFinding
+from backend.models.findings import RETIRED
 
 
 def shown_title(problem: Any) -> str:

@@ -18,8 +18,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from backend.aggregation.sql import for_analysis, json_text, read_frame
 from backend.aggregation.surveys import COMPLETED
-from backend.integration.problems import RETIRED
 from backend.models import Answer, Finding, Problem, ProblemFinding, Response, counted
+from backend.models.findings import RETIRED
 from backend.pairwise.scopes import strengths_now
 
 RATING_PREFIX = "rate_"

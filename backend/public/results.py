@@ -24,10 +24,10 @@ from backend.jalali import jalali_week, to_local, utcnow, week_bounds
 from backend.lifecycle import stages
 from backend.lifecycle.stages import Stage
 from backend.models import Agenda, AgendaItem, Decision, Finding, Problem, ProblemFinding, StageEvent
+from backend.models.findings import RETIRED
 from backend.plan import Plan
 
 MIN_CELL = 5  # fewer people than this in a district × stakeholder group cell: not shown
-RETIRED = "retired"
 SPREAD = 0.5  # a problem's main district holds more than this share of its located evidence
 
 

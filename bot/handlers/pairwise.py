@@ -9,6 +9,7 @@ answer pressed again counts once.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, F, Router
 from aiogram.filters import CommandObject, CommandStart
@@ -17,13 +18,18 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from backend.context import AppContext
-from backend.pairwise import service as pairwise
 from backend.participants import onboarding as participant
 from bot.guard import claim_of, guarded, pressed_on, sender_id
 from bot.handlers import onboarding
 from bot.i18n import t
+from bot.lazy import lazy_module
 from bot.meetings.render import shortened
 from bot.pairwise import RankStart
+
+if TYPE_CHECKING:
+    from backend.pairwise import service as pairwise
+else:
+    pairwise = lazy_module("backend.pairwise.service")  # pandas and SciPy: loaded when someone first ranks
 
 LINK = "rank"  # /start rank, /start rank_<district>
 PICKED = "✓ "
