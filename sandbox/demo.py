@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from random import Random
+from time import perf_counter
 from typing import Any
 
 from rich.console import Console
@@ -149,6 +150,7 @@ async def run_demo(
     """Run every stage and print a summary; returns the settings of the database it leaves behind.
     With ``serve`` (host, port) the emulator and the console then stay up, with a sign-in link printed,
     until Ctrl-C."""
+    started = perf_counter()
     data = Path(data_dir)
     shutil.rmtree(data, ignore_errors=True)
     async with running_emulator() as emu:
@@ -224,6 +226,7 @@ async def run_demo(
             console.print(summary)
             for files in written:
                 console.print(f"Digest: {files.html}\n        {files.xlsx}", highlight=False, soft_wrap=True)
+            console.print(f"[bold]The demo took {perf_counter() - started:.1f} s[/] ({citizens} citizens).")
             console.print(
                 f"The demo database is {settings.db_url.database}; try `meydan prioritize --explain` or "
                 f"`meydan export responses --survey mashhad_citizen --format xlsx` with "

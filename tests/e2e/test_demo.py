@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ async def test_a_small_demo_runs_to_the_end(tmp_path: Path) -> None:
     assert "4 facilitators logged 4 meetings" in printed
     assert "became citizen_poll findings" in printed and "approved items are on the commission's agenda" in printed
     assert "the weekly digest: 9 messages (summary, HTML, XLSX) reached the 3 members" in printed
+    assert re.search(r"The demo took \d+\.\d s \(3 citizens\)", printed)
     lines = printed.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("Digest:"))
     named = [Path(line.split()[-1]) for line in lines[at : at + 2]]
