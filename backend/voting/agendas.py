@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.models import Problem
+from backend.models.findings import RETIRED
 from backend.plan import Plan
 from backend.voting import service as voting
 from backend.voting.service import AgendaEntry
@@ -11,9 +14,12 @@ from backend.voting.service import AgendaEntry
 
 async def next_entries(session: AsyncSession, plan: Plan, body_code: str) -> list[AgendaEntry]:
     """The body's top waiting problems by current priority, each with its explanation snapshot."""
+    body = voting.body_of(plan, body_code)
+    live = list((await session.scalars(select(Problem.id).where(Problem.status != RETIRED))).all())
+    if not await voting.waiting(session, plan, body.code, live):
+        return []  # nothing waits: no ranking to compute (nor pandas to load in the bot's weekly job)
     from backend.prioritize.priorities import explain, prioritize  # pandas and scikit-learn: only when needed
 
-    body = voting.body_of(plan, body_code)
     priorities = await prioritize(session, plan)
     ranked = [int(p) for p in priorities.ranked.index]
     ids = [p for p in await voting.waiting(session, plan, body.code, ranked) if p in set(ranked)]
