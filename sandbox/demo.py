@@ -1,12 +1,12 @@
 """``meydan demo``: the process end to end on the embedded default, with simulated people.
 
-The real bot polls the bundled emulator over HTTP, with SQLite and in-memory state, and its
-scheduler and outbox sender run as in production. Simulated citizens answer the bundled
-survey through the messenger; facilitators log an elite interview, a council member's
-interview, a neighbourhood council and an NGO forum; a sample 137 export is imported; the findings are
-integrated into problems and ranked; the
-drafting committee's members vote on the agenda by pressing buttons, with the clock moved
-to the deadline, and the approved items climb to the commission's agenda.
+The real bot (``meydan run``, in a process of its own) polls the bundled emulator over HTTP, with
+SQLite and in-memory state, and its scheduler and outbox sender run as in production. Simulated
+citizens answer the bundled survey through the messenger; facilitators log an elite interview, a
+council member's interview, a neighbourhood council and an NGO forum; a sample 137 export is
+imported; the findings are integrated into problems and ranked; the drafting committee's members
+vote on the agenda by pressing buttons, with the clock moved to the deadline, and the approved
+items climb to the commission's agenda.
 """
 
 from __future__ import annotations
@@ -36,15 +36,15 @@ from backend.prioritize.priorities import prioritize
 from backend.services import invites
 from bot.app import create_bot
 from bot.digest.schedule import weekly_digest
-from bot.runner import running_bot
 from bot.scheduling.registry import JobContext
 from bot.voting.agendas import open_next_agenda
 from bot.voting.schedule import deadlines
 from reports.digest import DigestFiles
 from sandbox.bench.imports import write_sample_137
 from sandbox.bench.survey.citizen import bundled_survey, follow, write_script
+from sandbox.bench.survey.stack import running_stack
 from sandbox.demo_meetings import log_meetings
-from sandbox.emulator import RunningEmulator, running_emulator
+from sandbox.emulator import RunningEmulator
 from sandbox.emulator.users import Message, SimulatedUser
 
 DEMO_TOKEN = "700000:meydan-demo"
@@ -153,11 +153,14 @@ async def run_demo(
     started = perf_counter()
     data = Path(data_dir)
     shutil.rmtree(data, ignore_errors=True)
-    async with running_emulator() as emu:
-        web = {} if serve is None else {"admin_ids": [DEMO_ADMIN], "web_url": f"http://{serve[0]}:{serve[1]}"}
-        settings = load_settings(
-            bot_token=DEMO_TOKEN, api_base=emu.base_url, data_dir=data, database_url=None, redis_url=None, **web
-        )
+    web = {} if serve is None else {"admin_ids": [DEMO_ADMIN], "web_url": f"http://{serve[0]}:{serve[1]}"}
+    base = load_settings(bot_token=DEMO_TOKEN, data_dir=data, database_url=None, redis_url=None, **web)
+    bot_settings = _bot_settings(base)
+    async with running_stack(
+        DEMO_TOKEN, bot_settings["MEYDAN_DATABASE_URL"], None, data / "bot", environment=bot_settings
+    ) as stack:  # the bot polls in a process of its own, as `meydan run` does in production
+        emu = stack.emulator
+        settings = base.model_copy(update={"api_base": emu.base_url})
         console.print(f"[bold]Meydan demo[/] — emulator {emu.base_url}, database {settings.db_url.database}")
         engine = create_engine(settings.db_url)
         app = AppContext(
@@ -165,59 +168,58 @@ async def run_demo(
         )
         bot = create_bot(settings)
         try:
-            async with running_bot(settings):
-                with _progress(console) as progress:
-                    finished = await _citizens(emu, citizens, progress)
-                console.print(f"[green]✓[/] {finished} of {citizens} citizens completed the survey")
-                with _progress(console) as progress:
-                    logged = await log_meetings(emu, DEMO_TOKEN, app, progress)
-                console.print(
-                    f"[green]✓[/] {logged.facilitators} facilitators logged {logged.meetings} meetings "
-                    f"({logged.notes} notes, {logged.findings} findings, {logged.feedback} NGO feedback); "
-                    f"minutes in {data / 'minutes'}",
-                    highlight=False,
-                )
+            with _progress(console) as progress:
+                finished = await _citizens(emu, citizens, progress)
+            console.print(f"[green]✓[/] {finished} of {citizens} citizens completed the survey")
+            with _progress(console) as progress:
+                logged = await log_meetings(emu, DEMO_TOKEN, app, progress)
+            console.print(
+                f"[green]✓[/] {logged.facilitators} facilitators logged {logged.meetings} meetings "
+                f"({logged.notes} notes, {logged.findings} findings, {logged.feedback} NGO feedback); "
+                f"minutes in {data / 'minutes'}",
+                highlight=False,
+            )
 
-                async def import_137() -> str:
-                    sample = write_sample_137(data / "sample-137.csv", SAMPLE_137_ROWS, app.plan)
-                    async with app.sessions() as session, session.begin():
-                        result = await import_file(session, app.plan, "137", sample, zone=app.zone)
-                    return f"{result.imported} rows of {sample.name} became citizen_poll findings"
+            async def import_137() -> str:
+                sample = write_sample_137(data / "sample-137.csv", SAMPLE_137_ROWS, app.plan)
+                async with app.sessions() as session, session.begin():
+                    result = await import_file(session, app.plan, "137", sample, zone=app.zone)
+                return f"{result.imported} rows of {sample.name} became citizen_poll findings"
 
-                await _stage(console, "importing a 137 request-line export", import_137)
+            await _stage(console, "importing a 137 request-line export", import_137)
 
-                async def integrate() -> str:
-                    async with app.sessions() as session, session.begin():
-                        report = await problems.integrate(session)
-                    return f"{report.findings} findings → {report.problems} problems"
+            async def integrate() -> str:
+                async with app.sessions() as session, session.begin():
+                    report = await problems.integrate(session)
+                return f"{report.findings} findings → {report.problems} problems"
 
-                await _stage(console, "integrating findings into problems", integrate)
-                await _ranking(console, app)
-                with _progress(console) as progress:
-                    members = await _members(emu, app, progress)
-                    agenda = await _vote(app, members, progress)
-                deadline = agenda.deadline
+            await _stage(console, "integrating findings into problems", integrate)
+            await _ranking(console, app)
+            with _progress(console) as progress:
+                members = await _members(emu, app, progress)
+                agenda = await _vote(app, members, progress)
+            deadline = agenda.deadline
 
-                async def close() -> str:
-                    await deadlines(JobContext(bot, app, fired_at=deadline + timedelta(seconds=1)))
-                    async with app.sessions() as session, session.begin():
-                        commission = await open_next_agenda(session, app, "strategic_commission", now=deadline)
-                        if commission is None:
-                            return "nothing approved for the commission"
-                        await session.refresh(commission, ["items"])
-                        return f"{len(commission.items)} approved items are on the commission's agenda"
+            async def close() -> str:
+                await deadlines(JobContext(bot, app, fired_at=deadline + timedelta(seconds=1)))
+                async with app.sessions() as session, session.begin():
+                    commission = await open_next_agenda(session, app, "strategic_commission", now=deadline)
+                    if commission is None:
+                        return "nothing approved for the commission"
+                    await session.refresh(commission, ["items"])
+                    return f"{len(commission.items)} approved items are on the commission's agenda"
 
-                await _stage(console, f"the committee's {len(agenda.items)}-item agenda reaches its deadline", close)
-                written: list[DigestFiles] = []
+            await _stage(console, f"the committee's {len(agenda.items)}-item agenda reaches its deadline", close)
+            written: list[DigestFiles] = []
 
-                async def digest() -> str:
-                    sent = await weekly_digest(JobContext(bot, app, fired_at=utcnow()))
-                    written.append(sent.files["fa"])
-                    for member in members:  # the leader's outbox sender delivers it
-                        await member.wait_for_message(contains="گزارش هفتگی", timeout=60)
-                    return f"{sent.queued} messages (summary, HTML, XLSX) reached the {len(members)} members"
+            async def digest() -> str:
+                sent = await weekly_digest(JobContext(bot, app, fired_at=utcnow()))
+                written.append(sent.files["fa"])
+                for member in members:  # the leader's outbox sender delivers it
+                    await member.wait_for_message(contains="گزارش هفتگی", timeout=60)
+                return f"{sent.queued} messages (summary, HTML, XLSX) reached the {len(members)} members"
 
-                await _stage(console, "the weekly digest", digest)
+            await _stage(console, "the weekly digest", digest)
             summary = Table(title="Meydan demo: what the process produced")
             summary.add_column("")
             summary.add_column("count", justify="right")
@@ -240,6 +242,19 @@ async def run_demo(
             await bot.session.close()
             await engine.dispose()
     return settings
+
+
+def _bot_settings(settings: Settings) -> dict[str, str]:
+    """What the bot's process needs besides the stack's settings: the demo's data (its own working
+    directory is another), key and console."""
+    data = settings.data_dir.resolve()
+    return {
+        "MEYDAN_DATA_DIR": str(data),
+        "MEYDAN_DATABASE_URL": f"sqlite+aiosqlite:///{data / 'meydan.db'}",
+        "MEYDAN_SECRET_KEY": settings.secret().decode(),
+        "MEYDAN_ADMIN_IDS": ",".join(map(str, settings.admin_ids)),
+        "MEYDAN_WEB_URL": settings.web_url,
+    }
 
 
 async def _serve_console(console: Console, app: AppContext, emu: RunningEmulator, host: str, port: int) -> None:

@@ -22,7 +22,7 @@ import secrets
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,10 +161,12 @@ async def running_stack(
     workdir: Path,
     workers: int | None = None,
     command: tuple[str, ...] = BOT_COMMAND,
+    environment: Mapping[str, str] | None = None,
 ) -> AsyncIterator[Stack]:
     """The emulator and the bot on ``database_url`` (and Redis if given), once it idles, until the block
     exits: polling, or ``workers`` webhook worker processes on a free local port. ``command`` starts the
-    bot (``meydan run``; the survey benchmark's floor starts a bot of its own).
+    bot (``meydan run``; the survey benchmark's floor starts a bot of its own); ``environment`` adds to
+    or overrides the bot's settings (the demo's data directory and key).
 
     The bot's output (its workers' too) goes to ``workdir/bot.log``; it runs in ``workdir`` so no ``.env``
     is read.
@@ -177,6 +179,7 @@ async def running_stack(
         env = bot_environment(token, emulator.base_url, database_url, redis_url, workdir / "data")
         if workers is not None:
             env |= _webhook_environment(port)
+        env |= environment or {}
         with log.open("wb") as out:
             bot = await asyncio.create_subprocess_exec(
                 *_bot_command(command, workers, port),
