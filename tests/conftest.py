@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+import bot  # noqa: F401  # first, as in `meydan run`: aiogram's Telegram types then build on first use (bot/lazy.py)
 from backend import migrate
 from backend.config import async_database_url
 from backend.db import create_engine, session_factory
