@@ -76,7 +76,7 @@ async def next_pair(app: AppContext, messenger_id: int, district: str) -> Pair |
     when they have answered every pair of it; a district with fewer than two problems is refused."""
     if app.plan.get("district", district) is None:  # a forged button: no scope is made for it
         raise Refused(STALE)
-    scope = await scopes_of(app.engine).get(app.sessions, district)
+    scope = await scopes_of(app.engine).get(district)
     if len(scope.problems) < 2:
         raise Refused("pairwise.too_few")
     async with app.sessions() as session:
@@ -135,8 +135,8 @@ async def top(app: AppContext, district: str, k: int = TOP_SHOWN) -> Top:
     problems citizens have compared count."""
     scopes = scopes_of(app.engine)
     return Top(
-        _best(await scopes.get(app.sessions, district, fresh=True), k),
-        _best(await scopes.get(app.sessions, CITY, fresh=True), k),
+        _best(await scopes.get(district, fresh=True), k),
+        _best(await scopes.get(CITY, fresh=True), k),
     )
 
 

@@ -148,7 +148,7 @@ async def bench_database(database_url: URL, problems: int, answers: int, scratch
         app = AppContext(settings=settings, plan=load_plan(), engine=engine, sessions=sessions)
         districts = [d.code for d in app.plan.districts]
         started = perf_counter()
-        scopes = [await scopes_of(engine).get(sessions, d) for d in districts]  # as the bot has them at hand
+        scopes = [await scopes_of(engine).get(d) for d in districts]  # as the bot has them at hand
         figures["fit_all_districts_seconds"] = round(perf_counter() - started, 2)
         figures["choice_alone_ms"] = latency_ms(_choice_alone(scopes))
         figures["paced"] = await _citizens(app, districts, first_id=900_000, think=True)

@@ -5,16 +5,20 @@ citizens' order beside the committee's."""
 
 from __future__ import annotations
 
+import multiprocessing
+
 import numpy as np
 import pytest
 from sqlalchemy import delete, func, select
 
+from backend import migrate
 from backend.config import load_settings
 from backend.context import AppContext
+from backend.db import create_engine, session_factory
 from backend.errors import Refused
 from backend.integration import problems
 from backend.models import AuditEntry, PairAnswer, Participant
-from backend.pairwise import scopes, service
+from backend.pairwise import scopes, service, store
 from backend.pairwise.agreement import citizens_order
 from backend.participants import service as participants
 from backend.plan import load_plan
@@ -126,30 +130,49 @@ async def test_a_refit_merges_the_answers_since_and_reads_all_when_some_went(ses
         joined = await participants.join(session, app.secret, other, "fa")
         await participants.set_profile(session, joined, district="d03")
     pairs = []
+    kept: dict[str, scopes.Answers] = {}
     for update, citizen in enumerate([CITIZEN, other, other, CITIZEN]):
         pair = await service.next_pair(app, citizen, "d03")
         assert pair is not None
         pairs.append((citizen, (pair.first.id, pair.second.id)))
         await service.answer(app, (BOT, update), citizen, (pair.first.id, pair.second.id), "first", "d03")
         if update == 0:
-            async with sessions() as session:
-                before = await scopes.build(session, "d03")
+            await _refresh(sessions, kept)
+    before = kept["d03"]
     citizen, shown = pairs[0]  # a changed answer is read again and replaces the one fitted
     await service.answer(app, (BOT, 9), citizen, shown[::-1], "first", "d03")
 
-    async with sessions() as session:
-        merged, full = await scopes.build(session, "d03", before), await scopes.build(session, "d03")
-    assert len(before.answers) == 1 and len(merged.answers) == 4
-    assert merged.answers.sort_index().equals(full.answers.sort_index())
+    merged, full = await _refresh(sessions, kept), await _refresh(sessions, {})
+    assert len(before.rows) == 1 and len(kept["d03"].rows) == 4
+    assert kept["d03"].rows.sort_index().equals(await _rows(sessions))
     assert np.allclose(merged.strengths.value, full.strengths.value)
+    async with sessions() as session:  # nothing new: nothing is read or fitted
+        assert await scopes.refresh(session, "d03", kept, merged.version) is None
 
     async with sessions() as session, session.begin():  # the other citizen leaves: their answers go with them
         await session.execute(delete(Participant).where(Participant.telegram_id == other))
-    async with sessions() as session:
-        after = await scopes.build(session, "d03", merged)
-    assert len(after.answers) == 2 and after.answers.sort_index().equals((await _full(sessions)).answers.sort_index())
+    await _refresh(sessions, kept)
+    assert len(kept["d03"].rows) == 2 and kept["d03"].rows.sort_index().equals(await _rows(sessions))
 
 
-async def _full(sessions) -> scopes.Scope:  # type: ignore[no-untyped-def]
+async def test_the_fitting_worker_stops_with_the_engine(database_url) -> None:  # type: ignore[no-untyped-def]
+    before = set(multiprocessing.active_children())
+    engine = create_engine(database_url)
+    await migrate.upgrade(engine)
+    app = await _app(session_factory(engine))
+    assert await service.next_pair(app, CITIZEN, "d03") is not None
+    assert set(multiprocessing.active_children()) - before  # fitted in a process of its own
+    await engine.dispose()
+    assert set(multiprocessing.active_children()) <= before
+
+
+async def _refresh(sessions, kept: dict[str, scopes.Answers]) -> scopes.Scope:  # type: ignore[no-untyped-def]
     async with sessions() as session:
-        return await scopes.build(session, "d03")
+        scope = await scopes.refresh(session, "d03", kept)
+    assert scope is not None
+    return scope
+
+
+async def _rows(sessions):  # type: ignore[no-untyped-def]
+    async with sessions() as session:
+        return (await store.answers(session, "d03")).sort_index()
