@@ -27,13 +27,13 @@ EXPOSURE_PENALTY = 0.05  # how much a partner shown the most is held back agains
 def choose_pair(
     strengths: Strengths,
     shown: np.ndarray,
-    answered: Collection[tuple[int, int]],
+    answered: Collection[tuple[int, int]] | np.ndarray,
     rng: np.random.Generator,
 ) -> tuple[int, int] | None:
     """The next pair (item indices, lower first) for one citizen, or None when no pair is left.
 
     ``shown[i]``: how often item i has been shown to anyone; ``answered``: the pairs (i, j), i < j,
-    this citizen has answered."""
+    this citizen has answered (or an array of them, one row a pair)."""
     n = len(strengths.value)
     pairs = np.asarray(list(answered), dtype=np.int64).reshape(-1, 2)
     done = np.bincount(pairs.ravel(), minlength=n)  # partners each item has been answered against

@@ -56,10 +56,12 @@ class Scope:
     version: store.Version
     fitted_at: float = field(default_factory=time.monotonic)
 
-    def position(self, problem_id: int) -> int | None:
-        """The index of a problem in this scope, or None when it is not one of its problems."""
-        found = self.problems.index.get_indexer([problem_id])[0]
-        return None if found < 0 else int(found)
+    def positions(self, pairs: list[tuple[int, int]]) -> np.ndarray:
+        """The pairs of problem ids as pairs of indices in this scope (rows of two), leaving out
+        those with a problem that is not one of its problems."""
+        ids = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        found = self.problems.index.get_indexer(ids.ravel()).reshape(-1, 2)
+        return found[(found >= 0).all(axis=1)]
 
     def ranked(self) -> pd.DataFrame:
         """The problems strongest first with ``strength``, ``se`` and ``comparisons`` (answers on them)."""

@@ -80,14 +80,10 @@ async def next_pair(app: AppContext, messenger_id: int, district: str) -> Pair |
     if len(scope.problems) < 2:
         raise Refused("pairwise.too_few")
     async with app.sessions() as session:
-        participant = await participants.by_messenger_id(session, messenger_id)
-        if participant is None:
-            raise Refused("pairwise.join_first")
-        answered = await store.answered_pairs(session, participant.id)
-    positions = [(scope.position(low), scope.position(high)) for low, high in answered]
-    pair = choose_pair(
-        scope.strengths, scope.shown, [(i, j) for i, j in positions if i is not None and j is not None], _rng
-    )
+        answered = await store.answered_by(session, messenger_id)
+    if answered is None:
+        raise Refused("pairwise.join_first")
+    pair = choose_pair(scope.strengths, scope.shown, scope.positions(answered), _rng)
     if pair is None:
         return None
     scope.shown[list(pair)] += 1

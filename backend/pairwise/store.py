@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.aggregation.sql import read_frame
-from backend.models import Finding, PairAnswer, Problem, ProblemFinding
+from backend.models import Finding, PairAnswer, Participant, Problem, ProblemFinding
 from backend.models.findings import RETIRED
 
 
@@ -45,12 +45,19 @@ async def record(
     return before
 
 
-async def answered_pairs(session: AsyncSession, participant_id: int) -> list[tuple[int, int]]:
-    """The pairs (low, high problem id) the participant has answered, any way."""
-    rows = await session.execute(
-        select(PairAnswer.problem_low, PairAnswer.problem_high).where(PairAnswer.participant_id == participant_id)
-    )
-    return [(low, high) for low, high in rows]
+async def answered_by(session: AsyncSession, messenger_id: int) -> list[tuple[int, int]] | None:
+    """The pairs (low, high problem id) the participant linked to a messenger account has answered,
+    any way, read in one query; None when no participant is linked to it."""
+    rows = (
+        await session.execute(
+            select(Participant.id, PairAnswer.problem_low, PairAnswer.problem_high)
+            .outerjoin(PairAnswer, PairAnswer.participant_id == Participant.id)
+            .where(Participant.telegram_id == messenger_id)
+        )
+    ).all()
+    if not rows:
+        return None
+    return [(low, high) for _, low, high in rows if low is not None]
 
 
 async def answers(

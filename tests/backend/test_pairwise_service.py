@@ -106,6 +106,9 @@ async def test_stale_and_unknown_are_refused(sessions) -> None:  # type: ignore[
     with pytest.raises(Refused) as refused:
         await service.district_for(app, 404, None)
     assert refused.value.key == "pairwise.join_first"
+    with pytest.raises(Refused) as refused:
+        await service.next_pair(app, 404, "d03")  # no participant linked to the account
+    assert refused.value.key == "pairwise.join_first"
     assert await _count(sessions, PairAnswer) == 0
 
 
