@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import signal
 import time
 import weakref
 from concurrent.futures import ProcessPoolExecutor
@@ -161,7 +162,9 @@ class _Apart:
 
     async def fit(self, district: str, known: store.Version | None) -> Scope | None:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(1, mp_context=_worker_context())
+            self._pool = ProcessPoolExecutor(
+                1, mp_context=_worker_context(), initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)
+            )  # Ctrl-C stops the bot, which then stops its worker
         try:
             found = await asyncio.get_running_loop().run_in_executor(self._pool, _fit_apart, self._url, district, known)
         except BrokenProcessPool:
