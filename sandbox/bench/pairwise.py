@@ -144,7 +144,11 @@ async def bench_database(database_url: URL, problems: int, answers: int, scratch
             started = perf_counter()
             await strengths_now(session, CITY)
             figures["load_and_fit_city_seconds"] = round(perf_counter() - started, 2)
-        settings = load_settings(secret_key="bench-pairwise-key-of-32-characters", data_dir=scratch)
+        settings = load_settings(  # the bench's database: PostgreSQL's answers do not queue for SQLite's one writer
+            secret_key="bench-pairwise-key-of-32-characters",
+            data_dir=scratch,
+            database_url=database_url.render_as_string(hide_password=False),
+        )
         app = AppContext(settings=settings, plan=load_plan(), engine=engine, sessions=sessions)
         districts = [d.code for d in app.plan.districts]
         started = perf_counter()
