@@ -37,6 +37,7 @@ PER_CITIZEN = 20  # answers of each seeded citizen
 CITIZENS_AT_ONCE, PAIRS_EACH = 50, 20
 READING = (2.0, 6.0)  # seconds a paced citizen takes to read a pair and tap (uniform)
 _CHUNK = 50_000
+TICK = 0.01  # seconds between the looks at how late the event loop is
 UNIQUE = ["participant_id", "problem_low", "problem_high"]
 
 
@@ -131,7 +132,8 @@ async def bench_database(database_url: URL, problems: int, answers: int, scratch
     """Seed the answers, fit the city's strengths from the database and every district's, then 50
     citizens answer 20 pairs each at once, paced as people (2-6 s to read a pair and tap), then 50
     others without pauses: the latency of each next pair through the use case (database reads and
-    waiting for the event loop included), of the choice alone, and of each answer."""
+    waiting for the event loop included), of the choice alone, and of each answer, and how late the
+    event loop woke a task meanwhile."""
     engine = create_engine(database_url)
     try:
         await migrate.upgrade(engine)
@@ -185,14 +187,29 @@ async def _citizens(app: AppContext, districts: list[str], *, first_id: int, thi
             await service.answer(app, (1, (first_id + n) * 100 + k), first_id + n, shown, "first", district)
             answering.append(perf_counter() - began)
 
+    lateness: list[float] = []
+    done = asyncio.Event()
+    watching = asyncio.create_task(_watch_loop(lateness, done))
     started = perf_counter()
     await asyncio.gather(*(citizen(n) for n in range(CITIZENS_AT_ONCE)))
+    done.set()
+    await watching
     return {
         "citizens_at_once": CITIZENS_AT_ONCE,
         "next_pair_ms": latency_ms(choosing),
         "answer_ms": latency_ms(answering),
+        "loop_late_ms": latency_ms(lateness),
         "answers_per_second": round(len(answering) / (perf_counter() - started), 1),
     }
+
+
+async def _watch_loop(lateness: list[float], done: asyncio.Event) -> None:
+    """How late the event loop wakes a task sleeping ``TICK`` seconds, again and again until ``done``:
+    what every callback in the process waits for the loop (and the interpreter lock)."""
+    while not done.is_set():
+        began = perf_counter()
+        await asyncio.sleep(TICK)
+        lateness.append(perf_counter() - began - TICK)
 
 
 def _choice_alone(scopes: list[Scope], rounds: int = 100) -> list[float]:
