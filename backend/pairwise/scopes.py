@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.connection
+import os
 import signal
+import threading
 import time
 import weakref
 from concurrent.futures import ProcessPoolExecutor
@@ -85,7 +88,8 @@ def in_district(problems: pd.DataFrame, district: str) -> pd.DataFrame:
     """The problems of ``district`` (those raised there or city-wide); every problem for ``CITY``."""
     if district == CITY:
         return problems
-    return problems[[bool(ds & {district, ""}) for ds in problems.districts]]
+    mask = np.fromiter((bool(ds & {district, ""}) for ds in problems.districts), dtype=bool, count=len(problems))
+    return problems[mask]  # an array, not a list: an empty list would pick no columns
 
 
 def strengths_of(problems: pd.DataFrame, answers: pd.DataFrame) -> tuple[Strengths, np.ndarray]:
@@ -162,9 +166,7 @@ class _Apart:
 
     async def fit(self, district: str, known: store.Version | None) -> Scope | None:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                1, mp_context=_worker_context(), initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)
-            )  # Ctrl-C stops the bot, which then stops its worker
+            self._pool = ProcessPoolExecutor(1, mp_context=_worker_context(), initializer=_start_worker)
         try:
             found = await asyncio.get_running_loop().run_in_executor(self._pool, _fit_apart, self._url, district, known)
         except BrokenProcessPool:
@@ -182,10 +184,25 @@ class _Apart:
 
 def _worker_context() -> Any:
     """Workers forked from a server that has this module loaded: started in milliseconds, and
-    never forked from the bot's process with its threads."""
+    never forked from the bot's process with its threads. As with any such start, a worker imports
+    the bot's main script again, which must start nothing on import (``if __name__ == "__main__"``)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     return context
+
+
+def _start_worker() -> None:
+    """In the worker: Ctrl-C is left to the bot, which stops the worker as it shuts down, and the
+    worker ends as soon as the bot's process does, however that ended (killed too)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    bot = multiprocessing.parent_process()
+    if bot is not None:
+        threading.Thread(target=_end_with, args=(bot.sentinel,), daemon=True).start()
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 _kept: dict[str, Answers] = {}  # in the worker: each scope's answers as last read

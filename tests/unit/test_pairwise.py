@@ -105,6 +105,8 @@ def test_a_district_ranks_its_own_and_the_citys_problems_from_counted_answers() 
     )
     assert in_district(problems, "d01").index.tolist() == [10, 12, 13]
     assert in_district(problems, CITY).index.tolist() == [10, 11, 12, 13]
+    none = in_district(problems.iloc[:0], "d01")  # no problem at all yet: still a table of problems
+    assert none.empty and none.columns.tolist() == ["title", "axis", "districts"]
     answers = pd.DataFrame(
         {"low": [10, 10, 10, 11], "high": [12, 13, 12, 99], "choice": ["low", "skip", "unknown", "high"]}
     )
