@@ -214,19 +214,21 @@ def _upsert_answer(dialect_name: str) -> Insert:
     )
 
 
-async def _put(executor: Executor, response_id: int, question: Question, **fields: Any) -> None:
+async def _put(executor: Executor, response: Response | ResponseRef, question: Question, **fields: Any) -> None:
     """Insert or replace the answer to ``question`` in one statement (response and question are unique)."""
     statement = _upsert_answer(dialect_name(executor))
     await executor.execute(
-        statement, {"response_id": response_id, "question": question.name, "answered_at": utcnow(), **fields}
+        statement, {"response_id": response.id, "question": question.name, "answered_at": utcnow(), **fields}
     )
 
 
-async def record(executor: Executor, response_id: int, question: Question, value: Any, raw_text: str | None) -> None:
+async def record(
+    executor: Executor, response: Response | ResponseRef, question: Question, value: Any, raw_text: str | None
+) -> None:
     """Save (or replace) one answer as it is given; typed text is kept with its normalized form."""
     await _put(
         executor,
-        response_id,
+        response,
         question,
         value=to_json(value),
         skipped=False,
@@ -235,16 +237,16 @@ async def record(executor: Executor, response_id: int, question: Question, value
     )
 
 
-async def record_skip(executor: Executor, response_id: int, question: Question) -> None:
+async def record_skip(executor: Executor, response: Response | ResponseRef, question: Question) -> None:
     """Save that a question was passed without a value (a skip, or a note shown)."""
-    await _put(executor, response_id, question, value=None, skipped=True, raw_text=None, normalized_text=None)
+    await _put(executor, response, question, value=None, skipped=True, raw_text=None, normalized_text=None)
 
 
-async def keep_only(executor: Executor, response_id: int, state: SurveyState) -> None:
+async def keep_only(executor: Executor, response: Response | ResponseRef, state: SurveyState) -> None:
     """Delete stored answers the state no longer has (after /back or an edit pruned them)."""
     visited = set(state.answers) | set(state.skipped)
     await executor.execute(
-        delete(_ANSWERS).where(_ANSWERS.c.response_id == response_id, _ANSWERS.c.question.not_in(visited or {""}))
+        delete(_ANSWERS).where(_ANSWERS.c.response_id == response.id, _ANSWERS.c.question.not_in(visited or {""}))
     )
 
 
@@ -260,10 +262,10 @@ async def _record_derived(session: AsyncSession, progress: Progress) -> None:
     assert isinstance(response, Response)
     for question in asked_questions(progress.definition, state):
         if question.type is QuestionType.CALCULATE:
-            await record(session, response.id, question, state.derived.get(question.name, ""), None)
+            await record(session, response, question, state.derived.get(question.name, ""), None)
         elif question.type is QuestionType.METADATA:
             assert question.metadata is not None
-            await record(session, response.id, question, _metadata_value(question.metadata, response), None)
+            await record(session, response, question, _metadata_value(question.metadata, response), None)
 
 
 async def complete(session: AsyncSession, progress: Progress, participant: Participant) -> list[Finding]:

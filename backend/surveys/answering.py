@@ -159,13 +159,13 @@ async def _save(
     """Store ``state`` (the current question's new value, or answers cleared) and prune the rest."""
     progress = current.progress
     pruned = prune(progress.definition, state, app.choice_sources)
-    question, response_id = current.question, progress.response.id
+    question = current.question
     if question is not None and question.name in pruned.answers:
-        await responses.record(executor, response_id, question, pruned.answers[question.name], raw_text)
+        await responses.record(executor, progress.response, question, pruned.answers[question.name], raw_text)
     elif question is not None and question.name in pruned.skipped:
-        await responses.record_skip(executor, response_id, question)
+        await responses.record_skip(executor, progress.response, question)
     if _visited(progress.state) - _visited(pruned):
-        await responses.keep_only(executor, response_id, pruned)
+        await responses.keep_only(executor, progress.response, pruned)
     updated = replace(progress, state=pruned)
     return replace(current, progress=updated, question=next_question(progress.definition, pruned, app.choice_sources))
 
