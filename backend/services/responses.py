@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, delete, func, select
+from sqlalchemy import Insert, Select, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,7 +34,7 @@ _LATEST_IN_PROGRESS = (
 # Every reply reads its participant, their response in progress and its answers so far in this one
 # statement (Core rows, no ORM objects), built once: building a statement and its cache key anew costs
 # nearly as much Python as executing it.
-_REPLYING = (
+REPLYING = (
     select(
         _PARTICIPANTS.c.id,
         _RESPONSES.c.id,
@@ -50,6 +50,8 @@ _REPLYING = (
     )
     .where(_PARTICIPANTS.c.telegram_id == bindparam("messenger_id"))
 )
+"""Per reply: participant id, response id and version, then one row per stored answer (question, value,
+skipped); the response columns are NULL when nothing is being answered."""
 
 
 @dataclass(frozen=True)
@@ -174,18 +176,32 @@ async def progress(session: AsyncSession, cache: DefinitionCache, response: Resp
     return Progress(response, definition, _state(definition, rows.tuples()))
 
 
-async def replying(executor: Executor, cache: DefinitionCache, messenger_id: int) -> tuple[int, Progress | None] | None:
-    """For a reply: the participant id of a messenger account and the progress of the response they are
-    answering now (None if none), read in one statement; None if the account has no participant."""
-    rows = (await executor.execute(_REPLYING, {"messenger_id": messenger_id})).all()
+@dataclass(frozen=True)
+class Replying:
+    """Who replies: their participant id, the progress of the response they are answering (None if none),
+    and the first extra column of the statement read, if it had one (``REPLYING.add_columns``)."""
+
+    participant_id: int
+    progress: Progress | None
+    extra: Any = None
+
+
+async def replying(
+    executor: Executor, cache: DefinitionCache, messenger_id: int, statement: Select[Any] = REPLYING
+) -> Replying | None:
+    """For a reply: the participant of a messenger account and the response they are answering now, read
+    in one statement (``REPLYING``, or it with a column added); None if the account has no participant."""
+    rows = (await executor.execute(statement, {"messenger_id": messenger_id})).all()
     if not rows:
         return None
     participant_id, response_id, version_id = rows[0][:3]
+    extra = rows[0][6] if len(rows[0]) > 6 else None
     if response_id is None:
-        return participant_id, None
+        return Replying(participant_id, None, extra)
     definition = await cache.get(executor, version_id)
-    stored = ((name, value, was_skipped) for *_, name, value, was_skipped in rows if name is not None)
-    return participant_id, Progress(ResponseRef(response_id, version_id), definition, _state(definition, stored))
+    stored = ((row[3], row[4], row[5]) for row in rows if row[3] is not None)
+    progress = Progress(ResponseRef(response_id, version_id), definition, _state(definition, stored))
+    return Replying(participant_id, progress, extra)
 
 
 def _state(definition: SurveyDefinition, stored: Iterable[tuple[str, Any, bool]]) -> SurveyState:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from backend.context import AppContext, Claim, core_transaction, transaction
 from backend.db import Executor
 from backend.errors import Refused
+from backend.forums import service as forum_service
 from backend.jalali import utcnow
 from backend.models import Participant, Response, Survey
 from backend.participants import service as participants
@@ -132,15 +133,29 @@ def picked(question: Question, state: SurveyState) -> int:
     return len(state.answers.get(question.name) or ()) if current_step(question, state) is Step.RANK_PICK else 0
 
 
-async def _load(executor: Executor, app: AppContext, messenger_id: int) -> Current | None:
-    """Where the respondent is, read in one statement (the definition is cached per version)."""
-    found = await responses.replying(executor, app.definitions, messenger_id)
-    if found is None:
+class Engaged(Exception):
+    """The sender sets up or logs a meeting, or sits in an open forum: what they type is its record, not a
+    survey answer. Raised inside the transaction, so the update's claim is rolled back."""
+
+
+_REPLYING_UNLESS_ENGAGED = responses.REPLYING.add_columns(
+    forum_service.engaged(Participant.__table__.c.id).label("engaged")
+)
+
+
+async def _load(executor: Executor, app: AppContext, messenger_id: int, unless_engaged: bool = False) -> Current | None:
+    """Where the respondent is, read in one statement (the definition is cached per version); with
+    ``unless_engaged`` the same statement says whether a meeting or forum comes first (``Engaged``)."""
+    statement = _REPLYING_UNLESS_ENGAGED if unless_engaged else responses.REPLYING
+    found = await responses.replying(executor, app.definitions, messenger_id, statement)
+    if found is not None and found.extra:
+        raise Engaged(messenger_id)
+    if found is None or found.progress is None:
         return None
-    participant_id, progress = found
-    if progress is None:
-        return None
-    return Current(participant_id, progress, next_question(progress.definition, progress.state, app.choice_sources))
+    progress = found.progress
+    return Current(
+        found.participant_id, progress, next_question(progress.definition, progress.state, app.choice_sources)
+    )
 
 
 async def where(app: AppContext, messenger_id: int) -> Current | None:
@@ -189,12 +204,15 @@ async def answer(
     reply: Callable[[Current], Raw | None],
     lang: str,
     raw_text: str | None = None,
+    *,
+    unless_engaged: bool = False,
 ) -> Answered | Stale:
     """Validate one reply to the current question (typed text, option names, a shared point or a received
     file: ``reply`` of the question, None when it no longer applies) and save it if valid; ``raw_text``
-    is what was typed, kept with the answer."""
+    is what was typed, kept with the answer. With ``unless_engaged``, ``Engaged`` (nothing changed) if
+    the sender's meeting or forum takes what they type."""
     async with app.write_turn(), core_transaction(app, claim) as connection:
-        current = await _load(connection, app, messenger_id)
+        current = await _load(connection, app, messenger_id, unless_engaged)
         raw = reply(current) if current is not None and fresh(current) else None
         if current is None or raw is None:
             return Stale(current)

@@ -80,15 +80,29 @@ async def open_survey(query: CallbackQuery, callback_data: OpenSurvey, bot: Bot,
 @guarded
 async def typed_reply(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
     """A typed answer to the current question; a bad one gets what is expected and the question again."""
+    await _typed(message, bot, app, event_update, lang)
+
+
+@guarded
+async def typed_answer(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
+    """``typed_reply`` before the routers are tried (``bot.answers``): ``answering.Engaged``, with nothing
+    changed, when the sender's meeting or forum takes what they type."""
+    await _typed(message, bot, app, event_update, lang, unless_engaged=True)
+
+
+async def _typed(
+    message: Message, bot: Bot, app: AppContext, update: Update, lang: str, *, unless_engaged: bool = False
+) -> None:
     text = message.text or ""
     result = await answering.answer(
         app,
-        claim_of(bot, event_update),
+        claim_of(bot, update),
         sender_id(message),
         answering.asking,
         lambda _: text,
         lang,
         raw_text=message.text,
+        unless_engaged=unless_engaged,
     )
     if isinstance(result, Answered):
         await _after_reply(bot, app, message.chat.id, result, lang)
