@@ -28,8 +28,8 @@ Next = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 # The presses of a question being answered: callback prefix, its data, its handler and what it takes.
 ROUTES: dict[str, tuple[type[CallbackData], Handler, tuple[str, ...]]] = {
     Pick.__prefix__: (Pick, surveys.pick, ("bot", "app", "event_update")),
-    Toggle.__prefix__: (Toggle, surveys.toggle, ("app", "state")),
-    Done.__prefix__: (Done, surveys.done, ("bot", "app", "state", "event_update")),
+    Toggle.__prefix__: (Toggle, surveys.toggle, ("app",)),
+    Done.__prefix__: (Done, surveys.done, ("bot", "app", "event_update")),
     Nav.__prefix__: (Nav, surveys.nav_button, ("bot", "app", "event_update")),
 }
 
