@@ -173,7 +173,7 @@ async def progress(session: AsyncSession, cache: DefinitionCache, response: Resp
     """The response's definition and its answers so far as an engine state."""
     definition = await cache.get(session, response.survey_version_id)
     rows = await session.execute(_STORED, {"response_id": response.id})
-    return Progress(response, definition, _state(definition, rows.tuples()))
+    return Progress(response, definition, _state(definition, ((row[0], row[1], row[2]) for row in rows)))
 
 
 @dataclass(frozen=True)
