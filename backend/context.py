@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend.config import Settings
 from backend.db import transaction as db_transaction
@@ -65,3 +65,13 @@ async def transaction(app: AppContext, claim: Claim | None = None) -> AsyncItera
         if claim is not None:
             await claim_update(session, *claim)
         yield session
+
+
+@asynccontextmanager
+async def core_transaction(app: AppContext, claim: Claim | None = None) -> AsyncIterator[AsyncConnection]:
+    """``transaction`` on a bare connection, for the answer path's Core statements: no ORM session to
+    set up, flush or tear down on each reply."""
+    async with app.engine.begin() as connection:
+        if claim is not None:
+            await claim_update(connection, *claim)
+        yield connection

@@ -10,9 +10,17 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from backend.errors import ConfigError
+
+Executor = AsyncSession | AsyncConnection
+"""Where a statement runs: a use case's session, or a bare connection (the answer path's Core statements)."""
+
+
+def dialect_name(executor: Executor) -> str:
+    """``sqlite`` or ``postgresql``: the engine a session or connection talks to."""
+    return executor.get_bind().dialect.name if isinstance(executor, AsyncSession) else executor.dialect.name
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

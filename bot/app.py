@@ -18,7 +18,7 @@ from backend.context import AppContext
 from backend.db import check_connection, create_engine, session_factory
 from backend.plan import load_plan
 from backend.services import surveys
-from bot import oversize, throttle
+from bot import answers, oversize, throttle
 from bot.api_session import BotApiSession
 from bot.counters import counters_for
 from bot.fitting import FitToLimits
@@ -70,6 +70,7 @@ def build_dispatcher(app: AppContext, storage: BaseStorage, isolation: BaseEvent
     counters = counters_for(storage)
     throttle.install(dp, app.settings, counters)
     oversize.install(dp, app.settings, counters)
+    answers.install(dp)
     dp.include_routers(*routers())
     return dp
 

@@ -23,8 +23,28 @@ async def remember_language(state: FSMContext, app: AppContext, user_id: int, la
     return await onboarding.set_language(app, user_id, lang)
 
 
+async def language(data: dict[str, Any]) -> str:
+    """The language of an update's sender: the conversation state, then the participant (kept in the
+    state from then on), then Persian. Read once per update: the answer here is kept in ``data``."""
+    if "lang" in data:
+        return str(data["lang"])
+    state: FSMContext | None = data.get("state")
+    user: User | None = data.get("event_from_user")
+    lang = None
+    if state is not None:
+        lang = (await state.get_data()).get(LANG_KEY)
+        if lang is None and user is not None:
+            app: AppContext = data["app"]
+            found = await onboarding.find(app, user.id)
+            if found is not None:
+                lang = found.language
+                await state.update_data({LANG_KEY: lang})
+    data["lang"] = chosen = pick_language(lang)
+    return chosen
+
+
 class LanguageMiddleware(BaseMiddleware):
-    """Puts ``lang`` in handler data: the conversation state, then the participant, then Persian."""
+    """Puts ``lang`` in handler data (``language``)."""
 
     async def __call__(
         self,
@@ -32,16 +52,5 @@ class LanguageMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        state: FSMContext | None = data.get("state")
-        user: User | None = data.get("event_from_user")
-        lang = None
-        if state is not None:
-            lang = (await state.get_data()).get(LANG_KEY)
-            if lang is None and user is not None:
-                app: AppContext = data["app"]
-                found = await onboarding.find(app, user.id)
-                if found is not None:
-                    lang = found.language
-                    await state.update_data({LANG_KEY: lang})
-        data["lang"] = pick_language(lang)
+        await language(data)
         return await handler(event, data)

@@ -6,10 +6,10 @@ import hashlib
 import hmac
 from base64 import urlsafe_b64encode
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import ColumnElement, String, cast, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.meetings.service import FORUM_GROUP, account_id
+from backend.meetings.service import ACTIVE, FORUM_GROUP, account_id
 from backend.models import Finding, Meeting, Participant, Role
 from backend.services.findings import record_finding
 
@@ -27,6 +27,19 @@ async def open_forum(session: AsyncSession, secret: bytes, meeting_id: int, key:
     return await session.scalar(
         select(Meeting).where(Meeting.id == meeting_id, Meeting.kind == "forum", Meeting.status == "open")
     )
+
+
+def engaged(participant_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether a participant sets up, logs or has paused a meeting, or is seated in an open forum: their
+    typed messages belong to it (as ``meetings.active_of_account`` and ``seat_of_account`` find), as a
+    column of another statement."""
+    facilitating = exists().where(Meeting.facilitator_id == participant_id, Meeting.status.in_(ACTIVE))
+    seated = (
+        exists()
+        .where(Role.participant_id == participant_id, Role.role == "ngo", Role.scope == cast(Meeting.id, String))
+        .where(Meeting.kind == "forum", Meeting.status == "open")
+    )
+    return facilitating | seated
 
 
 async def seat_of_account(session: AsyncSession, messenger_id: int) -> tuple[Role, Meeting] | None:

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
 
+from backend.db import Executor, dialect_name
 from backend.models import Base
 
 
@@ -33,12 +34,12 @@ def _ignoring(dialect_name: str, table: Table, keys: tuple[str, ...]) -> Insert:
     return dialect.insert(table).on_conflict_do_nothing(index_elements=list(keys))
 
 
-async def insert_one_ignoring(session: AsyncSession, model: type[Base], row: dict[str, Any], keys: list[str]) -> bool:
+async def insert_one_ignoring(executor: Executor, model: type[Base], row: dict[str, Any], keys: list[str]) -> bool:
     """Insert one row unless its ``keys`` are taken; whether it was inserted.
 
     The statement is built once and run with the row as parameters, so the per-update claims on
     the bot's hot path skip building and compiling an INSERT each time.
     """
-    statement = _ignoring(session.get_bind().dialect.name, model.__table__, tuple(keys))
-    result = await session.execute(statement, row)
+    statement = _ignoring(dialect_name(executor), model.__table__, tuple(keys))
+    result = await executor.execute(statement, row)
     return bool(result.rowcount)  # type: ignore[attr-defined]

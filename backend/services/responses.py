@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, and_, bindparam, delete, func, select
+from sqlalchemy import Insert, Select, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db import Executor, dialect_name
 from backend.models import Answer, Finding, Participant, Response, Survey, SurveyVersion, utcnow
 from backend.services.findings import new_finding
 from backend.surveys.engine import SurveyState, asked_questions, refresh
@@ -21,23 +23,50 @@ CITIZEN_POLL = "citizen_poll"
 UNFINISHED = ("in_progress", "paused")
 ANSWER_FIELDS = ("value", "skipped", "raw_text", "normalized_text", "answered_at")
 
-# Statements run on every survey reply, built once: building a statement and its cache key anew costs
-# nearly as much Python as executing it.
-_ANSWERING = (
-    select(Participant, Response)
-    .outerjoin(Response, and_(Response.participant_id == Participant.id, Response.status == "in_progress"))
-    .where(Participant.telegram_id == bindparam("messenger_id"))
-    .order_by(Response.id.desc())
-    .limit(1)
+_PARTICIPANTS, _RESPONSES, _ANSWERS = Participant.__table__, Response.__table__, Answer.__table__
+_LATEST = _RESPONSES.alias("latest")
+_LATEST_IN_PROGRESS = (
+    select(func.max(_LATEST.c.id))
+    .where(_LATEST.c.participant_id == _PARTICIPANTS.c.id, _LATEST.c.status == "in_progress")
+    .correlate(_PARTICIPANTS)
+    .scalar_subquery()
 )
-_ANSWERS = select(Answer.question, Answer.value, Answer.skipped).where(Answer.response_id == bindparam("response_id"))
+# Every reply reads its participant, their response in progress and its answers so far in this one
+# statement (Core rows, no ORM objects), built once: building a statement and its cache key anew costs
+# nearly as much Python as executing it.
+REPLYING = (
+    select(
+        _PARTICIPANTS.c.id,
+        _RESPONSES.c.id,
+        _RESPONSES.c.survey_version_id,
+        _ANSWERS.c.question,
+        _ANSWERS.c.value,
+        _ANSWERS.c.skipped,
+    )
+    .select_from(
+        _PARTICIPANTS.outerjoin(_RESPONSES, _RESPONSES.c.id == _LATEST_IN_PROGRESS).outerjoin(
+            _ANSWERS, _ANSWERS.c.response_id == _RESPONSES.c.id
+        )
+    )
+    .where(_PARTICIPANTS.c.telegram_id == bindparam("messenger_id"))
+)
+"""Per reply: participant id, response id and version, then one row per stored answer (question, value,
+skipped); the response columns are NULL when nothing is being answered."""
+
+
+@dataclass(frozen=True)
+class ResponseRef:
+    """The response being answered as a reply reads it: its ids only (no ORM object on that path)."""
+
+    id: int
+    survey_version_id: int
 
 
 @dataclass(frozen=True)
 class Progress:
     """A response with its definition and the state rebuilt from the stored answers."""
 
-    response: Response
+    response: Response | ResponseRef
     definition: SurveyDefinition
     state: SurveyState
 
@@ -48,11 +77,11 @@ class DefinitionCache:
     def __init__(self) -> None:
         self._by_version: dict[int, SurveyDefinition] = {}
 
-    async def get(self, session: AsyncSession, version_id: int) -> SurveyDefinition:
+    async def get(self, executor: Executor, version_id: int) -> SurveyDefinition:
         """The definition of a survey version, parsed once per process."""
         found = self._by_version.get(version_id)
         if found is None:
-            raw = await session.scalar(select(SurveyVersion.definition).where(SurveyVersion.id == version_id))
+            raw = await executor.scalar(select(SurveyVersion.definition).where(SurveyVersion.id == version_id))
             found = self._by_version[version_id] = SurveyDefinition.model_validate(raw)
         return found
 
@@ -67,11 +96,9 @@ async def in_progress(session: AsyncSession, participant_id: int) -> Response | 
     )
 
 
-async def answering(session: AsyncSession, messenger_id: int) -> tuple[Participant, Response | None] | None:
-    """The participant linked to a messenger account and the response they are answering now (None if
-    none), in one query; None if the account has no participant."""
-    row = (await session.execute(_ANSWERING, {"messenger_id": messenger_id})).first()
-    return None if row is None else (row[0], row[1])
+_STORED = select(_ANSWERS.c.question, _ANSWERS.c.value, _ANSWERS.c.skipped).where(
+    _ANSWERS.c.response_id == bindparam("response_id")
+)
 
 
 async def unfinished(session: AsyncSession, participant_id: int) -> dict[int, Response]:
@@ -145,10 +172,44 @@ async def pause(session: AsyncSession, participant_id: int) -> Response | None:
 async def progress(session: AsyncSession, cache: DefinitionCache, response: Response) -> Progress:
     """The response's definition and its answers so far as an engine state."""
     definition = await cache.get(session, response.survey_version_id)
-    rows = await session.execute(_ANSWERS, {"response_id": response.id})
+    rows = await session.execute(_STORED, {"response_id": response.id})
+    return Progress(response, definition, _state(definition, ((row[0], row[1], row[2]) for row in rows)))
+
+
+@dataclass(frozen=True)
+class Replying:
+    """Who replies: their participant id, the progress of the response they are answering (None if none),
+    and the first extra column of the statement read, if it had one (``REPLYING.add_columns``)."""
+
+    participant_id: int
+    progress: Progress | None
+    extra: Any = None
+
+
+async def replying(
+    executor: Executor, cache: DefinitionCache, messenger_id: int, statement: Select[Any] = REPLYING
+) -> Replying | None:
+    """For a reply: the participant of a messenger account and the response they are answering now, read
+    in one statement (``REPLYING``, or it with a column added); None if the account has no participant."""
+    rows = (await executor.execute(statement, {"messenger_id": messenger_id})).all()
+    if not rows:
+        return None
+    participant_id, response_id, version_id = rows[0][:3]
+    extra = rows[0][6] if len(rows[0]) > 6 else None
+    if response_id is None:
+        return Replying(participant_id, None, extra)
+    definition = await cache.get(executor, version_id)
+    stored = ((row[3], row[4], row[5]) for row in rows if row[3] is not None)
+    progress = Progress(ResponseRef(response_id, version_id), definition, _state(definition, stored))
+    return Replying(participant_id, progress, extra)
+
+
+def _state(definition: SurveyDefinition, stored: Iterable[tuple[str, Any, bool]]) -> SurveyState:
+    """The engine state of stored (question, value, skipped) rows; answers to questions the definition no
+    longer has are left out."""
     answers: dict[str, Any] = {}
     skipped: set[str] = set()
-    for name, value, was_skipped in rows:
+    for name, value, was_skipped in stored:
         try:
             question = definition.stored_question(name)
         except KeyError:
@@ -157,7 +218,7 @@ async def progress(session: AsyncSession, cache: DefinitionCache, response: Resp
             skipped.add(name)
         else:
             answers[name] = from_json(question, value)
-    return Progress(response, definition, refresh(definition, SurveyState(answers, frozenset(skipped))))
+    return refresh(definition, SurveyState(answers, frozenset(skipped)))
 
 
 @cache
@@ -169,20 +230,20 @@ def _upsert_answer(dialect_name: str) -> Insert:
     )
 
 
-async def _put(session: AsyncSession, response: Response, question: Question, **fields: Any) -> None:
+async def _put(executor: Executor, response: Response | ResponseRef, question: Question, **fields: Any) -> None:
     """Insert or replace the answer to ``question`` in one statement (response and question are unique)."""
-    statement = _upsert_answer(session.get_bind().dialect.name)
-    await session.execute(
+    statement = _upsert_answer(dialect_name(executor))
+    await executor.execute(
         statement, {"response_id": response.id, "question": question.name, "answered_at": utcnow(), **fields}
     )
 
 
 async def record(
-    session: AsyncSession, response: Response, question: Question, value: Any, raw_text: str | None
+    executor: Executor, response: Response | ResponseRef, question: Question, value: Any, raw_text: str | None
 ) -> None:
     """Save (or replace) one answer as it is given; typed text is kept with its normalized form."""
     await _put(
-        session,
+        executor,
         response,
         question,
         value=to_json(value),
@@ -192,16 +253,16 @@ async def record(
     )
 
 
-async def record_skip(session: AsyncSession, response: Response, question: Question) -> None:
+async def record_skip(executor: Executor, response: Response | ResponseRef, question: Question) -> None:
     """Save that a question was passed without a value (a skip, or a note shown)."""
-    await _put(session, response, question, value=None, skipped=True, raw_text=None, normalized_text=None)
+    await _put(executor, response, question, value=None, skipped=True, raw_text=None, normalized_text=None)
 
 
-async def keep_only(session: AsyncSession, response: Response, state: SurveyState) -> None:
+async def keep_only(executor: Executor, response: Response | ResponseRef, state: SurveyState) -> None:
     """Delete stored answers the state no longer has (after /back or an edit pruned them)."""
     visited = set(state.answers) | set(state.skipped)
-    await session.execute(
-        delete(Answer).where(Answer.response_id == response.id, Answer.question.not_in(visited or {""}))
+    await executor.execute(
+        delete(_ANSWERS).where(_ANSWERS.c.response_id == response.id, _ANSWERS.c.question.not_in(visited or {""}))
     )
 
 
@@ -214,6 +275,7 @@ def _metadata_value(kind: str, response: Response) -> Any:
 async def _record_derived(session: AsyncSession, progress: Progress) -> None:
     """Save the calculated values and the metadata the form asks for, so the export has them."""
     response, state = progress.response, progress.state
+    assert isinstance(response, Response)
     for question in asked_questions(progress.definition, state):
         if question.type is QuestionType.CALCULATE:
             await record(session, response, question, state.derived.get(question.name, ""), None)
@@ -225,6 +287,7 @@ async def _record_derived(session: AsyncSession, progress: Progress) -> None:
 async def complete(session: AsyncSession, progress: Progress, participant: Participant) -> list[Finding]:
     """Finish a response; each answered problem question becomes a ``citizen_poll`` finding."""
     response, definition, state = progress.response, progress.definition, progress.state
+    assert isinstance(response, Response), "completed through the ORM: its status and times change"
     response.status = "completed"
     response.completed_at = utcnow()
     await _record_derived(session, progress)

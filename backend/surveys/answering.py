@@ -15,12 +15,13 @@ from functools import cached_property
 from typing import Literal
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.context import AppContext, Claim, transaction
+from backend.context import AppContext, Claim, core_transaction, transaction
+from backend.db import Executor
 from backend.errors import Refused
+from backend.forums import service as forum_service
 from backend.jalali import utcnow
-from backend.models import Participant, Survey
+from backend.models import Participant, Response, Survey
 from backend.participants import service as participants
 from backend.services import responses, surveys
 from backend.services.responses import Progress
@@ -43,9 +44,9 @@ from backend.surveys.model import NOT_ASKED, Question
 
 @dataclass(frozen=True)
 class Current:
-    """A participant with their unfinished response, and the question it is at (None: review)."""
+    """A participant (by id) with their unfinished response, and the question it is at (None: review)."""
 
-    participant: Participant
+    participant_id: int
     progress: Progress
     question: Question | None
 
@@ -132,21 +133,35 @@ def picked(question: Question, state: SurveyState) -> int:
     return len(state.answers.get(question.name) or ()) if current_step(question, state) is Step.RANK_PICK else 0
 
 
-async def _load(session: AsyncSession, app: AppContext, messenger_id: int) -> Current | None:
-    found = await responses.answering(session, messenger_id)
-    if found is None:
+class Engaged(Exception):
+    """The sender sets up or logs a meeting, or sits in an open forum: what they type is its record, not a
+    survey answer. Raised inside the transaction, so the update's claim is rolled back."""
+
+
+_REPLYING_UNLESS_ENGAGED = responses.REPLYING.add_columns(
+    forum_service.engaged(Participant.__table__.c.id).label("engaged")
+)
+
+
+async def _load(executor: Executor, app: AppContext, messenger_id: int, unless_engaged: bool = False) -> Current | None:
+    """Where the respondent is, read in one statement (the definition is cached per version); with
+    ``unless_engaged`` the same statement says whether a meeting or forum comes first (``Engaged``)."""
+    statement = _REPLYING_UNLESS_ENGAGED if unless_engaged else responses.REPLYING
+    found = await responses.replying(executor, app.definitions, messenger_id, statement)
+    if found is not None and found.extra:
+        raise Engaged(messenger_id)
+    if found is None or found.progress is None:
         return None
-    participant, response = found
-    if response is None:
-        return None
-    progress = await responses.progress(session, app.definitions, response)
-    return Current(participant, progress, next_question(progress.definition, progress.state, app.choice_sources))
+    progress = found.progress
+    return Current(
+        found.participant_id, progress, next_question(progress.definition, progress.state, app.choice_sources)
+    )
 
 
 async def where(app: AppContext, messenger_id: int) -> Current | None:
     """The respondent's response in progress and its current question; None if they answer nothing."""
-    async with app.sessions() as session:
-        return await _load(session, app, messenger_id)
+    async with app.engine.connect() as connection:
+        return await _load(connection, app, messenger_id)
 
 
 def _visited(state: SurveyState) -> set[str]:
@@ -154,31 +169,31 @@ def _visited(state: SurveyState) -> set[str]:
 
 
 async def _save(
-    session: AsyncSession, app: AppContext, current: Current, state: SurveyState, raw_text: str | None = None
+    executor: Executor, app: AppContext, current: Current, state: SurveyState, raw_text: str | None = None
 ) -> Current:
     """Store ``state`` (the current question's new value, or answers cleared) and prune the rest."""
     progress = current.progress
     pruned = prune(progress.definition, state, app.choice_sources)
     question = current.question
     if question is not None and question.name in pruned.answers:
-        await responses.record(session, progress.response, question, pruned.answers[question.name], raw_text)
+        await responses.record(executor, progress.response, question, pruned.answers[question.name], raw_text)
     elif question is not None and question.name in pruned.skipped:
-        await responses.record_skip(session, progress.response, question)
+        await responses.record_skip(executor, progress.response, question)
     if _visited(progress.state) - _visited(pruned):
-        await responses.keep_only(session, progress.response, pruned)
+        await responses.keep_only(executor, progress.response, pruned)
     updated = replace(progress, state=pruned)
     return replace(current, progress=updated, question=next_question(progress.definition, pruned, app.choice_sources))
 
 
 async def _reply(
-    session: AsyncSession, app: AppContext, current: Current, raw: Raw, lang: str, raw_text: str | None
+    executor: Executor, app: AppContext, current: Current, raw: Raw, lang: str, raw_text: str | None
 ) -> Answered:
     assert current.question is not None
     result = validate(current.question, raw, current.progress.state, lang, app.choice_sources)
     if isinstance(result, Invalid):
         return Answered(current, current, result)
     state = current.progress.state.answer(current.question.name, result.value)
-    return Answered(current, await _save(session, app, current, state, raw_text), None)
+    return Answered(current, await _save(executor, app, current, state, raw_text), None)
 
 
 async def answer(
@@ -189,24 +204,27 @@ async def answer(
     reply: Callable[[Current], Raw | None],
     lang: str,
     raw_text: str | None = None,
+    *,
+    unless_engaged: bool = False,
 ) -> Answered | Stale:
     """Validate one reply to the current question (typed text, option names, a shared point or a received
     file: ``reply`` of the question, None when it no longer applies) and save it if valid; ``raw_text``
-    is what was typed, kept with the answer."""
-    async with app.write_turn(), transaction(app, claim) as session:
-        current = await _load(session, app, messenger_id)
+    is what was typed, kept with the answer. With ``unless_engaged``, ``Engaged`` (nothing changed) if
+    the sender's meeting or forum takes what they type."""
+    async with app.write_turn(), core_transaction(app, claim) as connection:
+        current = await _load(connection, app, messenger_id, unless_engaged)
         raw = reply(current) if current is not None and fresh(current) else None
         if current is None or raw is None:
             return Stale(current)
-        return await _reply(session, app, current, raw, lang, raw_text)
+        return await _reply(connection, app, current, raw, lang, raw_text)
 
 
 async def navigate(
     app: AppContext, claim: Claim, messenger_id: int, fresh: Fresh, action: Literal["skip", "back"]
 ) -> Current | Stale:
     """Skip the current question or go back one; Refused when the question does not allow it."""
-    async with app.write_turn(), transaction(app, claim) as session:
-        current = await _load(session, app, messenger_id)
+    async with app.write_turn(), core_transaction(app, claim) as connection:
+        current = await _load(connection, app, messenger_id)
         if current is None or not fresh(current):
             return Stale(current)
         question, state = current.question, current.progress.state
@@ -219,23 +237,23 @@ async def navigate(
             new_state = step_back(current.progress.definition, state, question.name)
             if new_state == state:
                 raise Refused("surveys.nothing_before")
-        return await _save(session, app, current, new_state)
+        return await _save(connection, app, current, new_state)
 
 
 async def pass_note(app: AppContext, current: Current) -> Current:
     """A note has been shown: it is passed like a skipped question; what comes after it."""
     assert current.question is not None
-    async with transaction(app) as session:
-        return await _save(session, app, current, current.progress.state.skip(current.question.name))
+    async with core_transaction(app) as connection:
+        return await _save(connection, app, current, current.progress.state.skip(current.question.name))
 
 
 async def edit(app: AppContext, claim: Claim, messenger_id: int, response_id: int, index: int) -> Current | Stale:
     """From the review: clear the answer to the question at ``index`` so it is asked again."""
-    async with app.write_turn(), transaction(app, claim) as session:
-        current = await _load(session, app, messenger_id)
+    async with app.write_turn(), core_transaction(app, claim) as connection:
+        current = await _load(connection, app, messenger_id)
         if current is None or not at_review(response_id)(current) or not 0 <= index < len(current.asked):
             return Stale(current)
-        return await _save(session, app, current, current.progress.state.clear(current.asked[index].name))
+        return await _save(connection, app, current, current.progress.state.clear(current.asked[index].name))
 
 
 async def submit(app: AppContext, claim: Claim, messenger_id: int, response_id: int) -> Current | Stale:
@@ -244,7 +262,10 @@ async def submit(app: AppContext, claim: Claim, messenger_id: int, response_id: 
         current = await _load(session, app, messenger_id)
         if current is None or not at_review(response_id)(current):
             return Stale(current)
-        await responses.complete(session, current.progress, current.participant)
+        response = await session.get(Response, response_id)
+        participant = await session.get(Participant, current.participant_id)
+        assert response is not None and participant is not None  # read just now in this transaction
+        await responses.complete(session, replace(current.progress, response=response), participant)
         return current
 
 
@@ -273,5 +294,5 @@ async def open_survey(
         if response is None:
             return Opened(None, False)
         progress = await responses.progress(session, app.definitions, response)
-    current = Current(participant, progress, next_question(progress.definition, progress.state, app.choice_sources))
+    current = Current(participant.id, progress, next_question(progress.definition, progress.state, app.choice_sources))
     return Opened(current, not progress.state.answers and not progress.state.skipped)

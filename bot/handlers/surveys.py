@@ -9,7 +9,6 @@ from typing import Any, Literal
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.filters import Command
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, Update
 
 from backend.context import AppContext
@@ -22,15 +21,8 @@ from bot.meetings import access
 from bot.pairwise import offer as ranking_offer
 from bot.surveys import files, flow
 from bot.surveys.callbacks import Done, Edit, Nav, OpenSurvey, Pick, Submit, Toggle
-from bot.surveys.render import options
+from bot.surveys.render import options, ticked_options
 from bot.surveys.starting import begin_survey
-
-TICKED = "ticked"
-
-
-async def _ticked(state: FSMContext, response_id: int, index: int) -> frozenset[str]:
-    data = (await state.get_data()).get(TICKED) or {}
-    return frozenset(data.get(f"{response_id}:{index}", []))
 
 
 def _option(app: AppContext, lang: str, c: int) -> Callable[[Current], str | None]:
@@ -39,6 +31,15 @@ def _option(app: AppContext, lang: str, c: int) -> Callable[[Current], str | Non
     def chosen(current: Current) -> str | None:
         opts = options(current.question, current.progress.state, app.choice_sources, lang)  # type: ignore[arg-type]
         return opts[c].raw if 0 <= c < len(opts) else None
+
+    return chosen
+
+
+def _ticked(app: AppContext, lang: str, mask: int) -> Callable[[Current], frozenset[str] | None]:
+    """The options of the current question that ``mask`` ticks (``render.ticked_options``)."""
+
+    def chosen(current: Current) -> frozenset[str] | None:
+        return ticked_options(options(current.question, current.progress.state, app.choice_sources, lang), mask)  # type: ignore[arg-type]
 
     return chosen
 
@@ -80,15 +81,29 @@ async def open_survey(query: CallbackQuery, callback_data: OpenSurvey, bot: Bot,
 @guarded
 async def typed_reply(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
     """A typed answer to the current question; a bad one gets what is expected and the question again."""
+    await _typed(message, bot, app, event_update, lang)
+
+
+@guarded
+async def typed_answer(message: Message, bot: Bot, app: AppContext, event_update: Update, lang: str) -> None:
+    """``typed_reply`` before the routers are tried (``bot.answers``): ``answering.Engaged``, with nothing
+    changed, when the sender's meeting or forum takes what they type."""
+    await _typed(message, bot, app, event_update, lang, unless_engaged=True)
+
+
+async def _typed(
+    message: Message, bot: Bot, app: AppContext, update: Update, lang: str, *, unless_engaged: bool = False
+) -> None:
     text = message.text or ""
     result = await answering.answer(
         app,
-        claim_of(bot, event_update),
+        claim_of(bot, update),
         sender_id(message),
         answering.asking,
         lambda _: text,
         lang,
         raw_text=message.text,
+        unless_engaged=unless_engaged,
     )
     if isinstance(result, Answered):
         await _after_reply(bot, app, message.chat.id, result, lang)
@@ -140,40 +155,32 @@ async def pick(
     await _answered(query, bot, app, lang, result)
 
 
-async def toggle(query: CallbackQuery, callback_data: Toggle, app: AppContext, state: FSMContext, lang: str) -> None:
-    """Tick or untick one option of a multiple choice; only the keyboard changes until "save"."""
+async def toggle(query: CallbackQuery, callback_data: Toggle, app: AppContext, lang: str) -> None:
+    """Tick or untick one option of a multiple choice; only the keyboard changes until "save" (the ticks
+    travel in the buttons, so a repeated press shows the same)."""
     current = await answering.where(app, sender_id(query))
-    raw = None
-    if current is not None and answering.at(callback_data.r, callback_data.q)(current):
-        raw = _option(app, lang, callback_data.c)(current)
-    if current is None or raw is None:
+    ticked = None
+    if current is not None and callback_data.c >= 0 and answering.at(callback_data.r, callback_data.q)(current):
+        ticked = _ticked(app, lang, callback_data.m ^ 1 << callback_data.c)(current)
+    if current is None or ticked is None:
         await _stale(query, lang)
         return
-    ticked = set(await _ticked(state, callback_data.r, callback_data.q)) ^ {raw}
-    data = (await state.get_data()).get(TICKED) or {}
-    await state.update_data({TICKED: {**data, f"{callback_data.r}:{callback_data.q}": sorted(ticked)}})
     await query.answer()
-    await pressed_on(query).edit_reply_markup(reply_markup=flow.keyboard(app, current, lang, frozenset(ticked)))
+    await pressed_on(query).edit_reply_markup(reply_markup=flow.keyboard(app, current, lang, ticked))
 
 
 @guarded
 async def done(
-    query: CallbackQuery,
-    callback_data: Done,
-    bot: Bot,
-    app: AppContext,
-    state: FSMContext,
-    event_update: Update,
-    lang: str,
+    query: CallbackQuery, callback_data: Done, bot: Bot, app: AppContext, event_update: Update, lang: str
 ) -> None:
-    """Save the ticked options of a multiple choice as one answer."""
-    ticked = sorted(await _ticked(state, callback_data.r, callback_data.q))
+    """Save the options ticked when "save" was shown as one answer."""
+    ticked = _ticked(app, lang, callback_data.m)
     result = await answering.answer(
         app,
         claim_of(bot, event_update),
         sender_id(query),
         answering.at(callback_data.r, callback_data.q),
-        lambda _: ticked,
+        lambda current: None if (chosen := ticked(current)) is None else sorted(chosen),
         lang,
     )
     await _answered(query, bot, app, lang, result)

@@ -22,18 +22,22 @@ class Pick(CallbackData, prefix="sp"):
 
 
 class Toggle(CallbackData, prefix="st"):
-    """Tick or untick option ``c`` of a multiple-choice question."""
+    """Tick or untick option ``c`` of a multiple-choice question whose ticked options, as shown with the
+    button, are the bits of ``m`` (bit i: option i): a press is then the same whenever it arrives."""
 
     r: int
     q: int
     c: int
+    m: int = 0
 
 
 class Done(CallbackData, prefix="sd"):
-    """Save the ticked options of a multiple-choice question."""
+    """Save the options of a multiple-choice question ticked when the button was shown (the bits of ``m``),
+    so what is saved is what the respondent saw, with no conversation state to lose."""
 
     r: int
     q: int
+    m: int = 0
 
 
 class Nav(CallbackData, prefix="sn"):

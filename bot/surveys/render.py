@@ -141,6 +141,18 @@ def button_rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
+def tick_mask(opts: list[Option], ticked: frozenset[str]) -> int:
+    """The ticked options as bits of an int (bit i: option i), for the buttons' callback data."""
+    return sum(1 << i for i, opt in enumerate(opts) if opt.raw in ticked)
+
+
+def ticked_options(opts: list[Option], mask: int) -> frozenset[str] | None:
+    """The options whose bits ``mask`` sets; None if it sets a bit past the last option."""
+    if mask >> len(opts):
+        return None
+    return frozenset(opt.raw for i, opt in enumerate(opts) if mask >> i & 1)
+
+
 def question_keyboard(
     question: Question,
     index: int,
@@ -157,12 +169,12 @@ def question_keyboard(
     multiple = question.type is QuestionType.SELECT_MULTIPLE
     buttons: list[InlineKeyboardButton] = []
     places = picked(question, state)
+    shown = tick_mask(opts, ticked)
     for i, opt in enumerate(opts):
         if multiple:
             mark = "✅ " if opt.raw in ticked else "◻️ "
-            buttons.append(
-                InlineKeyboardButton(text=mark + opt.label, callback_data=Toggle(r=response_id, q=index, c=i).pack())
-            )
+            toggle = Toggle(r=response_id, q=index, c=i, m=shown)
+            buttons.append(InlineKeyboardButton(text=mark + opt.label, callback_data=toggle.pack()))
         else:
             pick = Pick(r=response_id, q=index, c=i, n=places)
             buttons.append(InlineKeyboardButton(text=opt.label, callback_data=pick.pack()))
@@ -171,7 +183,7 @@ def question_keyboard(
         rows.append(
             [
                 InlineKeyboardButton(
-                    text=t("surveys.done_button", lang), callback_data=Done(r=response_id, q=index).pack()
+                    text=t("surveys.done_button", lang), callback_data=Done(r=response_id, q=index, m=shown).pack()
                 )
             ]
         )
