@@ -157,7 +157,7 @@ async def run_demo(
     base = load_settings(bot_token=DEMO_TOKEN, data_dir=data, database_url=None, redis_url=None, **web)
     bot_settings = _bot_settings(base)
     async with running_stack(
-        DEMO_TOKEN, bot_settings["MEYDAN_DATABASE_URL"], None, data / "bot", environment=bot_settings
+        DEMO_TOKEN, bot_settings["MEYDAN_DATABASE_URL"], None, data / "bot", environment=bot_settings, settle=False
     ) as stack:  # the bot polls in a process of its own, as `meydan run` does in production
         emu = stack.emulator
         settings = base.model_copy(update={"api_base": emu.base_url})

@@ -162,11 +162,13 @@ async def running_stack(
     workers: int | None = None,
     command: tuple[str, ...] = BOT_COMMAND,
     environment: Mapping[str, str] | None = None,
+    settle: bool = True,
 ) -> AsyncIterator[Stack]:
     """The emulator and the bot on ``database_url`` (and Redis if given), once it idles, until the block
     exits: polling, or ``workers`` webhook worker processes on a free local port. ``command`` starts the
     bot (``meydan run``; the survey benchmark's floor starts a bot of its own); ``environment`` adds to
-    or overrides the bot's settings (the demo's data directory and key).
+    or overrides the bot's settings (the demo's data directory and key). Without ``settle`` the block
+    starts as soon as the bot serves, its start-up work still running (nothing measures its CPU).
 
     The bot's output (its workers' too) goes to ``workdir/bot.log``; it runs in ``workdir`` so no ``.env``
     is read.
@@ -192,7 +194,8 @@ async def running_stack(
         stack.bot_pid = bot.pid
         try:
             await _until_serving(stack, bot, log, port)
-            await _until_quiet(bot.pid)
+            if settle:
+                await _until_quiet(bot.pid)
             yield stack
         finally:
             stack.bot_peak_rss_mib = tree_peak_rss_mib(bot.pid)
