@@ -42,13 +42,13 @@ class AnswerRoute(BaseMiddleware):
             return await self._typed(handler, event, data)
         pressed = event.data if isinstance(event, CallbackQuery) else None
         route = ROUTES.get(pressed.partition(":")[0]) if pressed else None
-        if pressed is None or route is None:
+        if not isinstance(event, CallbackQuery) or pressed is None or route is None:
             return await handler(event, data)
         kind, answer, takes = route
         try:
             callback_data = kind.unpack(pressed)
-        except (TypeError, ValueError):
-            return await handler(event, data)  # not ours after all: the routers say what they say
+        except (TypeError, ValueError):  # a keyboard of an earlier release, or forged
+            return await surveys.outdated_press(event, bot=data["bot"], app=data["app"], lang=data["lang"])
         given = {name: data[name] for name in takes}
         return await answer(event, callback_data=callback_data, lang=data["lang"], **given)
 

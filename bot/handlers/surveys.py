@@ -72,6 +72,16 @@ async def _shown(query: CallbackQuery, bot: Bot, app: AppContext, lang: str, res
     await flow.show(bot, app, sender_id(query), result, lang)
 
 
+async def outdated_press(query: CallbackQuery, bot: Bot, app: AppContext, lang: str) -> None:
+    """A press on a question's buttons whose data has an older form (a keyboard sent by an earlier
+    release): it is not taken as an answer; the respondent is told and the question they are at is
+    shown again, with buttons that work."""
+    await query.answer(t("surveys.outdated", lang), show_alert=True)
+    current = await answering.where(app, sender_id(query))
+    if current is not None:
+        await flow.show(bot, app, sender_id(query), current, lang)
+
+
 async def open_survey(query: CallbackQuery, callback_data: OpenSurvey, bot: Bot, app: AppContext, lang: str) -> None:
     """A survey button on the home list: start it or continue it."""
     await query.answer()

@@ -86,3 +86,40 @@ async def test_english_citizen_answers_an_xlsform_survey(settings_for, emulator,
             }
     finally:
         await engine.dispose()
+
+
+async def test_a_multiple_choice_keyboard_of_an_earlier_release_is_refused_and_the_question_sent_again(
+    settings_for, emulator, stack, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Its buttons carried no ticks (``st:r:q:c``, ``sd:r:q``): a press on one saves nothing, says why, and
+    the question comes again with buttons that work."""
+    url = stack.database_url.render_as_string(hide_password=False)
+    form = str(write_transit_form(tmp_path))
+    assert meydan("survey", "import", form, database_url=url, data_dir=tmp_path).returncode == 0
+    assert meydan("survey", "open", "transit_check", database_url=url, data_dir=tmp_path).returncode == 0
+    async with running_bot(settings_for()):
+        user = emulator.user(TOKEN, user_id=7002, first_name="Sara", language_code="en")
+        await consent_in_english(user, "s_transit_check")
+        await user.press("Samen District")
+        await user.wait_for_message(contains="How many people")
+        await user.send("3")
+        await user.wait_for_message(contains="commute by bus")
+        await user.press("No")
+        modes = await user.wait_for_message(contains="other modes")
+        tick = next(
+            button["callback_data"]
+            for row in modes["reply_markup"]["inline_keyboard"]
+            for button in row
+            if button["text"] == "◻️ Metro"
+        )
+        response, question, option, _ticks = tick.split(":")[1:]
+        for old in (f"st:{response}:{question}:{option}", f"sd:{response}:{question}"):
+            pressed = await user.press(data=old, message_id=modes["message_id"], force=True)
+            answer = await user.wait_for_answer(pressed["callback_query"]["id"])
+            assert answer["show_alert"] and "earlier version" in answer["text"], old
+            again = await user.wait_for_message(contains="other modes")
+            assert "◻️ Metro" in str(again["reply_markup"])  # nothing was ticked or saved
+        await user.press("◻️ Metro")
+        await user.wait_for_message(predicate=lambda m: "✅ Metro" in str(m.get("reply_markup")))
+        await user.press("Save choices ✓")
+        await user.wait_for_message(contains="Commute distance")
