@@ -12,6 +12,7 @@ from sqlalchemy import select
 from backend.db import create_engine, session_factory
 from backend.models import Answer, Participant, Response
 from bot.runner import running_bot
+from sandbox.emulator.users import SimulatedUser
 from tests.e2e.citizens import consent_in_english
 from tests.e2e.conftest import TOKEN
 from tests.e2e.xlsform_fixture import write_transit_form
@@ -23,18 +24,27 @@ def meydan(*args: str, database_url: str, data_dir: Path) -> subprocess.Complete
     return subprocess.run([sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True, timeout=120)
 
 
-async def test_english_citizen_answers_an_xlsform_survey(settings_for, emulator, stack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def open_transit_survey(stack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Import the transit XLSForm and open it with the real command line."""
     url = stack.database_url.render_as_string(hide_password=False)
     imported = meydan("survey", "import", str(write_transit_form(tmp_path)), database_url=url, data_dir=tmp_path)
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.startswith("transit_check")
     assert meydan("survey", "open", "transit_check", database_url=url, data_dir=tmp_path).returncode == 0
 
+
+async def start_in_samen(user: SimulatedUser) -> None:
+    """Through the survey's deep link in English, from Samen: the first question is asked next."""
+    await consent_in_english(user, "s_transit_check")
+    await user.press("Samen District")
+    await user.wait_for_message(contains="How many people")
+
+
+async def test_english_citizen_answers_an_xlsform_survey(settings_for, emulator, stack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    open_transit_survey(stack, tmp_path)
     async with running_bot(settings_for()):
         user = emulator.user(TOKEN, user_id=7001, first_name="Reza", language_code="en")
-        await consent_in_english(user, "s_transit_check")
-        await user.press("Samen District")
-        await user.wait_for_message(contains="How many people")
+        await start_in_samen(user)
         await user.send("forty")
         error = await user.wait_for_message()
         assert error["text"] == "Please send a whole number, for example 25."
@@ -93,15 +103,10 @@ async def test_a_multiple_choice_keyboard_of_an_earlier_release_is_refused_and_t
 ) -> None:  # type: ignore[no-untyped-def]
     """Its buttons carried no ticks (``st:r:q:c``, ``sd:r:q``): a press on one saves nothing, says why, and
     the question comes again with buttons that work."""
-    url = stack.database_url.render_as_string(hide_password=False)
-    form = str(write_transit_form(tmp_path))
-    assert meydan("survey", "import", form, database_url=url, data_dir=tmp_path).returncode == 0
-    assert meydan("survey", "open", "transit_check", database_url=url, data_dir=tmp_path).returncode == 0
+    open_transit_survey(stack, tmp_path)
     async with running_bot(settings_for()):
         user = emulator.user(TOKEN, user_id=7002, first_name="Sara", language_code="en")
-        await consent_in_english(user, "s_transit_check")
-        await user.press("Samen District")
-        await user.wait_for_message(contains="How many people")
+        await start_in_samen(user)
         await user.send("3")
         await user.wait_for_message(contains="commute by bus")
         await user.press("No")
