@@ -6,10 +6,10 @@ import hashlib
 import hmac
 from base64 import urlsafe_b64encode
 
-from sqlalchemy import ColumnElement, String, cast, exists, func, select
+from sqlalchemy import ColumnElement, String, and_, cast, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.meetings.service import ACTIVE, FORUM_GROUP, account_id
+from backend.meetings.service import FORUM_GROUP, Who, account_id, facilitating
 from backend.models import Finding, Meeting, Participant, Role
 from backend.services.findings import record_finding
 
@@ -29,17 +29,22 @@ async def open_forum(session: AsyncSession, secret: bytes, meeting_id: int, key:
     )
 
 
+def _seated(who: Who) -> ColumnElement[bool]:
+    """``who``'s NGO seats in open forums, with their forum's meeting."""
+    return and_(
+        Role.participant_id == who,
+        Role.role == "ngo",
+        Role.scope == cast(Meeting.id, String),
+        Meeting.kind == "forum",
+        Meeting.status == "open",
+    )
+
+
 def engaged(participant_id: ColumnElement[int]) -> ColumnElement[bool]:
     """Whether a participant sets up, logs or has paused a meeting, or is seated in an open forum: their
-    typed messages belong to it (as ``meetings.active_of_account`` and ``seat_of_account`` find), as a
+    typed messages belong to it (what ``meetings.active_of_account`` and ``seat_of_account`` find), as a
     column of another statement."""
-    facilitating = exists().where(Meeting.facilitator_id == participant_id, Meeting.status.in_(ACTIVE))
-    seated = (
-        exists()
-        .where(Role.participant_id == participant_id, Role.role == "ngo", Role.scope == cast(Meeting.id, String))
-        .where(Meeting.kind == "forum", Meeting.status == "open")
-    )
-    return facilitating | seated
+    return exists().where(facilitating(participant_id)) | exists().where(_seated(participant_id))
 
 
 async def seat_of_account(session: AsyncSession, messenger_id: int) -> tuple[Role, Meeting] | None:
@@ -49,12 +54,7 @@ async def seat_of_account(session: AsyncSession, messenger_id: int) -> tuple[Rol
         await session.execute(
             select(Role, Meeting)
             .join(Meeting, Role.scope == cast(Meeting.id, String))
-            .where(
-                Role.participant_id == account_id(messenger_id),
-                Role.role == "ngo",
-                Meeting.kind == "forum",
-                Meeting.status == "open",
-            )
+            .where(_seated(account_id(messenger_id)))
             .order_by(Role.id.desc())
             .limit(1)
         )

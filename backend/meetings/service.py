@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import ScalarSelect, Select, String, cast, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, String, and_, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.models import Finding, Meeting, Note, OutboxMessage, Participant, Role, utcnow
@@ -80,7 +80,7 @@ def meeting_sources(plan: Plan) -> list[str]:
 # --- setup ---------------------------------------------------------------------------------------
 
 
-Who = int | ScalarSelect[int]  # a participant id, or ``account_id(messenger_id)`` to look it up in the same query
+Who = int | ScalarSelect[int] | ColumnElement[int]  # a participant id, ``account_id(messenger_id)``, or a column
 
 
 def account_id(messenger_id: int) -> ScalarSelect[int]:
@@ -88,13 +88,13 @@ def account_id(messenger_id: int) -> ScalarSelect[int]:
     return select(Participant.id).where(Participant.telegram_id == messenger_id).scalar_subquery()
 
 
+def facilitating(who: Who) -> ColumnElement[bool]:
+    """The meetings ``who`` sets up, runs or has paused (at most one)."""
+    return and_(Meeting.facilitator_id == who, Meeting.status.in_(ACTIVE))
+
+
 def _active(who: Who) -> Select[Meeting]:
-    return (
-        select(Meeting)
-        .where(Meeting.facilitator_id == who, Meeting.status.in_(ACTIVE))
-        .order_by(Meeting.id.desc())
-        .limit(1)
-    )
+    return select(Meeting).where(facilitating(who)).order_by(Meeting.id.desc()).limit(1)
 
 
 async def active(session: AsyncSession, participant_id: int) -> Meeting | None:
