@@ -52,6 +52,7 @@ REPLYING = (
 )
 """Per reply: participant id, response id and version, then one row per stored answer (question, value,
 skipped); the response columns are NULL when nothing is being answered."""
+_READ = len(REPLYING.selected_columns)  # where a column added to it comes
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ async def replying(
     if not rows:
         return None
     participant_id, response_id, version_id = rows[0][:3]
-    extra = rows[0][6] if len(rows[0]) > 6 else None
+    extra = rows[0][_READ] if len(rows[0]) > _READ else None
     if response_id is None:
         return Replying(participant_id, None, extra)
     definition = await cache.get(executor, version_id)
